@@ -1,0 +1,18 @@
+# Roster: the two commands are `make run` and `make test` (see README.md).
+.PHONY: run test bench seed tools fmt
+
+run:
+	@scripts/run.sh
+
+test:
+	@scripts/test.sh
+
+# Benchmarks: seeding 100,000 users, the user table, sign-ins, WASM size.
+bench:
+	@scripts/bench.sh
+
+tools:
+	@scripts/tools.sh build test
+
+fmt:
+	cargo fmt

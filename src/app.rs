@@ -1,0 +1,83 @@
+//! The HTML shell, the router and the page layout.
+
+use leptos::prelude::*;
+use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
+use leptos_router::{SsrMode, path};
+
+use crate::components::layout::SettingsLayout;
+use crate::features::auth::ui::{SignInPage, SignUpPage};
+use crate::features::users::ui::UsersPage;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    mark_hydrated();
+
+    view! {
+        <Stylesheet id="leptos" href="/pkg/roster.css" />
+        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
+        <Meta name="color-scheme" content="light" />
+        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("/") view=|| view! { <Redirect path="/settings/users" /> } />
+                <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
+                    <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                </ParentRoute>
+            </Routes>
+        </Router>
+    }
+}
+
+/// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
+/// of the JavaScript suite wait until the app is interactive.
+fn mark_hydrated() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+            response.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <Title text="Page not found" />
+        <main class="centered-page">
+            <section class="card narrow">
+                <h1>"Page not found"</h1>
+                <p>"The page you asked for does not exist."</p>
+                <p><a href="/settings/users">"Go to User Management"</a></p>
+            </section>
+        </main>
+    }
+}

@@ -1,0 +1,196 @@
+//! Form fields with a label, the required marker, a hint and the error
+//! message next to the field, wired for screen readers.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::features::auth::types::password_rules;
+
+/// The error of a server action, if its last run failed.
+pub fn action_error<O, S>(value: S) -> Signal<Option<AppError>>
+where
+    O: Send + Sync + Clone + 'static,
+    S: Get<Value = Option<Result<O, AppError>>> + Send + Sync + 'static,
+{
+    Signal::derive(move || value.get().and_then(Result::err))
+}
+
+/// The message for field `name` from a form's error.
+pub fn field_error(error: Signal<Option<AppError>>, name: &'static str) -> Signal<Option<String>> {
+    Signal::derive(move || error.get().and_then(|e| e.field_message(name)))
+}
+
+#[component]
+pub fn Field(
+    label: &'static str,
+    name: &'static str,
+    #[prop(default = "text")] input_type: &'static str,
+    #[prop(optional)] required: bool,
+    #[prop(optional)] max_chars: Option<usize>,
+    #[prop(optional)] autocomplete: Option<&'static str>,
+    #[prop(optional, into)] hint: Option<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional, into)] value: Option<String>,
+    #[prop(optional)] list: Option<&'static str>,
+    #[prop(optional)] node_ref: Option<NodeRef<leptos::html::Input>>,
+    /// Called with the text as the user types.
+    #[prop(optional, into)]
+    on_input: Option<Callback<String>>,
+    #[prop(optional)] children: Option<Children>,
+) -> impl IntoView {
+    let id = format!("field-{name}");
+    let hint_id = format!("{id}-hint");
+    let error_id = format!("{id}-error");
+    let hint_text = match (&hint, max_chars) {
+        (Some(hint), _) => Some(hint.clone()),
+        (None, Some(max)) => Some(format!("Up to {max} characters.")),
+        (None, None) => None,
+    };
+    let described_by = {
+        let hint_id = hint_id.clone();
+        let error_id = error_id.clone();
+        let has_hint = hint_text.is_some();
+        move || {
+            let mut ids = Vec::new();
+            if has_hint {
+                ids.push(hint_id.clone());
+            }
+            if error.get().is_some() {
+                ids.push(error_id.clone());
+            }
+            (!ids.is_empty()).then(|| ids.join(" "))
+        }
+    };
+    let node_ref = node_ref.unwrap_or_default();
+    view! {
+        <div class="field" class:field-invalid=move || error.get().is_some()>
+            <label for=id.clone()>
+                {label}
+                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
+                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
+            </label>
+            <input
+                id=id
+                name=name
+                type=input_type
+                required=required
+                maxlength=max_chars
+                autocomplete=autocomplete
+                list=list
+                value=value
+                node_ref=node_ref
+                aria-invalid=move || if error.get().is_some() { "true" } else { "false" }
+                aria-describedby=described_by
+                on:input:target=move |ev| {
+                    if let Some(on_input) = on_input {
+                        on_input.run(ev.target().value());
+                    }
+                }
+            />
+            {hint_text.map(|hint| view! { <p class="hint" id=hint_id>{hint}</p> })}
+            {children.map(|children| children())}
+            {move || error.get().map(|message| view! { <p class="field-error" id=error_id.clone()>{message}</p> })}
+        </div>
+    }
+}
+
+/// A password field with ELPRO's policy shown rule by rule as the user types.
+#[component]
+pub fn NewPasswordField(
+    #[prop(default = "Password")] label: &'static str,
+    #[prop(default = "password")] name: &'static str,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let password = RwSignal::new(String::new());
+    view! {
+        <Field
+            label
+            name
+            input_type="password"
+            required=true
+            max_chars=crate::features::auth::types::MAX_PASSWORD_CHARS
+            autocomplete="new-password"
+            hint="Your password must contain:"
+            error
+            on_input=Callback::new(move |v| password.set(v))
+        >
+            <ul class="checklist" aria-label="Password requirements">
+                {move || {
+                    password_rules(&password.get())
+                        .into_iter()
+                        .map(|rule| {
+                            view! {
+                                <li class:met=rule.met>
+                                    <span class="check" aria-hidden="true">{if rule.met { "✓" } else { "○" }}</span>
+                                    {rule.label}
+                                    <span class="visually-hidden">{if rule.met { " (met)" } else { " (not met yet)" }}</span>
+                                </li>
+                            }
+                        })
+                        .collect_view()
+                }}
+            </ul>
+        </Field>
+    }
+}
+
+/// An IANA time-zone picker: a text field searchable through a datalist of
+/// every zone the server knows. With JavaScript it starts at the browser's
+/// zone (`prefer_browser_zone`), else at `initial`.
+#[component]
+pub fn TimeZoneField(
+    #[prop(default = "time_zone")] name: &'static str,
+    #[prop(into)] initial: String,
+    #[prop(into)] error: Signal<Option<String>>,
+    #[prop(optional)] prefer_browser_zone: bool,
+) -> impl IntoView {
+    let zones = OnceResource::new(crate::features::auth::api::time_zones());
+    let node_ref = NodeRef::<leptos::html::Input>::new();
+    #[cfg(feature = "hydrate")]
+    if prefer_browser_zone {
+        let initial = initial.clone();
+        Effect::new(move |_| {
+            if let (Some(input), Some(zone)) = (node_ref.get(), browser_time_zone()) {
+                if input.value() == initial {
+                    input.set_value(&zone);
+                }
+            }
+        });
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = prefer_browser_zone;
+    view! {
+        <Field
+            label="Time zone"
+            name
+            required=true
+            list="time-zone-options"
+            autocomplete="off"
+            value=initial
+            hint="Start typing a city or region, e.g. Europe/Zurich."
+            error
+            node_ref
+        />
+        <Suspense fallback=|| ()>
+            {move || {
+                zones
+                    .get()
+                    .and_then(Result::ok)
+                    .map(|zones| {
+                        view! {
+                            <datalist id="time-zone-options">
+                                {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
+                            </datalist>
+                        }
+                    })
+            }}
+        </Suspense>
+    }
+}
+
+/// The browser's IANA zone, from `Intl.DateTimeFormat().resolvedOptions()`.
+#[cfg(feature = "hydrate")]
+fn browser_time_zone() -> Option<String> {
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+}

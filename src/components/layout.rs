@@ -1,0 +1,70 @@
+//! The signed-in layout: top bar and the Settings navigation.
+
+use leptos::prelude::*;
+use leptos_router::components::{A, Outlet, Redirect};
+use leptos_router::hooks::use_location;
+
+use crate::components::feedback::{ErrorState, LoadingState};
+use crate::features::auth::api::{SignOut, get_current_user};
+use crate::features::auth::types::CurrentUser;
+
+#[component]
+pub fn SettingsLayout() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_current_user());
+    let location = use_location();
+    view! {
+        <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
+            {move || Suspend::new(async move {
+                match me.await {
+                    Ok(Some(user)) => view! { <SignedIn user /> }.into_any(),
+                    Ok(None) => {
+                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+                        view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
+                    }
+                    Err(error) => view! { <main class="centered-page"><ErrorState error /></main> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+#[component]
+fn SignedIn(user: CurrentUser) -> impl IntoView {
+    let sign_out = ServerAction::<SignOut>::new();
+    let initials: String =
+        user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect::<String>().to_uppercase();
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <header class="topbar">
+            <a class="brand" href="/settings/users">
+                <span class="brand-mark" aria-hidden="true">"R"</span>
+                "Roster"
+            </a>
+            <span class="topbar-org">{user.organization.clone()}</span>
+            <div class="topbar-account">
+                <span class="avatar" aria-hidden="true">{initials}</span>
+                <span class="account-name">
+                    {format!("{} {}", user.first_name, user.last_name)}
+                    <small>{user.role.label()}</small>
+                </span>
+                <ActionForm action=sign_out>
+                    <button type="submit" class="button button-quiet">"Sign out"</button>
+                </ActionForm>
+            </div>
+        </header>
+        <div class="settings-shell">
+            <nav class="sidenav" aria-label="Settings">
+                <p class="sidenav-title">"Settings"</p>
+                <ul>
+                    <li>
+                        <A href="/settings/users">"User Management"</A>
+                    </li>
+                </ul>
+            </nav>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}

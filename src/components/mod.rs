@@ -1,0 +1,5 @@
+//! Shared UI: layout, form fields, feedback states, status badges.
+
+pub mod feedback;
+pub mod form;
+pub mod layout;

@@ -1,0 +1,144 @@
+//! The one error type of Roster. It crosses the wire to the browser, so every
+//! variant is safe to show: internal details are logged on the server (with
+//! the request id) and replaced by `Internal { request_id }`.
+
+use serde::{Deserialize, Serialize};
+use server_fn::codec::JsonEncoding;
+use server_fn::error::{FromServerFnError, ServerFnErrorErr};
+
+use leptos::server_fn;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldError {
+    /// The form field's `name`, so the UI can show the message next to it.
+    pub field: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum AppError {
+    #[error("Please sign in to continue.")]
+    Unauthorized,
+    #[error("The email or password is incorrect.")]
+    InvalidCredentials,
+    #[error("You do not have permission to do this.")]
+    Forbidden,
+    #[error("Not found.")]
+    NotFound,
+    #[error("{message}")]
+    BadRequest { message: String },
+    #[error("Please correct the highlighted fields.")]
+    Validation { fields: Vec<FieldError> },
+    #[error("Too many attempts. Please wait a minute and try again.")]
+    RateLimited,
+    #[error("The server could not be reached. Check your connection and try again.")]
+    Network,
+    #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}.")]
+    Internal { request_id: String },
+}
+
+impl AppError {
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        AppError::BadRequest { message: message.into() }
+    }
+
+    /// A single field error.
+    pub fn field(field: &str, message: impl Into<String>) -> Self {
+        AppError::Validation { fields: vec![FieldError { field: field.into(), message: message.into() }] }
+    }
+
+    /// The message to show next to the form field `name`, if any.
+    pub fn field_message(&self, name: &str) -> Option<String> {
+        match self {
+            AppError::Validation { fields } => {
+                fields.iter().find(|f| f.field == name).map(|f| f.message.clone())
+            }
+            _ => None,
+        }
+    }
+
+    /// The HTTP status this error maps to.
+    pub fn status(&self) -> u16 {
+        match self {
+            AppError::Unauthorized | AppError::InvalidCredentials => 401,
+            AppError::Forbidden => 403,
+            AppError::NotFound => 404,
+            AppError::BadRequest { .. } => 400,
+            AppError::Validation { .. } => 422,
+            AppError::RateLimited => 429,
+            AppError::Network => 503,
+            AppError::Internal { .. } => 500,
+        }
+    }
+}
+
+/// Collects every field error of a form, so the user sees all of them at once.
+#[derive(Debug, Default)]
+pub struct Validator {
+    fields: Vec<FieldError>,
+}
+
+impl Validator {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) -> bool {
+        if !ok && !self.has(field) {
+            self.fields.push(FieldError { field: field.into(), message: message.into() });
+        }
+        ok
+    }
+
+    pub fn add(&mut self, field: &str, message: impl Into<String>) {
+        self.check(false, field, message);
+    }
+
+    pub fn has(&self, field: &str) -> bool {
+        self.fields.iter().any(|f| f.field == field)
+    }
+
+    pub fn finish(self) -> Result<(), AppError> {
+        if self.fields.is_empty() { Ok(()) } else { Err(AppError::Validation { fields: self.fields }) }
+    }
+}
+
+impl FromServerFnError for AppError {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        match value {
+            // A request the server could not decode: a client bug or a forged
+            // request, never our fault, so a 4xx.
+            ServerFnErrorErr::Args(_)
+            | ServerFnErrorErr::MissingArg(_)
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
+                let error = AppError::bad_request("The request was malformed.");
+                #[cfg(feature = "ssr")]
+                crate::server::respond::set_error_status(&error);
+                error
+            }
+            // Seen by the browser when the request never got an answer.
+            ServerFnErrorErr::Request(_) => AppError::Network,
+            other => {
+                #[cfg(feature = "ssr")]
+                {
+                    crate::server::respond::internal("server function plumbing", other)
+                }
+                #[cfg(not(feature = "ssr"))]
+                {
+                    let _ = other;
+                    AppError::Internal { request_id: "client".into() }
+                }
+            }
+        }
+    }
+}
+
+#[cfg(feature = "ssr")]
+impl From<sqlx::Error> for AppError {
+    fn from(error: sqlx::Error) -> Self {
+        crate::server::respond::internal("database", error)
+    }
+}

@@ -1,0 +1,75 @@
+//! Server functions for authentication. Each is a public endpoint
+//! (`/api/<name>`); they take no tenant from the client.
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::features::auth::types::{CurrentUser, Password};
+
+/// Creates an organization with the caller as its Superuser, signs them in
+/// and sends them to User Management.
+#[server(endpoint = "sign_up")]
+pub async fn sign_up(
+    organization: String,
+    time_zone: String,
+    first_name: String,
+    last_name: String,
+    email: String,
+    password: Password,
+) -> Result<(), AppError> {
+    use crate::features::auth::server::{session, sign_up};
+    use crate::server::{AppState, respond::respond};
+    respond(async move {
+        let state = AppState::current();
+        let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
+        let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
+        session::begin(auth).await?;
+        leptos_axum::redirect("/settings/users");
+        Ok(())
+    })
+    .await
+}
+
+#[server(endpoint = "sign_in")]
+pub async fn sign_in(email: String, password: Password, next: Option<String>) -> Result<(), AppError> {
+    use crate::features::auth::server::{session, sign_in};
+    use crate::features::auth::types::safe_next;
+    use crate::server::{AppState, respond::respond};
+    respond(async move {
+        let state = AppState::current();
+        let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password).await?;
+        session::begin(auth).await?;
+        leptos_axum::redirect(&safe_next(next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+/// Signs out: deletes the session row, so the cookie is dead everywhere.
+#[server(endpoint = "sign_out")]
+pub async fn sign_out() -> Result<(), AppError> {
+    use crate::features::auth::server::session;
+    use crate::server::respond::respond;
+    respond(async move {
+        session::end().await?;
+        leptos_axum::redirect("/sign-in");
+        Ok(())
+    })
+    .await
+}
+
+/// The signed-in user, or `None`. Pages use it to decide whether to show
+/// themselves or send the visitor to the sign-in page.
+#[server(endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::features::auth::server::guard::Actor;
+    use crate::server::respond::respond;
+    respond(async move { Ok(Actor::current().await?.map(|actor| actor.to_current_user())) }).await
+}
+
+/// Every IANA time-zone name, for the searchable time-zone pickers. The list
+/// comes from the server so the tz database stays out of the WASM bundle.
+#[server(endpoint = "time_zones")]
+pub async fn time_zones() -> Result<Vec<String>, AppError> {
+    Ok(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).filter(|n| n.contains('/') || n == "UTC").collect())
+}

@@ -1,0 +1,118 @@
+//! The one way a server function learns who is calling and whether they may
+//! do what they ask: `Actor::require(Permission::…)`.
+
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use super::session::{self, SessionAuth};
+use crate::error::AppError;
+use crate::features::auth::types::CurrentUser;
+use crate::features::users::types::{Role, UserStatus};
+use crate::server::AppState;
+
+/// What a server function may ask permission for. Today the roles grant them;
+/// the permission catalogue (per-user grants) plugs in here later.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Permission {
+    /// See the User Management table and seat counters.
+    ViewUsers,
+}
+
+fn role_grants(role: Role, permission: Permission) -> bool {
+    match permission {
+        Permission::ViewUsers => role == Role::Superuser,
+    }
+}
+
+/// The signed-in user behind the current request, loaded fresh from the
+/// database on every request (so a disabled user or a revoked session stops
+/// working at once, and tenants are never taken from the client).
+#[derive(Debug, Clone)]
+pub struct Actor {
+    pub user_id: Uuid,
+    pub org_id: Uuid,
+    pub role: Role,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub time_zone: Tz,
+    pub organization: String,
+    pub page_size: i16,
+}
+
+#[derive(FromRow)]
+struct ActorRow {
+    role: Role,
+    status: UserStatus,
+    session_epoch: i32,
+    first_name: String,
+    last_name: String,
+    email: String,
+    time_zone: String,
+    organization: String,
+    page_size: i16,
+}
+
+impl Actor {
+    /// The actor of the current request, or `None` when nobody is signed in.
+    pub async fn current() -> Result<Option<Actor>, AppError> {
+        let Some(auth) = session::read().await? else { return Ok(None) };
+        let state = AppState::current();
+        match Self::load(&state.pool, auth).await? {
+            Some(actor) => Ok(Some(actor)),
+            None => {
+                // The user is gone, disabled or signed out everywhere: drop
+                // this session too.
+                session::end().await?;
+                Ok(None)
+            }
+        }
+    }
+
+    /// The actor, if signed in and granted `permission`: else 401 or 403.
+    pub async fn require(permission: Permission) -> Result<Actor, AppError> {
+        let actor = Self::current().await?.ok_or(AppError::Unauthorized)?;
+        if !role_grants(actor.role, permission) {
+            tracing::warn!(user_id = %actor.user_id, org_id = %actor.org_id, ?permission, "permission denied");
+            return Err(AppError::Forbidden);
+        }
+        Ok(actor)
+    }
+
+    pub async fn load(pool: &PgPool, auth: SessionAuth) -> Result<Option<Actor>, AppError> {
+        let row: Option<ActorRow> = sqlx::query_as(
+            "SELECT u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, u.time_zone, \
+                    o.name AS organization, u.page_size \
+             FROM users u JOIN organizations o ON o.id = u.org_id \
+             WHERE u.id = $1 AND u.org_id = $2",
+        )
+        .bind(auth.user_id)
+        .bind(auth.org_id)
+        .fetch_optional(pool)
+        .await?;
+        Ok(row.filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
+            user_id: auth.user_id,
+            org_id: auth.org_id,
+            role: r.role,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            email: r.email,
+            time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
+            organization: r.organization,
+            page_size: r.page_size,
+        }))
+    }
+
+    pub fn to_current_user(&self) -> CurrentUser {
+        CurrentUser {
+            id: self.user_id,
+            first_name: self.first_name.clone(),
+            last_name: self.last_name.clone(),
+            email: self.email.clone(),
+            role: self.role,
+            organization: self.organization.clone(),
+            time_zone: self.time_zone.name().to_owned(),
+        }
+    }
+}

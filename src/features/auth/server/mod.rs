@@ -1,0 +1,7 @@
+//! Server-side authentication (ssr only).
+
+pub mod guard;
+pub mod password;
+pub mod session;
+pub mod sign_in;
+pub mod sign_up;

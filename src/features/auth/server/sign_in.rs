@@ -1,0 +1,59 @@
+//! Signing in with email and password.
+
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use super::password::PasswordHasher;
+use super::session::SessionAuth;
+use crate::error::AppError;
+use crate::features::auth::types::Password;
+use crate::features::users::types::UserStatus;
+
+#[derive(FromRow)]
+struct Candidate {
+    id: Uuid,
+    org_id: Uuid,
+    status: UserStatus,
+    password_hash: Option<String>,
+    session_epoch: i32,
+}
+
+/// Checks the credentials. Every failure (unknown email, wrong password, an
+/// account that cannot sign in) is the same error after the same amount of
+/// work, so the answer does not reveal which accounts exist.
+#[tracing::instrument(skip_all)]
+pub async fn sign_in(pool: &PgPool, hasher: &PasswordHasher, email: &str, password: &Password) -> Result<SessionAuth, AppError> {
+    let email = email.trim();
+    if email.is_empty() || email.chars().count() > 254 || password.expose().chars().count() > 1024 {
+        // Still hash, so an over-long input is not a timing oracle either.
+        hasher.verify(password, None).await?;
+        return Err(AppError::InvalidCredentials);
+    }
+    // The email is the installation-wide login; it names the tenant, so this
+    // is the one query that does not start from an org_id.
+    let candidate: Option<Candidate> = sqlx::query_as(
+        "SELECT id, org_id, status, password_hash, session_epoch FROM users WHERE lower(email) = lower($1)",
+    )
+    .bind(email)
+    .fetch_optional(pool)
+    .await?;
+    let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
+    let verification = hasher.verify(password, stored).await?;
+    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active) else {
+        tracing::info!("sign-in refused");
+        return Err(AppError::InvalidCredentials);
+    };
+
+    let new_hash = if verification.needs_rehash { Some(hasher.hash(password).await?.0) } else { None };
+    sqlx::query(
+        "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(user.org_id)
+    .bind(user.id)
+    .bind(new_hash)
+    .execute(pool)
+    .await?;
+    tracing::info!(user_id = %user.id, org_id = %user.org_id, "signed in");
+    Ok(SessionAuth { user_id: user.id, org_id: user.org_id, epoch: user.session_epoch })
+}

@@ -1,0 +1,119 @@
+//! Types shared by the server and the browser for authentication.
+
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::features::users::types::Role;
+
+pub const MAX_ORG_NAME_CHARS: usize = 120;
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// A password on its way from a form to the hasher. Its `Debug` is redacted,
+/// so no `?args` log line, panic message or error can print it.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Password(String);
+
+impl Password {
+    pub fn new(value: impl Into<String>) -> Self {
+        Password(value.into())
+    }
+
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Password {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Password(<redacted>)")
+    }
+}
+
+/// One rule of the password policy (ELPRO's) and whether a password meets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PasswordRule {
+    pub label: &'static str,
+    pub met: bool,
+}
+
+/// The policy, rule by rule: shown live next to the field and enforced on the
+/// server with the same function.
+pub fn password_rules(password: &str) -> [PasswordRule; 5] {
+    [
+        PasswordRule { label: "At least 8 characters", met: password.chars().count() >= MIN_PASSWORD_CHARS },
+        PasswordRule { label: "An upper-case letter", met: password.chars().any(char::is_uppercase) },
+        PasswordRule { label: "A lower-case letter", met: password.chars().any(char::is_lowercase) },
+        PasswordRule { label: "A digit", met: password.chars().any(|c| c.is_ascii_digit()) },
+        PasswordRule {
+            label: "A special character (like ! ? # or %)",
+            met: password.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+        },
+    ]
+}
+
+/// `None` when the password is acceptable, else what is wrong with it.
+pub fn password_problem(password: &str) -> Option<String> {
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Some(format!("The password can be at most {MAX_PASSWORD_CHARS} characters."));
+    }
+    let missing: Vec<&str> = password_rules(password).iter().filter(|r| !r.met).map(|r| r.label).collect();
+    if missing.is_empty() {
+        None
+    } else {
+        Some(format!("The password needs: {}.", missing.join(", ").to_lowercase()))
+    }
+}
+
+/// The signed-in user, as the browser sees them.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub role: Role,
+    pub organization: String,
+    pub time_zone: String,
+}
+
+/// Where to go after signing in: only a path on this site, never another
+/// host (an open redirect would make our sign-in page a phishing tool).
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        _ => "/settings/users".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_policy_needs_every_rule() {
+        assert_eq!(password_problem("Tr0ub4dor&3"), None);
+        assert!(password_problem("short1!A").is_none());
+        assert!(password_problem("alllowercase1!").unwrap().contains("upper-case"));
+        assert!(password_problem("NoDigits!!").unwrap().contains("digit"));
+        assert!(password_problem("NoSpecial12").unwrap().contains("special"));
+        assert!(password_problem("Sh0rt!").unwrap().contains("8 characters"));
+        assert!(password_problem(&format!("Aa1!{}", "x".repeat(200))).unwrap().contains("at most"));
+    }
+
+    #[test]
+    fn passwords_never_print() {
+        let p = Password::new("Secret123!");
+        assert!(!format!("{p:?}").contains("Secret"));
+    }
+
+    #[test]
+    fn next_stays_on_this_site() {
+        assert_eq!(safe_next(Some("/settings/users?q=a")), "/settings/users?q=a");
+        assert_eq!(safe_next(Some("//evil.example")), "/settings/users");
+        assert_eq!(safe_next(Some("https://evil.example")), "/settings/users");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/settings/users");
+        assert_eq!(safe_next(None), "/settings/users");
+    }
+}

@@ -1,0 +1,7 @@
+//! Features, each sliced into `types` (shared with the browser), `api`
+//! (server functions: the public endpoints), `ui` (Leptos components) and
+//! `server` (ssr-only services that talk to the database).
+
+pub mod auth;
+pub mod orgs;
+pub mod users;

@@ -1,0 +1,4 @@
+//! Server-side services for users (ssr only).
+
+pub mod list;
+pub mod validate;

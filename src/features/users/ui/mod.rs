@@ -1,0 +1,7 @@
+//! The User Management page.
+
+mod seat_counters;
+mod table;
+mod users_page;
+
+pub use users_page::UsersPage;

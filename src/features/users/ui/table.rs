@@ -1,0 +1,148 @@
+use leptos::prelude::*;
+use leptos_router::components::Form;
+
+use crate::features::users::types::{PAGE_SIZES, SortColumn, SortDirection, UserListQuery, UserPage, UserRow};
+
+/// The user table with sortable headers, pagination and the page-size choice.
+/// Every control is a link or a GET form, so it works without JavaScript and
+/// every view has a URL.
+#[component]
+pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
+    let sort = query.sort_column();
+    let direction = query.direction();
+    let header = {
+        let query = query.clone();
+        move |column: SortColumn| {
+            let active = column == sort;
+            let next_direction = if active { direction.flipped() } else { SortDirection::Asc };
+            let href = query.href(|q| {
+                q.sort = Some(column.param().to_owned());
+                q.dir = Some(next_direction.param().to_owned());
+            });
+            let aria_sort = match (active, direction) {
+                (false, _) => "none",
+                (true, SortDirection::Asc) => "ascending",
+                (true, SortDirection::Desc) => "descending",
+            };
+            let arrow = match (active, direction) {
+                (false, _) => "↕",
+                (true, SortDirection::Asc) => "▲",
+                (true, SortDirection::Desc) => "▼",
+            };
+            view! {
+                <th scope="col" aria-sort=aria_sort class:sorted=active>
+                    <a href=href class="sort-link">
+                        {column.label()}
+                        <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                    </a>
+                </th>
+            }
+        }
+    };
+    let empty = page.rows.is_empty();
+    let search = query.search().map(str::to_owned);
+    let clear_href = query.href(|q| q.q = None);
+    let first_href = query.href(|_| {});
+    let prev_href = page.prev.clone().map(|cursor| query.href(|q| q.before = Some(cursor)));
+    let next_href = page.next.clone().map(|cursor| query.href(|q| q.after = Some(cursor)));
+    let count = page.rows.len();
+    let size = page.size;
+    let time_zone = page.time_zone.clone();
+
+    view! {
+        <div class="table-wrap">
+            <table class="data-table">
+                <caption class="visually-hidden">"Users of your organization"</caption>
+                <thead>
+                    <tr>{SortColumn::ALL.into_iter().map(header).collect_view()}</tr>
+                </thead>
+                <tbody>
+                    {page.rows.into_iter().map(|row| view! { <UserTableRow row /> }).collect_view()}
+                </tbody>
+            </table>
+            {empty.then(|| view! {
+                <div class="state state-empty">
+                    {match search.clone() {
+                        Some(term) => view! {
+                            <p class="state-title">{format!("No users match \u{201c}{term}\u{201d}.")}</p>
+                            <p>"Check the spelling, or search by another part of the name or email."</p>
+                            <a class="button" href=clear_href.clone()>"Clear search"</a>
+                        }.into_any(),
+                        None => view! {
+                            <p class="state-title">"No users on this page."</p>
+                            <a class="button" href=first_href.clone()>"Go to the first page"</a>
+                        }.into_any(),
+                    }}
+                </div>
+            })}
+        </div>
+        <div class="table-footer">
+            <p class="table-meta">
+                {format!("{count} shown · times in {time_zone}")}
+            </p>
+            <Form method="GET" action="/settings/users" attr:class="page-size-form">
+                {query.search().map(|q| view! { <input type="hidden" name="q" value=q.to_owned() /> })}
+                {query.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}
+                {query.dir.clone().map(|d| view! { <input type="hidden" name="dir" value=d /> })}
+                <label for="page-size">"Rows per page"</label>
+                <select id="page-size" name="size" onchange="this.form.requestSubmit()">
+                    {PAGE_SIZES.into_iter().map(|option| view! {
+                        <option value=option.to_string() selected=option == size>{option.to_string()}</option>
+                    }).collect_view()}
+                </select>
+                <button type="submit" class="button button-small js-hidden">"Show"</button>
+            </Form>
+            <nav class="pagination" aria-label="Pagination">
+                {match prev_href {
+                    Some(href) => view! {
+                        <a class="button button-small" href=first_href.clone()>"First"</a>
+                        <a class="button button-small" href=href rel="prev">"‹ Previous"</a>
+                    }.into_any(),
+                    None => view! {
+                        <span class="button button-small" aria-disabled="true">"First"</span>
+                        <span class="button button-small" aria-disabled="true">"‹ Previous"</span>
+                    }.into_any(),
+                }}
+                {match next_href {
+                    Some(href) => view! { <a class="button button-small" href=href rel="next">"Next ›"</a> }.into_any(),
+                    None => view! { <span class="button button-small" aria-disabled="true">"Next ›"</span> }.into_any(),
+                }}
+            </nav>
+        </div>
+    }
+}
+
+#[component]
+fn UserTableRow(row: UserRow) -> impl IntoView {
+    let yes_no = |value: bool| {
+        view! {
+            <span class=if value { "flag flag-yes" } else { "flag flag-no" }>
+                <span aria-hidden="true">{if value { "●" } else { "○" }}</span>
+                {if value { " Yes" } else { " No" }}
+            </span>
+        }
+    };
+    view! {
+        <tr>
+            <td>
+                <span class=format!("badge badge-{}", row.status.tone())>
+                    <span class="badge-icon" aria-hidden="true">{row.status.icon()}</span>
+                    {row.status.label()}
+                </span>
+            </td>
+            <td>{row.role.label()}</td>
+            <td>{yes_no(row.active)}</td>
+            <td>{yes_no(row.access)}</td>
+            <td>{row.first_name}</td>
+            <td>{row.last_name}</td>
+            <td class="cell-email">{row.email}</td>
+            <td><time datetime=row.created.iso>{row.created.local}</time></td>
+            <td>
+                {match row.last_sign_in {
+                    Some(at) => view! { <time datetime=at.iso>{at.local}</time> }.into_any(),
+                    None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+        </tr>
+    }
+}

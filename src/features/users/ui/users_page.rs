@@ -1,0 +1,57 @@
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::components::Form;
+use leptos_router::hooks::use_query_map;
+
+use super::seat_counters::SeatCounters;
+use super::table::UsersTable;
+use crate::components::feedback::{ErrorState, LoadingState};
+use crate::features::users::api::list_users;
+use crate::features::users::types::UserListQuery;
+
+/// Settings › User Management. The view (search, sort, cursor, page size) is
+/// the URL's query string.
+#[component]
+pub fn UsersPage() -> impl IntoView {
+    let params = use_query_map();
+    let query = Memo::new(move |_| {
+        params.with(|p| UserListQuery {
+            q: p.get("q"),
+            sort: p.get("sort"),
+            dir: p.get("dir"),
+            size: p.get("size").and_then(|s| s.parse().ok()),
+            after: p.get("after"),
+            before: p.get("before"),
+        })
+    });
+    let page = Resource::new(move || query.get(), list_users);
+    let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
+
+    view! {
+        <Title text="User Management" />
+        <div class="page-head">
+            <div>
+                <p class="breadcrumb">"Settings"</p>
+                <h1>"User Management"</h1>
+                <p class="lead">"Everyone in your organization, their role and whether they have activated their account."</p>
+            </div>
+            <SeatCounters />
+        </div>
+        <Form method="GET" action="/settings/users" attr:class="toolbar" attr:role="search">
+            {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
+            {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
+            {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
+            <label for="user-search" class="visually-hidden">"Search users"</label>
+            <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name or email" prop:value=search value=search />
+            <button type="submit" class="button">"Search"</button>
+        </Form>
+        <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                    Err(error) => view! { <ErrorState error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

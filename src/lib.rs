@@ -1,0 +1,22 @@
+//! Roster: an open-source user-management console for organizations.
+//!
+//! The crate builds twice: with `ssr` into the server binary (axum, sqlx,
+//! argon2) and with `hydrate` into the WASM bundle. Everything under
+//! `server/` and each feature's `server` module exists only with `ssr`.
+
+#![recursion_limit = "256"]
+
+pub mod app;
+pub mod components;
+pub mod error;
+pub mod features;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

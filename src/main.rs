@@ -1,0 +1,58 @@
+//! The Roster server binary: `roster` (or `roster serve`) serves the app;
+//! `roster seed` fills a database for benchmarks and demos.
+
+#[cfg(feature = "ssr")]
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    use roster::server::{AppState, app, config::Config, db, telemetry};
+
+    telemetry::init();
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(message) => {
+            eprintln!("roster: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    let result = match args.first().map(String::as_str) {
+        None | Some("serve") => serve(config).await,
+        Some("seed") => roster::server::seed::run(config, &args[1..]).await,
+        Some(other) => Err(format!("unknown command {other:?}; try `roster serve` or `roster seed --users N`")),
+    };
+    return match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(message) => {
+            tracing::error!("{message}");
+            eprintln!("roster: {message}");
+            std::process::ExitCode::FAILURE
+        }
+    };
+
+    async fn serve(config: Config) -> Result<(), String> {
+        let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
+        let addr = leptos_options.site_addr;
+        let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let state = AppState::new(pool, config, leptos_options).await?;
+        // Expired sessions are deleted in the background (any instance may do it).
+        let store = state.sessions.clone();
+        tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            store,
+            tokio::time::Duration::from_secs(600),
+        ));
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        tracing::info!("Roster is listening on http://{addr}");
+        println!("Roster is running at http://{addr}");
+        axum::serve(listener, app(state))
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
+    }
+}
+
+#[cfg(not(feature = "ssr"))]
+pub fn main() {
+    // The browser entry point is `roster::hydrate`; this binary needs `ssr`.
+}

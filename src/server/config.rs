@@ -1,0 +1,100 @@
+//! Configuration from the environment. Everything has a sensible default for
+//! `make run` except the database URL, which the Makefile provides.
+
+use std::time::Duration;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub database_url: String,
+    pub db_max_connections: u32,
+    /// Mark the session cookie `Secure` (set when served over HTTPS).
+    pub cookie_secure: bool,
+    /// A session unused for this long is signed out.
+    pub session_idle: Duration,
+    /// Origins allowed to post to us besides the request's own host, for
+    /// deployments behind a proxy that rewrites `Host` (e.g. `https://roster.example.com`).
+    pub public_origin: Option<String>,
+    pub default_seats: DefaultSeats,
+    pub argon2: Argon2Config,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct DefaultSeats {
+    pub basic: i32,
+    pub operator: i32,
+    pub superuser: i32,
+}
+
+#[derive(Clone, Copy, Debug)]
+pub struct Argon2Config {
+    pub memory_kib: u32,
+    pub iterations: u32,
+    pub lanes: u32,
+    /// How many hashes may run at once; more wait their turn so a burst of
+    /// sign-ins cannot take every core from the rest of the app.
+    pub concurrency: usize,
+}
+
+impl Default for Argon2Config {
+    fn default() -> Self {
+        // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
+        Self { memory_kib: 19 * 1024, iterations: 2, lanes: 1, concurrency: available_cores() }
+    }
+}
+
+pub fn available_cores() -> usize {
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
+    match std::env::var(name) {
+        Ok(v) if !v.trim().is_empty() => {
+            v.trim().parse().map_err(|_| format!("{name} has an invalid value: {v:?}"))
+        }
+        _ => Ok(default),
+    }
+}
+
+impl Config {
+    pub fn from_env() -> Result<Self, String> {
+        let database_url = std::env::var("DATABASE_URL")
+            .map_err(|_| "DATABASE_URL is not set (make run sets it for the private cluster)".to_string())?;
+        let argon2_default = Argon2Config::default();
+        let argon2 = Argon2Config {
+            memory_kib: env_or("ARGON2_MEMORY_KIB", argon2_default.memory_kib)?,
+            iterations: env_or("ARGON2_ITERATIONS", argon2_default.iterations)?,
+            lanes: env_or("ARGON2_LANES", argon2_default.lanes)?,
+            concurrency: env_or("HASH_CONCURRENCY", argon2_default.concurrency)?.max(1),
+        };
+        if argon2.memory_kib < 19 * 1024 || argon2.iterations < 2 || argon2.lanes < 1 {
+            return Err("argon2 parameters below OWASP's minimum (19456 KiB, 2 iterations, 1 lane)".into());
+        }
+        Ok(Self {
+            database_url,
+            db_max_connections: env_or("DB_MAX_CONNECTIONS", 20)?,
+            cookie_secure: env_or("COOKIE_SECURE", false)?,
+            session_idle: Duration::from_secs(60 * env_or::<u64>("SESSION_IDLE_MINUTES", 8 * 60)?),
+            public_origin: std::env::var("PUBLIC_ORIGIN").ok().filter(|s| !s.is_empty()),
+            default_seats: DefaultSeats {
+                basic: env_or("DEFAULT_SEATS_BASIC", 10)?,
+                operator: env_or("DEFAULT_SEATS_OPERATOR", 5)?,
+                superuser: env_or("DEFAULT_SEATS_SUPERUSER", 1)?,
+            },
+            argon2,
+        })
+    }
+
+    /// The configuration the integration tests and benchmarks use: production
+    /// defaults, for a database they provide.
+    pub fn for_database(database_url: impl Into<String>) -> Self {
+        Self {
+            database_url: database_url.into(),
+            db_max_connections: 20,
+            cookie_secure: false,
+            session_idle: Duration::from_secs(8 * 3600),
+            public_origin: None,
+            default_seats: DefaultSeats { basic: 10, operator: 5, superuser: 1 },
+            argon2: Argon2Config::default(),
+        }
+    }
+}

@@ -1,0 +1,14 @@
+//! Server-only plumbing (compiled with the `ssr` feature only): configuration,
+//! shared state, the HTTP router and its middleware, telemetry.
+
+pub mod config;
+pub mod db;
+pub mod respond;
+pub mod router;
+pub mod security;
+pub mod seed;
+pub mod state;
+pub mod telemetry;
+
+pub use router::app;
+pub use state::AppState;

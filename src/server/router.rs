@@ -1,0 +1,69 @@
+//! The one router: `main.rs` serves it, the integration tests and the
+//! benchmark drive it, so they all exercise the same routes and middleware.
+
+use axum::Router;
+use axum::http::{Request, StatusCode};
+use axum::middleware;
+use axum::routing::get;
+use leptos::prelude::provide_context;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tower_sessions::cookie::SameSite;
+use tower_sessions::{Expiry, SessionManagerLayer};
+
+use super::AppState;
+use super::security::{refuse_cross_site, security_headers};
+use crate::app::{App, shell};
+
+/// Requests larger than this are refused with 413 before any handler runs.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+pub const SESSION_COOKIE: &str = "roster_session";
+
+pub fn app(state: AppState) -> Router {
+    let routes = generate_route_list(App);
+    let context_state = state.clone();
+    let provide_state = move || provide_context(context_state.clone());
+    let shell_options = state.leptos_options.clone();
+
+    let idle = time::Duration::seconds(state.config.session_idle.as_secs() as i64);
+    let sessions = SessionManagerLayer::new(state.sessions.clone())
+        .with_name(SESSION_COOKIE)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_secure(state.config.cookie_secure)
+        .with_expiry(Expiry::OnInactivity(idle));
+
+    Router::new()
+        .route("/healthz", get(health))
+        .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .layer(sessions)
+        .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
+        .layer(middleware::from_fn(security_headers))
+        .layer(
+            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+                let request_id =
+                    request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                // The path only: query strings may hold search terms.
+                tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
+            }),
+        )
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
+        .with_state(state)
+}
+
+/// Liveness and database reachability, for load balancers and `make run`.
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+    match sqlx::query("SELECT 1").execute(&state.pool).await {
+        Ok(_) => (StatusCode::OK, "ok"),
+        Err(error) => {
+            tracing::error!(%error, "health check: database unreachable");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
+        }
+    }
+}

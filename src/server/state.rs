@@ -1,0 +1,44 @@
+//! Application state shared by every request, provided to server functions as
+//! Leptos context and to axum handlers as router state.
+
+use std::sync::Arc;
+
+use axum::extract::FromRef;
+use leptos::config::LeptosOptions;
+use sqlx::PgPool;
+use tower_sessions_sqlx_store::PostgresStore;
+
+use super::config::Config;
+use crate::features::auth::server::password::PasswordHasher;
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub config: Arc<Config>,
+    pub leptos_options: LeptosOptions,
+    pub sessions: PostgresStore,
+    pub hasher: PasswordHasher,
+}
+
+impl AppState {
+    /// Builds the state on an existing pool: applies our migrations and the
+    /// session store's, and prepares the password hasher.
+    pub async fn new(pool: PgPool, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
+        super::db::migrate(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
+        let sessions = PostgresStore::new(pool.clone());
+        sessions.migrate().await.map_err(|e| format!("session store migration failed: {e}"))?;
+        let hasher = PasswordHasher::new(config.argon2).await?;
+        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher })
+    }
+
+    /// The state inside a server function.
+    pub fn current() -> Self {
+        leptos::prelude::expect_context::<AppState>()
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos_options.clone()
+    }
+}

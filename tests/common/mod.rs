@@ -1,0 +1,184 @@
+//! The test harness: the real app (`roster::server::app`) on a random port,
+//! on a fresh PostgreSQL database per test (`#[sqlx::test]`), driven over
+//! HTTP like a browser would.
+#![allow(dead_code)]
+
+use std::net::SocketAddr;
+
+use leptos::config::LeptosOptions;
+use reqwest::{Client, Response, StatusCode, header};
+use roster::features::auth::types::Password;
+use roster::server::config::Config;
+use roster::server::{AppState, app};
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+pub const PASSWORD: &str = "Correct-Horse-42";
+
+pub struct TestApp {
+    pub addr: SocketAddr,
+    pub pool: PgPool,
+    pub state: AppState,
+}
+
+pub async fn spawn_app(pool: PgPool) -> TestApp {
+    spawn_app_with(pool, Config::for_database("postgres://unused")).await
+}
+
+pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
+    let options = LeptosOptions::builder().output_name("roster").site_root("target/site").site_pkg_dir("pkg").build();
+    let state = AppState::new(pool.clone(), config, options).await.expect("app state");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let router = app(state.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await.unwrap() });
+    TestApp { addr, pool, state }
+}
+
+/// A browser-like client: its own cookie jar, no automatic redirects.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+impl TestApp {
+    pub fn url(&self, path: &str) -> String {
+        format!("http://{}{}", self.addr, path)
+    }
+
+    pub fn browser(&self) -> Browser {
+        let client = Client::builder()
+            .cookie_store(true)
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        Browser { client, base: format!("http://{}", self.addr) }
+    }
+
+    /// Signs up a fresh organization and returns the signed-in browser and
+    /// the registrant's email.
+    pub async fn signed_up(&self, org: &str) -> (Browser, String) {
+        let browser = self.browser();
+        let email = unique_email(org);
+        let response = browser.sign_up(org, &email).await;
+        assert_eq!(response.status(), StatusCode::OK, "sign-up failed: {}", response.text().await.unwrap());
+        (browser, email)
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
+    }
+
+    pub async fn org_id_of(&self, email: &str) -> Uuid {
+        sqlx::query_scalar("SELECT org_id FROM users WHERE lower(email) = lower($1)")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// Adds an active user with a password directly (the invite flow comes
+    /// in a later issue); returns the user's email.
+    pub async fn add_user(&self, org_id: Uuid, role: &str, first: &str, last: &str) -> String {
+        let email = unique_email(&format!("{first}.{last}"));
+        let hash = self.state.hasher.hash(&Password::new(PASSWORD)).await.unwrap();
+        sqlx::query(
+            "UPDATE seats SET quota = quota + 1 WHERE org_id = $1 AND role = $2::user_role",
+        )
+        .bind(org_id)
+        .bind(role)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, password_hash, activated_at) \
+             VALUES ($1, $2, $3, $4, $5::user_role, 'active', 'UTC', $6, now())",
+        )
+        .bind(org_id)
+        .bind(&email)
+        .bind(first)
+        .bind(last)
+        .bind(role)
+        .bind(hash.0)
+        .execute(&self.pool)
+        .await
+        .unwrap();
+        email
+    }
+}
+
+pub fn unique_email(hint: &str) -> String {
+    let local: String = hint.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    format!("{}.{}@example.com", local.to_lowercase(), &Uuid::new_v4().simple().to_string()[..8])
+}
+
+impl Browser {
+    /// Calls a server function the way the hydrated app does (URL-encoded
+    /// POST, JSON answer).
+    pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> Response {
+        self.client.post(format!("{}/api/{function}", self.base)).form(form).send().await.unwrap()
+    }
+
+    pub async fn call_json(&self, function: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
+        let response = self.call(function, form).await;
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+
+    pub async fn sign_up(&self, org: &str, email: &str) -> Response {
+        self.call(
+            "sign_up",
+            &[
+                ("organization", org),
+                ("time_zone", "Europe/Zurich"),
+                ("first_name", "Ada"),
+                ("last_name", "Lovelace"),
+                ("email", email),
+                ("password", PASSWORD),
+            ],
+        )
+        .await
+    }
+
+    pub async fn sign_in(&self, email: &str, password: &str) -> (StatusCode, Value) {
+        self.call_json("sign_in", &[("email", email), ("password", password)]).await
+    }
+
+    /// The signed-in user's email, or None.
+    pub async fn whoami(&self) -> Option<String> {
+        let (status, body) = self.call_json("current_user", &[]).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body.get("email").and_then(Value::as_str).map(str::to_owned)
+    }
+
+    pub async fn list(&self, query: &[(&str, &str)]) -> (StatusCode, Value) {
+        let form: Vec<(String, &str)> = query.iter().map(|(k, v)| (format!("query[{k}]"), *v)).collect();
+        let response = self.client.post(format!("{}/api/list_users", self.base)).form(&form).send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
+    }
+}
+
+/// The `roster_session` value from a response's Set-Cookie, if any.
+pub fn set_session_cookie(response: &Response) -> Option<String> {
+    response.headers().get_all(header::SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let pair = v.split(';').next()?;
+        pair.strip_prefix("roster_session=").map(str::to_owned)
+    })
+}
+
+/// A client without a jar that sends exactly the cookie it is given.
+pub fn with_cookie(app: &TestApp, cookie: &str) -> Browser {
+    let mut headers = header::HeaderMap::new();
+    headers.insert(header::COOKIE, format!("roster_session={cookie}").parse().unwrap());
+    let client = Client::builder()
+        .default_headers(headers)
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    Browser { client, base: format!("http://{}", app.addr) }
+}
