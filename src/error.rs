@@ -116,7 +116,7 @@ impl FromServerFnError for AppError {
             | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
                 let error = AppError::bad_request("The request was malformed.");
                 #[cfg(feature = "ssr")]
-                crate::server::respond::set_error_status(&error);
+                crate::server::respond::set_plumbing_error_status(&error);
                 error
             }
             // Seen by the browser when the request never got an answer.

@@ -62,13 +62,15 @@ pub fn Field(
         }
     };
     let node_ref = node_ref.unwrap_or_default();
+    // The required/optional markers sit outside <label>, so the field's
+    // accessible name is exactly its label.
     view! {
         <div class="field" class:field-invalid=move || error.get().is_some()>
-            <label for=id.clone()>
-                {label}
+            <div class="field-label">
+                <label for=id.clone()>{label}</label>
                 {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
                 {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
-            </label>
+            </div>
             <input
                 id=id
                 name=name

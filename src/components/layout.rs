@@ -18,7 +18,14 @@ pub fn SettingsLayout() -> impl IntoView {
                 match me.await {
                     Ok(Some(user)) => view! { <SignedIn user /> }.into_any(),
                     Ok(None) => {
-                        let here = format!("{}{}", location.pathname.get_untracked(), location.search.get_untracked());
+                        // The router's `search` comes without its leading "?".
+                        let search = location.search.get_untracked();
+                        let search = search.trim_start_matches('?');
+                        let here = if search.is_empty() {
+                            location.pathname.get_untracked()
+                        } else {
+                            format!("{}?{search}", location.pathname.get_untracked())
+                        };
                         let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
                         view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
                     }

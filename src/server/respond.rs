@@ -1,55 +1,114 @@
-//! How a server function answers: errors get their HTTP status, internal
-//! errors are logged with the request id and replaced by an opaque reference.
+//! How a server function runs and answers.
+//!
+//! Leptos context (`use_context`) is only reliable before a server
+//! function's first `.await` (during server-side rendering the rest of the
+//! future may run detached from the request's reactive owner). So every
+//! server function captures what it needs once, synchronously, into a
+//! `RequestContext`, and uses that afterwards.
 
 use std::fmt::Display;
 use std::future::Future;
 
 use http::request::Parts;
-use http::{HeaderValue, StatusCode, header};
+use http::{HeaderName, HeaderValue, StatusCode, header};
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
+use tower_sessions::Session;
 
+use super::AppState;
 use crate::error::AppError;
 
-/// The request id tower-http assigned to the current request (`x-request-id`).
-pub fn current_request_id() -> String {
-    use_context::<Parts>()
-        .and_then(|parts| parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
-        .unwrap_or_else(|| "none".to_owned())
+#[derive(Clone)]
+pub struct RequestContext {
+    pub state: AppState,
+    pub request_id: String,
+    session: Option<Session>,
+    response: Option<ResponseOptions>,
+    /// A plain HTML form post (no JavaScript): answered with redirects.
+    accepts_html: bool,
+    /// Called as an endpoint (`/api/…`), not while rendering a page.
+    via_api: bool,
+}
+
+impl RequestContext {
+    /// Reads the request's context. Call before the first `.await`.
+    pub fn capture() -> Self {
+        let parts = use_context::<Parts>();
+        let header = |name: header::HeaderName| {
+            parts.as_ref().and_then(|p| p.headers.get(&name).and_then(|v| v.to_str().ok()).map(str::to_owned))
+        };
+        Self {
+            state: AppState::current(),
+            request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
+            session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
+            response: use_context::<ResponseOptions>(),
+            accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
+            via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
+        }
+    }
+
+    pub fn session(&self) -> Result<&Session, AppError> {
+        self.session.as_ref().ok_or_else(|| internal("session layer missing", "no Session in request extensions"))
+    }
+
+    /// Sends the browser to `path` once the call succeeds: a 302 for a plain
+    /// form post, a header the Leptos client follows otherwise.
+    pub fn redirect(&self, path: &str) {
+        let Some(response) = &self.response else { return };
+        let Ok(location) = HeaderValue::from_str(path) else { return };
+        response.insert_header(header::LOCATION, location);
+        if self.accepts_html {
+            response.set_status(StatusCode::FOUND);
+        } else {
+            response.insert_header(HeaderName::from_static("serverfnredirect"), HeaderValue::from_static(""));
+        }
+    }
+
+    /// Gives a failed endpoint call its HTTP status. A plain HTML form post
+    /// is answered by a redirect back to the form, which a status would
+    /// replace, and a page being rendered keeps its own status.
+    pub fn set_error_status(&self, error: &AppError) {
+        if !self.via_api || self.accepts_html {
+            return;
+        }
+        if let Some(response) = &self.response {
+            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+            if matches!(error, AppError::Unauthorized | AppError::InvalidCredentials) {
+                response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+            }
+        }
+    }
+}
+
+/// Runs the body of a server function with its request context and gives
+/// its error the right status.
+pub async fn respond<T, Fut>(body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let context = RequestContext::capture();
+    let result = body(context.clone()).await;
+    if let Err(error) = &result {
+        context.set_error_status(error);
+    }
+    result
 }
 
 /// Logs an internal error with its context and returns the opaque error the
-/// browser sees. The log line carries the request id (it runs inside the
-/// request span) so the reference a user quotes finds it.
+/// browser sees. The reference shown to the user is the id in the log line:
+/// the request id when the call still sees its request, else a fresh one.
 pub fn internal(context: &str, error: impl Display) -> AppError {
-    let request_id = current_request_id();
+    let request_id = use_context::<Parts>()
+        .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
+        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     tracing::error!(%request_id, context, error = %error, "internal error");
-    let error = AppError::Internal { request_id };
-    set_error_status(&error);
-    error
+    AppError::Internal { request_id }
 }
 
-/// Sets the HTTP status of a failed server-function call. A plain HTML form
-/// post (no JavaScript) is answered by a redirect back to the form instead,
-/// which a status would replace, so it is left alone.
-pub fn set_error_status(error: &AppError) {
-    let Some(response) = use_context::<ResponseOptions>() else { return };
-    let accepts_html = use_context::<Parts>()
-        .and_then(|p| p.headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).map(|v| v.contains("text/html")))
-        .unwrap_or(false);
-    if !accepts_html {
-        response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
+/// For errors raised by the server-function plumbing itself (an undecodable
+/// request), which run synchronously inside the endpoint call.
+pub fn set_plumbing_error_status(error: &AppError) {
+    if use_context::<AppState>().is_some() {
+        RequestContext::capture().set_error_status(error);
     }
-    if matches!(error, AppError::Unauthorized) {
-        response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    }
-}
-
-/// Runs the body of a server function and gives its error the right status.
-pub async fn respond<T>(body: impl Future<Output = Result<T, AppError>>) -> Result<T, AppError> {
-    let result = body.await;
-    if let Err(error) = &result {
-        set_error_status(error);
-    }
-    result
 }

@@ -1,5 +1,5 @@
 //! Server functions for authentication. Each is a public endpoint
-//! (`/api/<name>`); they take no tenant from the client.
+//! (`/api/<name>`); none takes a tenant from the client.
 
 use leptos::prelude::*;
 
@@ -7,7 +7,7 @@ use crate::error::AppError;
 use crate::features::auth::types::{CurrentUser, Password};
 
 /// Creates an organization with the caller as its Superuser, signs them in
-/// and sends them to User Management.
+/// and sends them to User Management. Public: anyone may sign up.
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     organization: String,
@@ -18,41 +18,42 @@ pub async fn sign_up(
     password: Password,
 ) -> Result<(), AppError> {
     use crate::features::auth::server::{session, sign_up};
-    use crate::server::{AppState, respond::respond};
-    respond(async move {
-        let state = AppState::current();
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let state = &ctx.state;
         let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
         let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
-        session::begin(auth).await?;
-        leptos_axum::redirect("/settings/users");
+        session::begin(&ctx, auth).await?;
+        ctx.redirect("/settings/users");
         Ok(())
     })
     .await
 }
 
+/// Public: checks the credentials and starts a session.
 #[server(endpoint = "sign_in")]
 pub async fn sign_in(email: String, password: Password, next: Option<String>) -> Result<(), AppError> {
     use crate::features::auth::server::{session, sign_in};
     use crate::features::auth::types::safe_next;
-    use crate::server::{AppState, respond::respond};
-    respond(async move {
-        let state = AppState::current();
-        let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password).await?;
-        session::begin(auth).await?;
-        leptos_axum::redirect(&safe_next(next.as_deref()));
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let auth = sign_in::sign_in(&ctx.state.pool, &ctx.state.hasher, &email, &password).await?;
+        session::begin(&ctx, auth).await?;
+        ctx.redirect(&safe_next(next.as_deref()));
         Ok(())
     })
     .await
 }
 
 /// Signs out: deletes the session row, so the cookie is dead everywhere.
+/// Without a session it does nothing and still lands on the sign-in page.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
     use crate::features::auth::server::session;
     use crate::server::respond::respond;
-    respond(async move {
-        session::end().await?;
-        leptos_axum::redirect("/sign-in");
+    respond(|ctx| async move {
+        session::end(&ctx).await?;
+        ctx.redirect("/sign-in");
         Ok(())
     })
     .await
@@ -64,11 +65,12 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::features::auth::server::guard::Actor;
     use crate::server::respond::respond;
-    respond(async move { Ok(Actor::current().await?.map(|actor| actor.to_current_user())) }).await
+    respond(|ctx| async move { Ok(Actor::current(&ctx).await?.map(|actor| actor.to_current_user())) }).await
 }
 
-/// Every IANA time-zone name, for the searchable time-zone pickers. The list
-/// comes from the server so the tz database stays out of the WASM bundle.
+/// Every IANA time-zone name, for the searchable time-zone pickers. Public
+/// (the sign-up page needs it) and the same for everyone. It comes from the
+/// server so the tz database stays out of the WASM bundle.
 #[server(endpoint = "time_zones")]
 pub async fn time_zones() -> Result<Vec<String>, AppError> {
     Ok(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).filter(|n| n.contains('/') || n == "UTC").collect())

@@ -9,10 +9,10 @@ use crate::features::orgs::types::SeatUsage;
 #[server(endpoint = "seat_usage")]
 pub async fn get_seat_usage() -> Result<Vec<SeatUsage>, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
-    use crate::server::{AppState, respond::respond};
-    respond(async move {
-        let actor = Actor::require(Permission::ViewUsers).await?;
-        crate::features::orgs::server::seat_usage(&AppState::current().pool, actor.org_id).await
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ViewUsers).await?;
+        crate::features::orgs::server::seat_usage(&ctx.state.pool, actor.org_id).await
     })
     .await
 }

@@ -11,10 +11,10 @@ use crate::features::users::types::{UserListQuery, UserPage};
 pub async fn list_users(#[server(default)] query: UserListQuery) -> Result<UserPage, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::list;
-    use crate::server::{AppState, respond::respond};
-    respond(async move {
-        let actor = Actor::require(Permission::ViewUsers).await?;
-        let state = AppState::current();
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ViewUsers).await?;
+        let state = &ctx.state;
         let size = list::page_size(query.size, actor.page_size);
         if query.size.is_some() && i16::try_from(size).ok() != Some(actor.page_size) {
             list::remember_page_size(&state.pool, actor.org_id, actor.user_id, size).await?;

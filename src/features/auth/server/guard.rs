@@ -9,7 +9,7 @@ use super::session::{self, SessionAuth};
 use crate::error::AppError;
 use crate::features::auth::types::CurrentUser;
 use crate::features::users::types::{Role, UserStatus};
-use crate::server::AppState;
+use crate::server::respond::RequestContext;
 
 /// What a server function may ask permission for. Today the roles grant them;
 /// the permission catalogue (per-user grants) plugs in here later.
@@ -56,23 +56,22 @@ struct ActorRow {
 
 impl Actor {
     /// The actor of the current request, or `None` when nobody is signed in.
-    pub async fn current() -> Result<Option<Actor>, AppError> {
-        let Some(auth) = session::read().await? else { return Ok(None) };
-        let state = AppState::current();
-        match Self::load(&state.pool, auth).await? {
+    pub async fn current(ctx: &RequestContext) -> Result<Option<Actor>, AppError> {
+        let Some(auth) = session::read(ctx).await? else { return Ok(None) };
+        match Self::load(&ctx.state.pool, auth).await? {
             Some(actor) => Ok(Some(actor)),
             None => {
                 // The user is gone, disabled or signed out everywhere: drop
                 // this session too.
-                session::end().await?;
+                session::end(ctx).await?;
                 Ok(None)
             }
         }
     }
 
     /// The actor, if signed in and granted `permission`: else 401 or 403.
-    pub async fn require(permission: Permission) -> Result<Actor, AppError> {
-        let actor = Self::current().await?.ok_or(AppError::Unauthorized)?;
+    pub async fn require(ctx: &RequestContext, permission: Permission) -> Result<Actor, AppError> {
+        let actor = Self::current(ctx).await?.ok_or(AppError::Unauthorized)?;
         if !role_grants(actor.role, permission) {
             tracing::warn!(user_id = %actor.user_id, org_id = %actor.org_id, ?permission, "permission denied");
             return Err(AppError::Forbidden);

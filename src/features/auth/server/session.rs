@@ -3,11 +3,10 @@
 //! the database, so any app instance can serve any request).
 
 use serde::{Deserialize, Serialize};
-use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::error::AppError;
-use crate::server::respond::internal;
+use crate::server::respond::{RequestContext, internal};
 
 const AUTH_KEY: &str = "auth";
 
@@ -20,26 +19,20 @@ pub struct SessionAuth {
     pub epoch: i32,
 }
 
-async fn current_session() -> Result<Session, AppError> {
-    leptos_axum::extract::<Session>().await.map_err(|e| internal("session layer missing", e))
-}
-
 /// Signs the session in. The session id is rotated first, so an id planted
 /// before sign-in (session fixation) is worthless afterwards.
-pub async fn begin(auth: SessionAuth) -> Result<(), AppError> {
-    let session = current_session().await?;
+pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppError> {
+    let session = ctx.session()?;
     session.cycle_id().await.map_err(|e| internal("session rotate", e))?;
     session.insert(AUTH_KEY, auth).await.map_err(|e| internal("session insert", e))?;
     Ok(())
 }
 
-pub async fn read() -> Result<Option<SessionAuth>, AppError> {
-    let session = current_session().await?;
-    session.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| internal("session read", e))
+pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError> {
+    ctx.session()?.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| internal("session read", e))
 }
 
 /// Deletes the session row and clears the cookie.
-pub async fn end() -> Result<(), AppError> {
-    let session = current_session().await?;
-    session.flush().await.map_err(|e| internal("session delete", e))
+pub async fn end(ctx: &RequestContext) -> Result<(), AppError> {
+    ctx.session()?.flush().await.map_err(|e| internal("session delete", e))
 }
