@@ -1,0 +1,238 @@
+//! The User Management table and seat counters: who may see them, tenant
+//! isolation, sorting, search and keyset pagination.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+fn emails(page: &Value) -> Vec<String> {
+    page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
+}
+
+/// Adds `n` users with varied names, roles, statuses and dates in one go.
+async fn add_many(app: &TestApp, org_id: Uuid, n: i64) {
+    sqlx::query("UPDATE seats SET quota = quota + $2 WHERE org_id = $1 AND role <> 'superuser'").bind(org_id).bind(n as i32).execute(&app.pool).await.unwrap();
+    sqlx::query(
+        "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, activated_at, last_sign_in_at, created_at) \
+         SELECT $1, 'user' || i || '.' || $3 || '@example.com', \
+                (ARRAY['Ada','bob','Émile','Zoë','carl'])[1 + i % 5], \
+                (ARRAY['Smith','o''Neil','smith','Ångström','Baker','Goldsmith'])[1 + i % 6], \
+                (CASE WHEN i % 3 = 0 THEN 'operator' ELSE 'basic' END)::user_role, \
+                (CASE WHEN i % 4 = 0 THEN 'invited' WHEN i % 7 = 0 THEN 'disabled' ELSE 'active' END)::user_status, 'UTC', \
+                CASE WHEN i % 4 <> 0 THEN now() END, \
+                CASE WHEN i % 4 <> 0 AND i % 2 = 0 THEN now() - i * interval '1 hour' END, \
+                now() - (i % 9) * interval '1 day' \
+         FROM generate_series(1, $2::bigint) AS i",
+    )
+    .bind(org_id)
+    .bind(n)
+    .bind(&Uuid::new_v4().simple().to_string()[..6])
+    .execute(&app.pool)
+    .await
+    .unwrap();
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_table_needs_a_session(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    app.signed_up("Acme").await;
+    let anonymous = app.browser();
+    let (status, body) = anonymous.list(&[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert_eq!(body["kind"], "unauthorized");
+    assert!(body.get("rows").is_none());
+    let (status, body) = anonymous.call_json("seat_usage", &[]).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+    assert!(body.as_array().is_none());
+}
+
+#[sqlx::test(migrations = false)]
+async fn operators_and_basic_users_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, admin) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin).await;
+    for role in ["operator", "basic"] {
+        let email = app.add_user(org_id, role, "Grace", "Hopper").await;
+        let browser = app.browser();
+        assert_eq!(browser.sign_in(&email, PASSWORD).await.0, StatusCode::OK);
+        let (status, body) = browser.list(&[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        assert!(body.get("rows").is_none());
+        let (status, _) = browser.call_json("seat_usage", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
+}
+
+#[sqlx::test(migrations = false)]
+async fn each_organization_sees_only_its_own_users(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (alpha, alpha_admin) = app.signed_up("Alpha").await;
+    let (beta, beta_admin) = app.signed_up("Beta").await;
+    add_many(&app, app.org_id_of(&alpha_admin).await, 30).await;
+    add_many(&app, app.org_id_of(&beta_admin).await, 5).await;
+
+    let (_, alpha_page) = alpha.list(&[("size", "100")]).await;
+    let (_, beta_page) = beta.list(&[("size", "100")]).await;
+    let alpha_emails = emails(&alpha_page);
+    let beta_emails = emails(&beta_page);
+    assert_eq!(alpha_emails.len(), 31);
+    assert_eq!(beta_emails.len(), 6);
+    assert!(alpha_emails.contains(&alpha_admin) && !alpha_emails.contains(&beta_admin));
+    assert!(beta_emails.iter().all(|e| !alpha_emails.contains(e)));
+
+    // A search for another organization's user finds nothing.
+    let (_, found) = alpha.list(&[("q", &beta_admin)]).await;
+    assert!(emails(&found).is_empty());
+
+    // Seats are per organization.
+    let (_, seats) = beta.call_json("seat_usage", &[]).await;
+    let superuser = seats.as_array().unwrap().iter().find(|s| s["role"] == "superuser").unwrap();
+    assert_eq!((superuser["used"].as_i64(), superuser["quota"].as_i64()), (Some(1), Some(1)));
+}
+
+#[sqlx::test(migrations = false)]
+async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    add_many(&app, app.org_id_of(&admin).await, 70).await;
+
+    for column in ["status", "role", "active", "access", "first_name", "last_name", "email", "created", "last_sign_in"] {
+        for dir in ["asc", "desc"] {
+            // The whole list in one page is the reference order.
+            let (_, all) = browser.list(&[("sort", column), ("dir", dir), ("size", "100")]).await;
+            let reference = emails(&all);
+            assert_eq!(reference.len(), 71);
+
+            // Forwards, 25 at a time.
+            let mut walked = Vec::new();
+            let mut pages = Vec::new();
+            let mut after: Option<String> = None;
+            loop {
+                let mut query = vec![("sort", column), ("dir", dir), ("size", "25")];
+                if let Some(cursor) = &after {
+                    query.push(("after", cursor.as_str()));
+                }
+                let (status, page) = browser.list(&query).await;
+                assert_eq!(status, StatusCode::OK, "{page}");
+                walked.extend(emails(&page));
+                pages.push(page.clone());
+                match page["next"].as_str() {
+                    Some(next) => after = Some(next.to_owned()),
+                    None => break,
+                }
+            }
+            assert_eq!(walked, reference, "{column} {dir}: forwards");
+            assert_eq!(pages.len(), 3);
+            assert!(pages[0]["prev"].is_null(), "the first page has no previous page");
+
+            // Backwards from the last page with the `before` cursors.
+            let last = pages.last().unwrap();
+            let (_, middle) = browser.list(&[("sort", column), ("dir", dir), ("size", "25"), ("before", last["prev"].as_str().unwrap())]).await;
+            assert_eq!(emails(&middle), emails(&pages[1]), "{column} {dir}: backwards");
+            let (_, first) = browser.list(&[("sort", column), ("dir", dir), ("size", "25"), ("before", middle["prev"].as_str().unwrap())]).await;
+            assert_eq!(emails(&first), emails(&pages[0]), "{column} {dir}: back to the start");
+            assert!(first["prev"].is_null());
+        }
+    }
+
+    // Spot-check the order itself: last names case-insensitively, then by id.
+    let (_, page) = browser.list(&[("sort", "last_name"), ("size", "100")]).await;
+    let last_names: Vec<String> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["last_name"].as_str().unwrap().to_lowercase()).collect();
+    let mut sorted = last_names.clone();
+    sorted.sort();
+    assert_eq!(last_names, sorted);
+    let (_, page) = browser.list(&[("sort", "created"), ("dir", "desc"), ("size", "100")]).await;
+    let created: Vec<String> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["created"]["iso"].as_str().unwrap().to_owned()).collect();
+    let parsed: Vec<chrono::DateTime<chrono::FixedOffset>> =
+        created.iter().map(|c| chrono::DateTime::parse_from_rfc3339(c).unwrap()).collect();
+    assert!(parsed.windows(2).all(|w| w[0] >= w[1]), "newest first");
+}
+
+#[sqlx::test(migrations = false)]
+async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin).await;
+    add_many(&app, org_id, 30).await;
+    app.add_user(org_id, "basic", "Percy", "Under_score").await;
+
+    let (_, page) = browser.list(&[("q", "SMITH"), ("size", "100")]).await;
+    let rows = page["rows"].as_array().unwrap();
+    assert!(!rows.is_empty());
+    assert!(rows.iter().all(|r| r["last_name"].as_str().unwrap().to_lowercase().contains("smith")));
+    // "smith" and "Goldsmith" rows: every one of them.
+    let expected = app.count("SELECT count(*) FROM users WHERE last_name ILIKE '%smith%'").await;
+    assert_eq!(rows.len() as i64, expected);
+
+    let (_, page) = browser.list(&[("q", "ångström")]).await;
+    assert!(!emails(&page).is_empty(), "non-ASCII is case-folded too");
+
+    let (_, page) = browser.list(&[("q", &admin.to_uppercase())]).await;
+    assert_eq!(emails(&page), vec![admin.clone()], "by email");
+
+    // `_` and `%` are literal, not wildcards.
+    let (_, page) = browser.list(&[("q", "under_")]).await;
+    assert_eq!(emails(&page).len(), 1);
+    let (_, page) = browser.list(&[("q", "%")]).await;
+    assert!(emails(&page).is_empty());
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_page_size_is_remembered(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    add_many(&app, app.org_id_of(&admin).await, 60).await;
+    let (_, page) = browser.list(&[]).await;
+    assert_eq!((page["size"].as_u64(), emails(&page).len()), (Some(25), 25));
+    let (_, page) = browser.list(&[("size", "50")]).await;
+    assert_eq!(emails(&page).len(), 50);
+    let (_, page) = browser.list(&[]).await;
+    assert_eq!((page["size"].as_u64(), emails(&page).len()), (Some(50), 50), "remembered");
+    let (_, page) = browser.list(&[("size", "7")]).await;
+    assert_eq!(page["size"].as_u64(), Some(50), "an unsupported size falls back");
+}
+
+#[sqlx::test(migrations = false)]
+async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    sqlx::query("UPDATE users SET created_at = '2026-01-15 12:00:00+00', time_zone = 'Asia/Tokyo' WHERE email = $1")
+        .bind(&admin)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, page) = browser.list(&[]).await;
+    assert_eq!(page["time_zone"], "Asia/Tokyo");
+    assert_eq!(page["rows"][0]["created"]["local"], "2026-01-15 21:00");
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let response = app.browser().client.get(app.url("/settings/users?q=x")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], "/sign-in?next=%2Fsettings%2Fusers%3Fq%3Dx");
+
+    let (browser, admin) = app.signed_up("Acme").await;
+    let html = browser.client.get(app.url("/settings/users")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("User Management"));
+    assert!(html.contains(&admin));
+    assert!(html.contains("1/1"), "seat counters rendered on the server");
+}
+
+#[sqlx::test(migrations = false)]
+async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    app.add_user(app.org_id_of(&admin).await, "basic", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>").await;
+    let html = browser.client.get(app.url("/settings/users")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(!html.contains("<img src=x"), "escaped");
+    assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
+}
