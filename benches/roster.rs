@@ -1,1 +1,272 @@
-fn main() {}
+//! `make bench`: the figures the foundation issue asks for, measured in one
+//! run on this machine (release build, real PostgreSQL, real HTTP).
+//!
+//! 1. Seeding one organization with 100,000 users.
+//! 2. The user-table server function over HTTP (page 1, a deep keyset page,
+//!    by last name and by email, a name search): p50/p95 over 300 calls,
+//!    beside the same SQL run directly against PostgreSQL, plus EXPLAIN.
+//! 3. Password sign-ins per second with 8 concurrent clients against the
+//!    limit (cores ÷ one argon2 hash), while the user table is requested.
+//!
+//! Needs DATABASE_URL pointing at a server where it may create databases
+//! (scripts/bench.sh provides one).
+
+use std::time::{Duration, Instant};
+
+use leptos::config::LeptosOptions;
+use roster::features::auth::types::Password;
+use roster::features::users::server::list::{Cursor, build_query};
+use roster::features::users::types::UserListQuery;
+use roster::server::config::{Config, available_cores};
+use roster::server::seed::seed_organization;
+use roster::server::{AppState, app};
+use sqlx::postgres::PgPoolOptions;
+use sqlx::{Executor, PgPool, Row};
+use uuid::Uuid;
+
+const USERS: i64 = 100_000;
+const CALLS: usize = 300;
+const ADMIN_PASSWORD: &str = "Bench-Admin-1!";
+
+fn percentile(samples: &mut [Duration], p: f64) -> f64 {
+    samples.sort();
+    let index = ((samples.len() as f64 - 1.0) * p).round() as usize;
+    samples[index].as_secs_f64() * 1000.0
+}
+
+struct Scenario {
+    name: &'static str,
+    query: UserListQuery,
+}
+
+#[tokio::main]
+async fn main() {
+    let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
+    let database = format!("roster_bench_{}", &Uuid::new_v4().simple().to_string()[..8]);
+    let admin: PgPool = PgPoolOptions::new().max_connections(1).connect(&base_url).await.unwrap();
+    admin.execute(format!("CREATE DATABASE {database}").as_str()).await.unwrap();
+    let url = match base_url.rsplit_once('/') {
+        Some((server, _)) => format!("{server}/{database}"),
+        None => panic!("DATABASE_URL has no database name"),
+    };
+    let result = run(&url).await;
+    admin.execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str()).await.unwrap();
+    if let Err(message) = result {
+        eprintln!("benchmark failed: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(url: &str) -> Result<(), String> {
+    let config = Config::for_database(url);
+    let pool = PgPoolOptions::new().max_connections(config.db_max_connections).connect(url).await.map_err(|e| e.to_string())?;
+    let options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
+    let state = AppState::new(pool.clone(), config, options).await?;
+
+    // 1. Seeding.
+    let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
+    let started = Instant::now();
+    let seeded = seed_organization(&pool, &state.hasher, USERS, &admin_email, &Password::new(ADMIN_PASSWORD)).await?;
+    let seeding = started.elapsed();
+    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
+    println!("\n## Seeding\n\n{total} users ({USERS} seeded + their Superuser) in {:.2} s\n", seeding.as_secs_f64());
+
+    // The app, in this process, on a random port.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    let router = app(state.clone());
+    tokio::spawn(async move { axum::serve(listener, router).await });
+    let base = format!("http://{addr}");
+    let client = reqwest::Client::builder().cookie_store(true).build().map_err(|e| e.to_string())?;
+    let response = client
+        .post(format!("{base}/api/sign_in"))
+        .form(&[("email", admin_email.as_str()), ("password", ADMIN_PASSWORD)])
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    if !response.status().is_success() {
+        return Err(format!("sign-in failed: {}", response.status()));
+    }
+
+    // 2. The user table.
+    let deep = |sort: &str, expr: &str| {
+        let pool = pool.clone();
+        let sort = sort.to_owned();
+        let expr = expr.to_owned();
+        let org_id = seeded.org_id;
+        async move {
+            // The row at position 90,000 in this order: its cursor is what
+            // the "Next" link of page 3,600 carries.
+            let row = sqlx::query(&format!(
+                "SELECT {expr}::text AS key, u.id FROM users u WHERE u.org_id = $1 ORDER BY {expr}, u.id OFFSET 90000 LIMIT 1"
+            ))
+            .bind(org_id)
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+            let cursor = Cursor { key: row.get("key"), id: row.get("id") }.encode();
+            UserListQuery { sort: Some(sort), after: Some(cursor), ..Default::default() }
+        }
+    };
+    let scenarios = vec![
+        Scenario { name: "page 1, by last name", query: UserListQuery::default() },
+        Scenario { name: "page 3,601, by last name", query: deep("last_name", "lower(u.last_name)").await },
+        Scenario { name: "page 1, by email", query: UserListQuery { sort: Some("email".into()), ..Default::default() } },
+        Scenario { name: "page 3,601, by email", query: deep("email", "lower(u.email)").await },
+        Scenario { name: "search \"smi\" (name fragment)", query: UserListQuery { q: Some("smi".into()), ..Default::default() } },
+        Scenario { name: "search \"olsen.12\" (rare)", query: UserListQuery { q: Some("olsen.12".into()), ..Default::default() } },
+    ];
+
+    println!("## User table: server function over HTTP vs the same SQL\n");
+    println!("{CALLS} calls each, page size 25, after 30 warm-up calls.\n");
+    println!("| view | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 overhead ms | rows |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let mut plans = Vec::new();
+    for scenario in &scenarios {
+        let form = query_form(&scenario.query);
+        let mut http = Vec::with_capacity(CALLS);
+        let mut rows = 0;
+        for i in 0..CALLS + 30 {
+            let start = Instant::now();
+            let response = client.post(format!("{base}/api/list_users")).form(&form).send().await.map_err(|e| e.to_string())?;
+            let status = response.status();
+            let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
+            let elapsed = start.elapsed();
+            if !status.is_success() {
+                return Err(format!("{}: {status} {body}", scenario.name));
+            }
+            rows = body["rows"].as_array().map_or(0, Vec::len);
+            if i >= 30 {
+                http.push(elapsed);
+            }
+        }
+        let mut raw = Vec::with_capacity(CALLS);
+        for i in 0..CALLS + 30 {
+            let (mut sql, _) = build_query("", seeded.org_id, &scenario.query, 25).map_err(|e| e.to_string())?;
+            let start = Instant::now();
+            let fetched = sql.build().fetch_all(&pool).await.map_err(|e| e.to_string())?;
+            let elapsed = start.elapsed();
+            std::hint::black_box(fetched);
+            if i >= 30 {
+                raw.push(elapsed);
+            }
+        }
+        let (h50, h95) = (percentile(&mut http, 0.5), percentile(&mut http, 0.95));
+        let (r50, r95) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.95));
+        println!("| {} | {h50:.2} | {h95:.2} | {r50:.2} | {r95:.2} | {:.2} | {rows} |", scenario.name, h95 - r95);
+
+        let (mut explain, _) =
+            build_query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ", seeded.org_id, &scenario.query, 25)
+                .map_err(|e| e.to_string())?;
+        let plan: Vec<String> = explain.build().fetch_all(&pool).await.map_err(|e| e.to_string())?.iter().map(|r| r.get(0)).collect();
+        plans.push((scenario.name, plan));
+    }
+
+    // For contrast: what OFFSET would cost for the deep page.
+    let mut offset = Vec::new();
+    for _ in 0..5 {
+        let start = Instant::now();
+        sqlx::query("SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name), u.id OFFSET 90000 LIMIT 26")
+            .bind(seeded.org_id)
+            .fetch_all(&pool)
+            .await
+            .map_err(|e| e.to_string())?;
+        offset.push(start.elapsed());
+    }
+    println!("\nFor contrast, the same deep page with OFFSET 90000: p50 {:.2} ms (why there is no OFFSET).", percentile(&mut offset, 0.5));
+
+    println!("\n### Plans (EXPLAIN ANALYZE of the SQL above)\n");
+    for (name, plan) in plans {
+        println!("{name}:\n```\n{}\n```", plan.join("\n"));
+    }
+
+    // 3. Sign-ins per second.
+    sign_in_throughput(&state, &base, &admin_email).await
+}
+
+fn query_form(query: &UserListQuery) -> Vec<(String, String)> {
+    let mut form = Vec::new();
+    for (key, value) in [("q", &query.q), ("sort", &query.sort), ("dir", &query.dir), ("after", &query.after), ("before", &query.before)] {
+        if let Some(value) = value {
+            form.push((format!("query[{key}]"), value.clone()));
+        }
+    }
+    form
+}
+
+async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result<(), String> {
+    const CLIENTS: usize = 8;
+    const DURATION: Duration = Duration::from_secs(15);
+    let cores = available_cores();
+    // One hash with the configured parameters, on an idle machine.
+    let mut hashes: Vec<Duration> = (0..10).map(|_| state.hasher.time_one_hash()).collect();
+    let hash_ms = percentile(&mut hashes, 0.5);
+    let limit = cores as f64 / (hash_ms / 1000.0);
+
+    let deadline = Instant::now() + DURATION;
+    let mut workers = Vec::new();
+    for _ in 0..CLIENTS {
+        let base = base.to_owned();
+        let email = email.to_owned();
+        workers.push(tokio::spawn(async move {
+            let client = reqwest::Client::new();
+            let mut done = 0u64;
+            while Instant::now() < deadline {
+                let response = client
+                    .post(format!("{base}/api/sign_in"))
+                    .form(&[("email", email.as_str()), ("password", ADMIN_PASSWORD)])
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(response.status().is_success(), "sign-in failed under load: {}", response.status());
+                done += 1;
+            }
+            done
+        }));
+    }
+    // Meanwhile, an admin pages through the user table.
+    let reader = {
+        let base = base.to_owned();
+        let email = email.to_owned();
+        tokio::spawn(async move {
+            let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
+            client
+                .post(format!("{base}/api/sign_in"))
+                .form(&[("email", email.as_str()), ("password", ADMIN_PASSWORD)])
+                .send()
+                .await
+                .unwrap();
+            let mut samples = Vec::new();
+            while Instant::now() < deadline {
+                let start = Instant::now();
+                let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
+                assert!(response.status().is_success());
+                response.bytes().await.unwrap();
+                samples.push(start.elapsed());
+                tokio::time::sleep(Duration::from_millis(50)).await;
+            }
+            samples
+        })
+    };
+    let started = Instant::now();
+    let mut total = 0;
+    for worker in workers {
+        total += worker.await.map_err(|e| e.to_string())?;
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let mut page_samples = reader.await.map_err(|e| e.to_string())?;
+    let rate = total as f64 / elapsed;
+    println!("\n## Password sign-ins over HTTP ({CLIENTS} concurrent clients, {:.0} s)\n", DURATION.as_secs_f64());
+    println!("| measure | value |\n|---|---:|");
+    println!("| one argon2id hash (m=19456 KiB, t=2, p=1), p50 of 10 | {hash_ms:.1} ms |");
+    println!("| limit: {cores} cores ÷ one hash | {limit:.1} sign-ins/s |");
+    println!("| measured | {rate:.1} sign-ins/s ({:.2}× the limit) |", rate / limit);
+    println!(
+        "| user table page 1 meanwhile ({} requests): p50 / p95 / max | {:.1} / {:.1} / {:.1} ms |",
+        page_samples.len(),
+        percentile(&mut page_samples, 0.5),
+        percentile(&mut page_samples, 0.95),
+        percentile(&mut page_samples, 1.0)
+    );
+    Ok(())
+}

@@ -92,9 +92,10 @@ pub fn page_size(requested: Option<u16>, remembered: i16) -> u16 {
     }
 }
 
-/// Builds the page query. Public so the benchmark can time the very same SQL
-/// directly against PostgreSQL.
+/// Builds the page query. Public so the benchmark can time (and `EXPLAIN`,
+/// through `prefix`) the very same SQL directly against PostgreSQL.
 pub fn build_query<'a>(
+    prefix: &str,
     org_id: Uuid,
     query: &'a UserListQuery,
     size: u16,
@@ -110,7 +111,7 @@ pub fn build_query<'a>(
     let ascending = (direction == SortDirection::Asc) != backwards;
 
     let mut sql = QueryBuilder::new(format!(
-        "SELECT u.id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
+        "{prefix}SELECT u.id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
@@ -143,7 +144,7 @@ pub async fn list_users(
     size: u16,
     viewer_zone: Tz,
 ) -> Result<UserPage, AppError> {
-    let (mut sql, backwards) = build_query(org_id, query, size)?;
+    let (mut sql, backwards) = build_query("", org_id, query, size)?;
     let mut rows: Vec<Row> = match sql.build_query_as().fetch_all(pool).await {
         Ok(rows) => rows,
         // A cursor whose key does not parse as the column's type (a forged or

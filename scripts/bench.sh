@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make bench`: seeds 100,000 users and measures the user table, sign-ins and
+# the release WASM size. Starts (and stops) its own PostgreSQL cluster, with
+# normal durability settings, unless DATABASE_URL is set.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+scripts/tools.sh build test
+
+if [ -z "${DATABASE_URL:-}" ]; then
+  port=${ROSTER_BENCH_PG_PORT:-54349}
+  scripts/pg.sh start bench "$port"
+  trap 'scripts/pg.sh stop bench' EXIT
+  export DATABASE_URL="postgres://roster@127.0.0.1:$port/roster"
+fi
+export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+
+echo "==> benchmarks (release build of the server)"
+cargo bench --features ssr --bench roster
+
+echo "==> release build of the WASM bundle (wasm-opt from the npm package binaryen)"
+PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1 || \
+  PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+wasm=target/site/pkg/roster.wasm
+raw=$(stat -c %s "$wasm")
+gz=$(gzip -9 -c "$wasm" | wc -c)
+echo
+echo "## Release WASM bundle"
+echo
+echo "| file | raw | gzip -9 |"
+echo "|---|---:|---:|"
+echo "| roster.wasm | $((raw / 1024)) KB | $((gz / 1024)) KB |"
+echo "| roster.js | $(( $(stat -c %s target/site/pkg/roster.js) / 1024 )) KB | $(( $(gzip -9 -c target/site/pkg/roster.js | wc -c) / 1024 )) KB |"
