@@ -202,6 +202,28 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
     let mut hashes: Vec<Duration> = (0..10).map(|_| state.hasher.time_one_hash()).collect();
     let hash_ms = percentile(&mut hashes, 0.5);
     let limit = cores as f64 / (hash_ms / 1000.0);
+    // The same hashes on every core at once, with no HTTP or database: what
+    // the hardware really sustains (argon2's 19 MiB per hash contend for the
+    // memory bus and the shared cache).
+    let parallel = {
+        let hasher = state.hasher.clone();
+        let until = Instant::now() + Duration::from_secs(5);
+        let threads: Vec<_> = (0..cores)
+            .map(|_| {
+                let hasher = hasher.clone();
+                std::thread::spawn(move || {
+                    let mut n = 0u64;
+                    while Instant::now() < until {
+                        hasher.time_one_hash();
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        let done: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
+        done as f64 / 5.0
+    };
 
     let deadline = Instant::now() + DURATION;
     let mut workers = Vec::new();
@@ -260,7 +282,8 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
     println!("| measure | value |\n|---|---:|");
     println!("| one argon2id hash (m=19456 KiB, t=2, p=1), p50 of 10 | {hash_ms:.1} ms |");
     println!("| limit: {cores} cores ÷ one hash | {limit:.1} sign-ins/s |");
-    println!("| measured | {rate:.1} sign-ins/s ({:.2}× the limit) |", rate / limit);
+    println!("| bare hashes on all {cores} cores at once (no HTTP, no database) | {parallel:.1} hashes/s ({:.2}× the limit) |", parallel / limit);
+    println!("| measured sign-ins | {rate:.1} sign-ins/s ({:.2}× the limit, {:.2}× the bare-hash rate) |", rate / limit, rate / parallel);
     println!(
         "| user table page 1 meanwhile ({} requests): p50 / p95 / max | {:.1} / {:.1} / {:.1} ms |",
         page_samples.len(),

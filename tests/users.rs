@@ -236,3 +236,19 @@ async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
     assert!(!html.contains("<img src=x"), "escaped");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
+
+#[sqlx::test(migrations = false)]
+async fn internal_errors_show_only_a_reference_that_matches_the_request_id(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, _) = app.signed_up("Acme").await;
+    // Break the database under the app.
+    sqlx::query("ALTER TABLE seats RENAME TO seats_gone").execute(&app.pool).await.unwrap();
+    let response = browser.call("seat_usage", &[]).await;
+    assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let request_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["kind"], "internal");
+    assert_eq!(body["request_id"], request_id.as_str(), "the reference is the logged request id");
+    let text = body.to_string();
+    assert!(!text.contains("seats") && !text.contains("relation"), "no database detail reaches the browser: {text}");
+}

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { open, signUp } from './helpers';
+import { expectAccessible, open, signUp } from './helpers';
 
 // Screenshots of every page, for a human to look at (end2end/screenshots/).
 // Runs in the JavaScript project only (see playwright.config.ts).
@@ -21,5 +21,6 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await shot('user-management');
   await open(page, '/no-such-page', testInfo);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
+  await expectAccessible(page, testInfo);
   await shot('not-found');
 });
