@@ -18,7 +18,8 @@ async fn main() -> std::process::ExitCode {
     let result = match args.first().map(String::as_str) {
         None | Some("serve") => serve(config).await,
         Some("seed") => roster::server::seed::run(config, &args[1..]).await,
-        Some(other) => Err(format!("unknown command {other:?}; try `roster serve` or `roster seed --users N`")),
+        Some("org") => roster::server::cli::org(config, &args[1..]).await,
+        Some(other) => Err(format!("unknown command {other:?}; try `roster serve`, `roster seed --users N` or `roster org`")),
     };
     return match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -196,3 +196,17 @@ fn browser_time_zone() -> Option<String> {
     let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
     js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }
+
+/// A form's main button: disabled with a progress label while the action runs.
+#[component]
+pub fn SubmitButton(
+    label: &'static str,
+    pending_label: &'static str,
+    #[prop(into)] pending: Signal<bool>,
+) -> impl IntoView {
+    view! {
+        <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
+            {move || if pending.get() { pending_label } else { label }}
+        </button>
+    }
+}

@@ -3,5 +3,8 @@
 //! `server` (ssr-only services that talk to the database).
 
 pub mod auth;
+pub mod invites;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod orgs;
 pub mod users;

@@ -1,6 +1,7 @@
 //! Server-only plumbing (compiled with the `ssr` feature only): configuration,
 //! shared state, the HTTP router and its middleware, telemetry.
 
+pub mod cli;
 pub mod config;
 pub mod db;
 pub mod respond;

@@ -28,6 +28,7 @@ pub struct RequestContext {
     accepts_html: bool,
     /// Called as an endpoint (`/api/…`), not while rendering a page.
     via_api: bool,
+    host: Option<String>,
 }
 
 impl RequestContext {
@@ -44,6 +45,18 @@ impl RequestContext {
             response: use_context::<ResponseOptions>(),
             accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
             via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
+            host: header(header::HOST),
+        }
+    }
+
+    /// The address users reach this installation at, for links in emails:
+    /// `PUBLIC_ORIGIN` when configured (production, behind a proxy), else the
+    /// host the request came to.
+    pub fn base_url(&self) -> String {
+        match (&self.state.config.public_origin, &self.host) {
+            (Some(origin), _) => origin.trim_end_matches('/').to_owned(),
+            (None, Some(host)) => format!("http://{host}"),
+            (None, None) => format!("http://{}", self.state.leptos_options.site_addr),
         }
     }
 

@@ -48,12 +48,7 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
-        let client = Client::builder()
-            .cookie_store(true)
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap();
-        Browser { client, base: format!("http://{}", self.addr) }
+        Browser { client: client(true, header::HeaderMap::new()), base: format!("http://{}", self.addr) }
     }
 
     /// Signs up a fresh organization and returns the signed-in browser and
@@ -83,14 +78,10 @@ impl TestApp {
     pub async fn add_user(&self, org_id: Uuid, role: &str, first: &str, last: &str) -> String {
         let email = unique_email(&format!("{first}.{last}"));
         let hash = self.state.hasher.hash(&Password::new(PASSWORD)).await.unwrap();
-        sqlx::query(
-            "UPDATE seats SET quota = quota + 1 WHERE org_id = $1 AND role = $2::user_role",
-        )
-        .bind(org_id)
-        .bind(role)
-        .execute(&self.pool)
-        .await
-        .unwrap();
+        // More seats through the installation operator's own path.
+        let seats = roster::features::orgs::server::seat_usage(&self.pool, org_id).await.unwrap();
+        let seat = seats.iter().find(|s| s.role.label().eq_ignore_ascii_case(role)).unwrap();
+        roster::features::orgs::server::set_quota(&self.pool, org_id, seat.role, seat.used + 1).await.unwrap();
         sqlx::query(
             "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, password_hash, activated_at) \
              VALUES ($1, $2, $3, $4, $5::user_role, 'active', 'UTC', $6, now())",
@@ -175,10 +166,15 @@ pub fn set_session_cookie(response: &Response) -> Option<String> {
 pub fn with_cookie(app: &TestApp, cookie: &str) -> Browser {
     let mut headers = header::HeaderMap::new();
     headers.insert(header::COOKIE, format!("roster_session={cookie}").parse().unwrap());
-    let client = Client::builder()
+    Browser { client: client(false, headers), base: format!("http://{}", app.addr) }
+}
+
+/// An HTTP client that does not follow redirects (tests look at them).
+fn client(cookie_jar: bool, headers: header::HeaderMap) -> Client {
+    Client::builder()
+        .cookie_store(cookie_jar)
         .default_headers(headers)
         .redirect(reqwest::redirect::Policy::none())
         .build()
-        .unwrap();
-    Browser { client, base: format!("http://{}", app.addr) }
+        .unwrap()
 }

@@ -17,11 +17,13 @@ use crate::server::respond::RequestContext;
 pub enum Permission {
     /// See the User Management table and seat counters.
     ViewUsers,
+    /// Invite users, resend and cancel invites.
+    ManageUsers,
 }
 
 fn role_grants(role: Role, permission: Permission) -> bool {
     match permission {
-        Permission::ViewUsers => role == Role::Superuser,
+        Permission::ViewUsers | Permission::ManageUsers => role == Role::Superuser,
     }
 }
 
@@ -38,6 +40,8 @@ pub struct Actor {
     pub email: String,
     pub time_zone: Tz,
     pub organization: String,
+    /// The organization's zone: the default for the people it invites.
+    pub organization_time_zone: Tz,
     pub page_size: i16,
 }
 
@@ -51,6 +55,7 @@ struct ActorRow {
     email: String,
     time_zone: String,
     organization: String,
+    organization_time_zone: String,
     page_size: i16,
 }
 
@@ -82,7 +87,7 @@ impl Actor {
     pub async fn load(pool: &PgPool, auth: SessionAuth) -> Result<Option<Actor>, AppError> {
         let row: Option<ActorRow> = sqlx::query_as(
             "SELECT u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, u.time_zone, \
-                    o.name AS organization, u.page_size \
+                    o.name AS organization, o.time_zone AS organization_time_zone, u.page_size \
              FROM users u JOIN organizations o ON o.id = u.org_id \
              WHERE u.id = $1 AND u.org_id = $2",
         )
@@ -99,6 +104,7 @@ impl Actor {
             email: r.email,
             time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
             organization: r.organization,
+            organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
             page_size: r.page_size,
         }))
     }

@@ -4,7 +4,7 @@ use leptos_router::hooks::use_query_map;
 
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
-use crate::components::form::{Field, action_error, field_error};
+use crate::components::form::{Field, SubmitButton, action_error, field_error};
 use crate::features::auth::api::SignIn;
 use crate::features::users::types::MAX_EMAIL_CHARS;
 
@@ -22,9 +22,7 @@ pub fn SignInPage() -> impl IntoView {
                 {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <Field label="Email" name="email" input_type="email" required=true max_chars=MAX_EMAIL_CHARS autocomplete="username" error=field_error(error, "email") />
                 <Field label="Password" name="password" input_type="password" required=true autocomplete="current-password" error=field_error(error, "password") />
-                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                    {move || if pending.get() { "Signing in…" } else { "Sign in" }}
-                </button>
+                <SubmitButton label="Sign in" pending_label="Signing in…" pending />
             </ActionForm>
             <p class="auth-switch">"New to Roster? " <a href="/sign-up">"Create an organization"</a></p>
         </AuthCard>

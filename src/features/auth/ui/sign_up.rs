@@ -3,7 +3,7 @@ use leptos_meta::Title;
 
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
-use crate::components::form::{Field, NewPasswordField, TimeZoneField, action_error, field_error};
+use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::features::auth::api::SignUp;
 use crate::features::auth::types::MAX_ORG_NAME_CHARS;
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
@@ -33,9 +33,7 @@ pub fn SignUpPage() -> impl IntoView {
                     <NewPasswordField error=field_error(error, "password") />
                 </fieldset>
                 <p class="form-note"><span aria-hidden="true">"* "</span>"Required fields are marked with an asterisk."</p>
-                <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
-                    {move || if pending.get() { "Creating your organization…" } else { "Create organization" }}
-                </button>
+                <SubmitButton label="Create organization" pending_label="Creating your organization…" pending />
             </ActionForm>
             <p class="auth-switch">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
         </AuthCard>

@@ -45,3 +45,49 @@ pub async fn seat_usage(pool: &PgPool, org_id: Uuid) -> Result<Vec<SeatUsage>, A
 pub fn is_quota_exceeded(error: &sqlx::Error) -> bool {
     matches!(error, sqlx::Error::Database(e) if e.constraint() == Some("seats_used_within_quota"))
 }
+
+/// Sets one organization's quota for one role: the installation operator's
+/// command (`roster org set-quota`), never the organization's own Superuser.
+/// A quota below the seats in use is refused rather than leaving the
+/// organization over its plan.
+pub async fn set_quota(pool: &PgPool, org_id: Uuid, role: Role, quota: i32) -> Result<SeatUsage, String> {
+    if quota < 0 {
+        return Err("the number of seats cannot be negative".into());
+    }
+    let updated: Result<Option<(i32, i32)>, sqlx::Error> =
+        sqlx::query_as("UPDATE seats SET quota = $3 WHERE org_id = $1 AND role = $2 RETURNING used, quota")
+            .bind(org_id)
+            .bind(role)
+            .bind(quota)
+            .fetch_optional(pool)
+            .await;
+    match updated {
+        Ok(Some((used, quota))) => Ok(SeatUsage { role, used, quota }),
+        Ok(None) => Err(format!("no organization with id {org_id}")),
+        Err(e) if is_quota_exceeded(&e) => {
+            Err(format!("{} seats of this role are in use; the quota cannot be lower than that", current_use(pool, org_id, role).await))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+async fn current_use(pool: &PgPool, org_id: Uuid, role: Role) -> i32 {
+    sqlx::query_scalar("SELECT used FROM seats WHERE org_id = $1 AND role = $2")
+        .bind(org_id)
+        .bind(role)
+        .fetch_one(pool)
+        .await
+        .unwrap_or(0)
+}
+
+/// Every organization with its seats, for `roster org list`.
+pub async fn list_organizations(pool: &PgPool) -> Result<Vec<(Uuid, String, Vec<SeatUsage>)>, sqlx::Error> {
+    let orgs: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at").fetch_all(pool).await?;
+    let mut out = Vec::with_capacity(orgs.len());
+    for (id, name) in orgs {
+        let seats = seat_usage(pool, id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        out.push((id, name, seats));
+    }
+    Ok(out)
+}

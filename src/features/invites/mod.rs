@@ -1,0 +1,7 @@
+//! Inviting users: the invite dialog, activation links and their lifecycle.
+
+pub mod api;
+pub mod types;
+
+#[cfg(feature = "ssr")]
+pub mod server;

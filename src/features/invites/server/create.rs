@@ -1,0 +1,112 @@
+//! Creating an invite: the invited user, the activation link and its email,
+//! in one transaction. The seat quota is enforced by the database (see the
+//! `seats` table), so concurrent invites for the last seat create exactly one.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::token;
+use super::validate::ValidInvite;
+use crate::error::AppError;
+use crate::features::auth::server::sign_up::{EMAIL_TAKEN, is_email_taken};
+use crate::features::mail::outbox::{OutgoingMail, enqueue};
+use crate::features::mail::templates::InviteMail;
+use crate::features::orgs::server::is_quota_exceeded;
+
+/// Who sends the invite, from the request's actor.
+pub struct Inviter {
+    pub org_id: Uuid,
+    pub user_id: Uuid,
+    pub name: String,
+    pub organization: String,
+}
+
+pub struct CreatedInvite {
+    pub user_id: Uuid,
+    pub invite_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// How an expiry reads in the recipient's mail and pages.
+pub fn expiry_text(at: DateTime<Utc>, zone: Tz) -> String {
+    format!("{} ({})", at.with_timezone(&zone).format("%-d %b %Y, %H:%M"), zone.name())
+}
+
+#[tracing::instrument(skip_all, fields(org_id = %inviter.org_id))]
+pub async fn create_invite(
+    pool: &PgPool,
+    inviter: &Inviter,
+    invite: &ValidInvite,
+    base_url: &str,
+) -> Result<CreatedInvite, AppError> {
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, mobile_phone, \
+                            department, work_phone, work_phone_ext, date_of_birth, hire_date, invited_by) \
+         VALUES ($1, $2, $3, $4, $5, 'invited', $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+    )
+    .bind(inviter.org_id)
+    .bind(&invite.email)
+    .bind(&invite.first_name)
+    .bind(&invite.last_name)
+    .bind(invite.role)
+    .bind(invite.time_zone.name())
+    .bind(&invite.mobile_phone)
+    .bind(&invite.department)
+    .bind(&invite.work_phone)
+    .bind(&invite.work_phone_ext)
+    .bind(invite.date_of_birth)
+    .bind(invite.hire_date)
+    .bind(inviter.user_id)
+    .fetch_one(&mut *tx)
+    .await;
+    let user_id: Uuid = match inserted {
+        Ok(id) => id,
+        Err(e) if is_email_taken(&e) => return Err(AppError::field("email", EMAIL_TAKEN)),
+        Err(e) if is_quota_exceeded(&e) => {
+            return Err(AppError::field(
+                "role",
+                format!("All {} seats are taken. Cancel an invite or choose another role.", invite.role.label()),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    };
+
+    let (token, token_hash) = token::new_token();
+    let (invite_id, expires_at): (Uuid, DateTime<Utc>) = sqlx::query_as(
+        "INSERT INTO invites (org_id, user_id, token_hash, expires_at) \
+         SELECT $1, $2, $3, now() + make_interval(hours => o.invite_ttl_hours) FROM organizations o WHERE o.id = $1 \
+         RETURNING id, expires_at",
+    )
+    .bind(inviter.org_id)
+    .bind(user_id)
+    .bind(&token_hash)
+    .fetch_one(&mut *tx)
+    .await?;
+
+    let mail = InviteMail {
+        first_name: invite.first_name.clone(),
+        organization: inviter.organization.clone(),
+        inviter: inviter.name.clone(),
+        link: format!("{}/activate/{token}", base_url.trim_end_matches('/')),
+        expires: expiry_text(expires_at, invite.time_zone),
+    }
+    .render()?;
+    enqueue(
+        &mut tx,
+        OutgoingMail {
+            org_id: inviter.org_id,
+            user_id: Some(user_id),
+            invite_id: Some(invite_id),
+            kind: "invite",
+            recipient: &invite.email,
+            mail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, %invite_id, "user invited");
+    Ok(CreatedInvite { user_id, invite_id, expires_at })
+}

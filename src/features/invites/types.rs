@@ -1,0 +1,39 @@
+//! Types shared by the server and the browser for invites.
+
+use serde::{Deserialize, Serialize};
+
+pub const MAX_DEPARTMENT_CHARS: usize = 100;
+pub const MAX_PHONE_CHARS: usize = 30;
+pub const MAX_EXTENSION_CHARS: usize = 10;
+
+/// The invite dialog, as the form posts it. Optional fields arrive as empty
+/// strings from a plain HTML form, so every one of them has a default.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct InviteForm {
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// "basic" or "operator": the Superuser seat is the registrant's.
+    pub role: String,
+    /// ISO 3166 region of the mobile number ("CH"), which gives its country code.
+    pub mobile_country: String,
+    pub mobile_number: String,
+    pub department: String,
+    /// Empty means the organization's time zone.
+    pub time_zone: String,
+    pub work_phone: String,
+    pub work_phone_ext: String,
+    /// `YYYY-MM-DD`, as `<input type="date">` sends it.
+    pub date_of_birth: String,
+    pub hire_date: String,
+}
+
+/// What the dialog shows after "Add user".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InvitedUser {
+    pub id: uuid::Uuid,
+    pub email: String,
+    /// When the activation link expires, in the admin's time zone.
+    pub expires: String,
+}

@@ -1,0 +1,192 @@
+//! Inviting users: the invite, its seat, its link and its queued email in
+//! one transaction; permissions; bad input; the seat-quota race.
+#![cfg(feature = "ssr")]
+
+mod common;
+
+use common::*;
+use reqwest::StatusCode;
+use roster::features::invites::server::token;
+use roster::features::orgs::server::set_quota;
+use roster::features::users::types::Role;
+use serde_json::Value;
+use sqlx::PgPool;
+
+fn invite_form<'a>(email: &'a str, role: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("invite[first_name]", "Grace"),
+        ("invite[last_name]", "Hopper"),
+        ("invite[email]", email),
+        ("invite[role]", role),
+    ]
+}
+
+#[sqlx::test(migrations = false)]
+async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = app.signed_up("Acme").await;
+    let email = unique_email("grace");
+    let mut form = invite_form(&email, "operator");
+    form.extend([
+        ("invite[mobile_country]", "CH"),
+        ("invite[mobile_number]", "079 123 45 67"),
+        ("invite[department]", "Quality"),
+        ("invite[hire_date]", "2026-12-01"),
+    ]);
+    let (status, body) = admin.call_json("invite_user", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(body["email"], email.as_str());
+
+    let (status_text, role, zone, mobile): (String, String, String, Option<String>) = sqlx::query_as(
+        "SELECT status::text, role::text, time_zone, mobile_phone FROM users WHERE email = $1",
+    )
+    .bind(&email)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        (status_text.as_str(), role.as_str(), zone.as_str(), mobile.as_deref()),
+        ("invited", "operator", "Europe/Zurich", Some("+41791234567")),
+        "invited, with the organization's time zone and the phone in E.164"
+    );
+    assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, 1, "the seat is held");
+
+    let (recipient, text, html, state): (String, String, String, String) =
+        sqlx::query_as("SELECT recipient, body_text, body_html, state::text FROM outbox").fetch_one(&app.pool).await.unwrap();
+    assert_eq!((recipient.as_str(), state.as_str()), (email.as_str(), "queued"));
+    assert!(text.contains("Ada Lovelace invited you to Acme"));
+    assert!(html.contains("Activate your account"));
+    // The link's token is stored only as its hash, expiring in 24 hours.
+    let link = text.lines().find(|l| l.contains("/activate/")).unwrap().trim();
+    let token_in_link = link.rsplit('/').next().unwrap();
+    assert!(link.starts_with(&format!("http://{}/activate/", app.addr)), "{link}");
+    let (hash, hours): (Vec<u8>, f64) = sqlx::query_as(
+        "SELECT token_hash, extract(epoch FROM expires_at - created_at)::float8 / 3600 FROM invites",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(hash, token::hash(token_in_link));
+    assert!((hours - 24.0).abs() < 0.01, "{hours}");
+    assert!(!text.contains(&hex(&hash)));
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[sqlx::test(migrations = false)]
+async fn only_a_superuser_may_invite(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    let email = unique_email("grace");
+
+    let (status, _) = app.browser().call_json("invite_user", &invite_form(&email, "basic")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
+    for role in ["operator", "basic"] {
+        let login = app.add_user(org_id, role, "Other", "User").await;
+        let browser = app.browser();
+        browser.sign_in(&login, PASSWORD).await;
+        let (status, _) = browser.call_json("invite_user", &invite_form(&email, "basic")).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE status = 'invited'").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
+}
+
+#[sqlx::test(migrations = false)]
+async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let email = unique_email("grace");
+    let long = "x".repeat(101);
+    let future = (chrono::Utc::now().date_naive() + chrono::Days::new(3)).to_string();
+    let cases: Vec<(&str, &str, &str)> = vec![
+        ("invite[email]", "not-an-email", "email"),
+        ("invite[email]", admin_email.as_str(), "email"),
+        ("invite[first_name]", long.as_str(), "first_name"),
+        ("invite[role]", "superuser", "role"),
+        ("invite[role]", "", "role"),
+        ("invite[time_zone]", "Atlantis/Capital", "time_zone"),
+        ("invite[date_of_birth]", future.as_str(), "date_of_birth"),
+        ("invite[hire_date]", "2999-01-01", "hire_date"),
+    ];
+    for (name, value, field) in cases {
+        let mut form = invite_form(&email, "basic");
+        match form.iter_mut().find(|(n, _)| *n == name) {
+            Some(entry) => entry.1 = value,
+            None => form.push((name, value)),
+        }
+        let (status, body) = admin.call_json("invite_user", &form).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}={value}: {body}");
+        assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == field), "{name}: {body}");
+    }
+    // An invalid phone for its country.
+    let mut form = invite_form(&email, "basic");
+    form.extend([("invite[mobile_country]", "DE"), ("invite[mobile_number]", "12")]);
+    let (status, body) = admin.call_json("invite_user", &form).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["field"], "mobile_number");
+    // The existing email in another case.
+    let (status, body) = admin.call_json("invite_user", &invite_form(&admin_email.to_uppercase(), "basic")).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["message"], "A user with this email already exists.");
+
+    assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
+    assert_eq!(app.count("SELECT count(*) FROM invites").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
+    assert_eq!(app.count("SELECT sum(used)::bigint FROM seats").await, 1);
+}
+
+#[sqlx::test(migrations = false)]
+async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    // Four of five Operator seats taken; the operator's tool sets the plan.
+    for i in 0..4 {
+        app.add_user(org_id, "operator", "Op", &format!("Erator{i}")).await;
+    }
+    set_quota(&app.pool, org_id, Role::Operator, 5).await.unwrap();
+    let admin = std::sync::Arc::new(admin);
+    let calls: Vec<_> = (0..20)
+        .map(|i| {
+            let admin = admin.clone();
+            tokio::spawn(async move {
+                let email = unique_email(&format!("racer{i}"));
+                admin.call_json("invite_user", &invite_form(&email, "operator")).await
+            })
+        })
+        .collect();
+    let mut created = 0;
+    let mut refused = 0;
+    for call in calls {
+        let (status, body): (StatusCode, Value) = call.await.unwrap();
+        match status {
+            StatusCode::OK => created += 1,
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                assert_eq!(body["fields"][0]["field"], "role", "{body}");
+                assert!(body["fields"][0]["message"].as_str().unwrap().contains("All Operator seats are taken"));
+                refused += 1;
+            }
+            other => panic!("unexpected {other}: {body}"),
+        }
+    }
+    assert_eq!((created, refused), (1, 19));
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'operator'").await, 5);
+    assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, 5);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 1, "one mail, for the one invite");
+}
+
+#[sqlx::test(migrations = false)]
+async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    let usage = set_quota(&app.pool, org_id, Role::Basic, 250).await.unwrap();
+    assert_eq!((usage.used, usage.quota), (0, 250));
+    let refused = set_quota(&app.pool, org_id, Role::Superuser, 0).await.unwrap_err();
+    assert!(refused.contains("1 seats of this role are in use"), "{refused}");
+    assert!(set_quota(&app.pool, uuid::Uuid::new_v4(), Role::Basic, 3).await.unwrap_err().contains("no organization"));
+}
