@@ -61,3 +61,27 @@ CREATE TABLE outbox (
 );
 CREATE INDEX outbox_due ON outbox (next_attempt_at) WHERE state IN ('queued', 'retrying');
 CREATE INDEX outbox_by_user ON outbox (org_id, user_id, created_at DESC);
+
+-- Tell idle workers at once that mail is waiting (they also poll, so a lost
+-- notification only delays a mail by the poll interval).
+CREATE FUNCTION outbox_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('outbox', '');
+    RETURN NULL;
+END;
+$$;
+CREATE TRIGGER outbox_notify AFTER INSERT ON outbox
+    FOR EACH STATEMENT EXECUTE FUNCTION outbox_notify();
+
+-- The development mailbox: where mail goes when no SMTP server is configured
+-- (the `make run` default), listed at /dev/mailbox. Never used when SMTP_URL
+-- is set.
+CREATE TABLE dev_mailbox (
+    id            uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    outbox_id     uuid NOT NULL UNIQUE REFERENCES outbox (id) ON DELETE CASCADE,
+    recipient     text NOT NULL,
+    subject       text NOT NULL,
+    body_text     text NOT NULL,
+    body_html     text NOT NULL,
+    delivered_at  timestamptz NOT NULL DEFAULT now()
+);

@@ -34,7 +34,16 @@ async fn main() -> std::process::ExitCode {
         let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
         let addr = leptos_options.site_addr;
         let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let delivery = roster::features::mail::worker::Delivery::from_config(config.smtp_url.as_deref(), &config.mail_from)?;
         let state = AppState::new(pool, config, leptos_options).await?;
+        // Every instance runs an outbox worker; they share the work safely.
+        match &delivery {
+            roster::features::mail::worker::Delivery::DevMailbox => {
+                tracing::info!("SMTP_URL is not set: mail goes to the development mailbox")
+            }
+            roster::features::mail::worker::Delivery::Smtp { .. } => tracing::info!("mail is delivered over SMTP"),
+        }
+        tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         // Expired sessions are deleted in the background (any instance may do it).
         let store = state.sessions.clone();
         tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(

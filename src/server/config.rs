@@ -16,6 +16,11 @@ pub struct Config {
     pub public_origin: Option<String>,
     pub default_seats: DefaultSeats,
     pub argon2: Argon2Config,
+    /// `smtp://host:port` (or `smtps://user:pass@host`): where mail goes.
+    /// None: the development mailbox (`/dev/mailbox`).
+    pub smtp_url: Option<String>,
+    /// The sender of Roster's mail.
+    pub mail_from: String,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -81,6 +86,8 @@ impl Config {
                 superuser: env_or("DEFAULT_SEATS_SUPERUSER", 1)?,
             },
             argon2,
+            smtp_url: std::env::var("SMTP_URL").ok().filter(|s| !s.trim().is_empty()),
+            mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "Roster <roster@localhost>".into()),
         })
     }
 
@@ -95,6 +102,8 @@ impl Config {
             public_origin: None,
             default_seats: DefaultSeats { basic: 10, operator: 5, superuser: 1 },
             argon2: Argon2Config::default(),
+            smtp_url: None,
+            mail_from: "Roster <roster@localhost>".into(),
         }
     }
 }

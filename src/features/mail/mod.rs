@@ -2,4 +2,5 @@
 //! HTML-escaped) and the transactional outbox they are queued in.
 
 pub mod outbox;
+pub mod worker;
 pub mod templates;
