@@ -181,7 +181,81 @@ async fn run(url: &str) -> Result<(), String> {
     }
 
     // 3. Sign-ins per second.
-    sign_in_throughput(&state, &base, &admin_email).await
+    sign_in_throughput(&state, &base, &admin_email).await?;
+
+    // 4. The outbox.
+    outbox_throughput(&pool, seeded.org_id).await
+}
+
+/// 1,000 invites queued, then delivered to a real SMTP catcher (maildev).
+async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
+    use roster::features::invites::server::create::{Inviter, create_invite};
+    use roster::features::invites::server::validate;
+    use roster::features::invites::types::InviteForm;
+    use roster::features::mail::worker::{Delivery, deliver_due};
+    const MAILS: usize = 1000;
+
+    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let (smtp, web) = (free_port(), free_port());
+    let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/end2end/node_modules/.bin/maildev");
+    let mut catcher = std::process::Command::new(binary)
+        .args(["--ip", "127.0.0.1", "--smtp", &smtp.to_string(), "--web", &web.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start maildev ({binary}): {e}"))?;
+    let api = format!("http://127.0.0.1:{web}/api/email");
+    for _ in 0..100 {
+        if reqwest::get(&api).await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+
+    let admin_id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND role = 'superuser'")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let inviter = Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into() };
+    let queued = Instant::now();
+    for i in 0..MAILS {
+        let form = InviteForm {
+            first_name: "Mail".into(),
+            last_name: format!("Bench {i}"),
+            email: format!("mail-bench-{i}-{}@example.com", &org_id.simple().to_string()[..8]),
+            role: "basic".into(),
+            ..Default::default()
+        };
+        let valid = validate::invite(&form, chrono_tz::Tz::UTC).map_err(|e| e.to_string())?;
+        create_invite(pool, &inviter, &valid, "http://127.0.0.1:3000").await.map_err(|e| e.to_string())?;
+    }
+    let queueing = queued.elapsed();
+
+    let delivery = Delivery::from_config(Some(&format!("smtp://127.0.0.1:{smtp}")), "Roster <roster@example.com>")?;
+    let started = Instant::now();
+    let sent = deliver_due(pool, &delivery).await.map_err(|e| e.to_string())?;
+    let elapsed = started.elapsed();
+    let received: serde_json::Value = reqwest::get(&api).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
+    let mut recipients: Vec<String> = received
+        .as_array()
+        .map(|mails| mails.iter().filter_map(|m| m["to"][0]["address"].as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    let arrived = recipients.len();
+    recipients.sort();
+    recipients.dedup();
+    let _ = catcher.kill();
+    let _ = catcher.wait();
+
+    println!("\n## Outbox delivery to a local SMTP catcher (maildev)\n");
+    println!("| measure | value |\n|---|---:|");
+    println!("| {MAILS} invites queued (user, link and mail in one transaction each) | {:.1} s |", queueing.as_secs_f64());
+    println!("| mails accepted by SMTP | {sent} in {:.2} s: {:.0} mails/s |", elapsed.as_secs_f64(), sent as f64 / elapsed.as_secs_f64());
+    println!("| messages the catcher received / distinct recipients | {arrived} / {} |", recipients.len());
+    if sent != MAILS || arrived != MAILS || recipients.len() != MAILS {
+        return Err("not every mail arrived exactly once".into());
+    }
+    Ok(())
 }
 
 fn query_form(query: &UserListQuery) -> Vec<(String, String)> {
