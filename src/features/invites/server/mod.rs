@@ -1,5 +1,6 @@
 //! Server-side invites (ssr only).
 
+pub mod activate;
 pub mod create;
 pub mod token;
 pub mod validate;

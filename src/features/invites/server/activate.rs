@@ -1,0 +1,205 @@
+//! Activation: checking a link when its page opens, and setting the
+//! password (which activates the account and signs the user in) when the
+//! form is submitted. Opening a link changes nothing, so mail scanners that
+//! prefetch it do not burn it.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use super::token;
+use crate::error::{AppError, Validator};
+use crate::features::auth::server::password::PasswordHasher;
+use crate::features::auth::server::session::SessionAuth;
+use crate::features::auth::types::{Password, password_problem};
+use crate::features::users::server::validate;
+use crate::features::users::types::UserStatus;
+
+/// What an activation link leads to.
+#[derive(Debug, Clone, PartialEq)]
+pub enum LinkState {
+    /// Usable: the form is shown, prefilled.
+    Valid { first_name: String, last_name: String, email: String, time_zone: String, organization: String, expires_at: DateTime<Utc> },
+    /// Past its expiry: the page offers to mail a fresh link.
+    Expired { organization: String },
+    /// Already used to activate the account.
+    Used { organization: String },
+    /// Replaced by a newer link (the invite was resent).
+    Replaced { organization: String },
+    /// The admin cancelled the invite: ask them.
+    Canceled { organization: String, admin: Option<String> },
+    /// No such link (mistyped, or never existed).
+    Unknown,
+}
+
+#[derive(FromRow)]
+struct LinkRow {
+    invite_id: Uuid,
+    org_id: Uuid,
+    user_id: Uuid,
+    expires_at: DateTime<Utc>,
+    used_at: Option<DateTime<Utc>>,
+    revoked_at: Option<DateTime<Utc>>,
+    status: UserStatus,
+    first_name: String,
+    last_name: String,
+    email: String,
+    time_zone: String,
+    organization: String,
+    admin: Option<String>,
+}
+
+// The token names the tenant: like sign-in's email, this lookup starts from
+// the token's hash rather than an org_id.
+const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, u.status, \
+            u.first_name, u.last_name, u.email, u.time_zone, o.name AS organization, \
+            a.first_name || ' ' || a.last_name AS admin \
+     FROM invites i \
+     JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
+     JOIN organizations o ON o.id = i.org_id \
+     LEFT JOIN users a ON a.org_id = u.org_id AND a.id = u.invited_by \
+     WHERE i.token_hash = $1";
+
+fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
+    let Some(row) = row else { return LinkState::Unknown };
+    let organization = row.organization.clone();
+    if row.used_at.is_some() {
+        LinkState::Used { organization }
+    } else if row.status == UserStatus::InviteCanceled {
+        LinkState::Canceled { organization, admin: row.admin.clone() }
+    } else if row.revoked_at.is_some() || row.status != UserStatus::Invited {
+        LinkState::Replaced { organization }
+    } else if row.expires_at <= now {
+        LinkState::Expired { organization }
+    } else {
+        LinkState::Valid {
+            first_name: row.first_name.clone(),
+            last_name: row.last_name.clone(),
+            email: row.email.clone(),
+            time_zone: row.time_zone.clone(),
+            organization,
+            expires_at: row.expires_at,
+        }
+    }
+}
+
+/// What the link leads to, without changing anything.
+pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<LinkState, AppError> {
+    if link_token.len() > 100 {
+        return Ok(LinkState::Unknown);
+    }
+    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
+    Ok(state_of(row.as_ref(), Utc::now()))
+}
+
+pub struct Activation {
+    pub first_name: String,
+    pub last_name: String,
+    pub time_zone: String,
+    pub password: Password,
+    pub password_confirmation: Password,
+}
+
+/// Why a link cannot activate, as the error the form shows.
+fn refusal(state: &LinkState) -> AppError {
+    AppError::bad_request(match state {
+        LinkState::Expired { .. } => "This activation link has expired. Ask for a new one below.",
+        LinkState::Used { .. } => "This activation link has already been used. Sign in instead.",
+        LinkState::Replaced { .. } => "This activation link has been replaced by a newer one. Use the link in the most recent email.",
+        LinkState::Canceled { .. } => "This invitation was cancelled. Ask your organization's admin for a new one.",
+        LinkState::Unknown | LinkState::Valid { .. } => "This activation link is not valid.",
+    })
+}
+
+/// Sets the password and activates the account in one transaction; returns
+/// the session to start, so the user is signed in at once.
+#[tracing::instrument(skip_all)]
+pub async fn activate(
+    pool: &PgPool,
+    hasher: &PasswordHasher,
+    link_token: &str,
+    input: Activation,
+) -> Result<SessionAuth, AppError> {
+    let state = inspect(pool, link_token).await?;
+    let LinkState::Valid { email, .. } = &state else { return Err(refusal(&state)) };
+
+    let mut v = Validator::new();
+    let first_name = validate::name(&mut v, "first_name", "First name", &input.first_name);
+    let last_name = validate::name(&mut v, "last_name", "Last name", &input.last_name);
+    let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &input.time_zone);
+    if let Some(problem) = password_problem(input.password.expose()) {
+        v.add("password", problem);
+    } else if let Some(weakness) = weakness(input.password.expose(), &[email, &first_name, &last_name]) {
+        v.add("password", weakness);
+    }
+    v.check(
+        input.password == input.password_confirmation,
+        "password_confirmation",
+        "The two passwords do not match.",
+    );
+    v.finish()?;
+    let hash = hasher.hash(&input.password).await?;
+
+    let mut tx = pool.begin().await?;
+    // Re-read under a lock: two submissions of one link activate once.
+    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF i"))
+        .bind(token::hash(link_token))
+        .fetch_optional(&mut *tx)
+        .await?;
+    let state = state_of(row.as_ref(), Utc::now());
+    let (LinkState::Valid { .. }, Some(row)) = (&state, row) else { return Err(refusal(&state)) };
+    sqlx::query(
+        "UPDATE users SET first_name = $3, last_name = $4, time_zone = $5, password_hash = $6, status = 'active', \
+                activated_at = now(), last_sign_in_at = now(), version = version + 1 \
+         WHERE org_id = $1 AND id = $2 AND status = 'invited'",
+    )
+    .bind(row.org_id)
+    .bind(row.user_id)
+    .bind(&first_name)
+    .bind(&last_name)
+    .bind(time_zone.expect("validated").name())
+    .bind(&hash.0)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("UPDATE invites SET used_at = now() WHERE org_id = $1 AND id = $2")
+        .bind(row.org_id)
+        .bind(row.invite_id)
+        .execute(&mut *tx)
+        .await?;
+    let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
+        .bind(row.org_id)
+        .bind(row.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %row.user_id, org_id = %row.org_id, "account activated");
+    Ok(SessionAuth { user_id: row.user_id, org_id: row.org_id, epoch })
+}
+
+/// zxcvbn's verdict: `Some(advice)` when the password is too easy to guess
+/// (score below 3 of 4), taking the user's own name and email into account.
+pub fn weakness(password: &str, personal: &[&str]) -> Option<String> {
+    let inputs: Vec<&str> = personal.iter().flat_map(|s| s.split(['@', '.', ' '])).filter(|s| s.len() > 2).collect();
+    let estimate = zxcvbn::zxcvbn(password, &inputs);
+    if (estimate.score() as u8) >= 3 {
+        return None;
+    }
+    let advice = estimate
+        .feedback()
+        .and_then(|f| f.warning().map(|w| w.to_string()))
+        .unwrap_or_else(|| "It is too easy to guess.".to_owned());
+    Some(format!("Choose a stronger password. {advice}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn common_and_personal_passwords_are_refused() {
+        assert!(weakness("Password1!", &[]).is_some(), "common");
+        assert!(weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(), "personal");
+        assert!(weakness("Tulip-Quarry-Vessel-42", &["grace@example.com", "Grace", "Hopper"]).is_none());
+    }
+}
