@@ -58,7 +58,12 @@ async fn main() {
 }
 
 async fn run(url: &str) -> Result<(), String> {
-    let config = Config::for_database(url);
+    let mut config = Config::for_database(url);
+    // Lets a run compare hashing concurrencies (HASH_CONCURRENCY=3 make bench).
+    if let Some(n) = std::env::var("HASH_CONCURRENCY").ok().and_then(|v| v.parse().ok()) {
+        config.argon2.concurrency = n;
+    }
+    let only_sign_in = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "sign-in");
     let pool = PgPoolOptions::new().max_connections(config.db_max_connections).connect(url).await.map_err(|e| e.to_string())?;
     let options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     let state = AppState::new(pool.clone(), config, options).await?;
@@ -86,6 +91,10 @@ async fn run(url: &str) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     if !response.status().is_success() {
         return Err(format!("sign-in failed: {}", response.status()));
+    }
+
+    if only_sign_in {
+        return sign_in_throughput(&state, &base, &admin_email).await;
     }
 
     // 2. The user table.

@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the page layout.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
@@ -16,6 +16,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             <head>
                 <meta charset="utf-8" />
                 <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <meta name="color-scheme" content="light" />
+                // Static head tags live in the server-only shell, not in the
+                // hydrated app, so they add nothing to the WASM bundle.
+                <link rel="stylesheet" id="leptos" href="/pkg/roster.css" />
+                <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />
                 <MetaTags />
@@ -33,9 +38,6 @@ pub fn App() -> impl IntoView {
     mark_hydrated();
 
     view! {
-        <Stylesheet id="leptos" href="/pkg/roster.css" />
-        <Link rel="icon" type_="image/svg+xml" href="/favicon.svg" />
-        <Meta name="color-scheme" content="light" />
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
         <Router>
             <Routes fallback=NotFound>

@@ -81,7 +81,9 @@ pub async fn seed_organization(
     .await
     .map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
-    sqlx::query("ANALYZE users").execute(pool).await.map_err(|e| e.to_string())?;
+    // Fresh statistics and visibility map now, rather than an autovacuum
+    // competing with whatever runs next.
+    sqlx::query("VACUUM (ANALYZE) users").execute(pool).await.map_err(|e| e.to_string())?;
     Ok(Seeded { org_id, admin_email: admin_email.to_owned() })
 }
 
