@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Config {
     pub database_url: String,
     pub db_max_connections: u32,
@@ -105,5 +105,21 @@ impl Config {
             smtp_url: None,
             mail_from: "Roster <roster@localhost>".into(),
         }
+    }
+}
+
+/// Redacted: `SMTP_URL` may carry a password.
+impl std::fmt::Debug for Config {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Config")
+            .field("db_max_connections", &self.db_max_connections)
+            .field("cookie_secure", &self.cookie_secure)
+            .field("session_idle", &self.session_idle)
+            .field("public_origin", &self.public_origin)
+            .field("default_seats", &self.default_seats)
+            .field("argon2", &self.argon2)
+            .field("smtp", &self.smtp_url.as_ref().map(|_| "<configured>"))
+            .field("mail_from", &self.mail_from)
+            .finish_non_exhaustive()
     }
 }

@@ -11,9 +11,8 @@ use super::AppState;
 
 /// Refuses a state-changing request that a browser says comes from another
 /// site. `Sec-Fetch-Site` is sent by every current browser; `Origin` covers
-/// the rest. Requests with neither (curl, the tests' HTTP client) are not from
-/// a browser page, so there is no ambient cookie to abuse... unless they carry
-/// one, which only the cookie's owner can do.
+/// the rest. A request with neither header does not come from a web page (a
+/// script or `curl`), so it cannot be riding on a victim's cookie.
 pub async fn refuse_cross_site(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers(), state.config.public_origin.as_deref()) {
