@@ -19,6 +19,9 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await signUp(page, testInfo);
   await expect(page.getByRole('heading', { name: 'User Management' })).toBeVisible();
   await shot('user-management');
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  await expect(page.getByRole('dialog', { name: 'Add new user' })).toBeVisible();
+  await shot('invite-dialog');
   await open(page, '/no-such-page', testInfo);
   await expect(page.getByRole('heading', { name: 'Page not found' })).toBeVisible();
   await expectAccessible(page, testInfo);

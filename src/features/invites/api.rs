@@ -23,10 +23,29 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
             organization: actor.organization.clone(),
         };
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
+        let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
+        ctx.redirect(&format!("/settings/users?{back}"));
         Ok(InvitedUser {
             id: created.user_id,
             email: valid.email,
             expires: expiry_text(created.expires_at, actor.time_zone),
+        })
+    })
+    .await
+}
+
+/// The invite dialog's choices. Superuser only (it reveals seat usage).
+#[server(endpoint = "invite_options")]
+pub async fn invite_options() -> Result<crate::features::invites::types::InviteOptions, AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::invites::types::InviteOptions;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        Ok(InviteOptions {
+            seats: crate::features::orgs::server::seat_usage(&ctx.state.pool, actor.org_id).await?,
+            organization_time_zone: actor.organization_time_zone.name().to_owned(),
+            phone_countries: crate::features::invites::server::validate::phone_countries().to_vec(),
         })
     })
     .await

@@ -37,3 +37,19 @@ pub struct InvitedUser {
     /// When the activation link expires, in the admin's time zone.
     pub expires: String,
 }
+
+/// A choice in the mobile phone's country list ("CH", "+41").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PhoneCountry {
+    pub region: String,
+    pub calling_code: u16,
+}
+
+/// What the invite dialog needs before the admin types: which roles have a
+/// free seat, the organization's time zone, the phone countries.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteOptions {
+    pub seats: Vec<crate::features::orgs::types::SeatUsage>,
+    pub organization_time_zone: String,
+    pub phone_countries: Vec<PhoneCountry>,
+}

@@ -210,3 +210,25 @@ mod tests {
         assert!(field_error(&f, "time_zone").is_some());
     }
 }
+
+/// Every region the phone-number metadata knows, by region code, with its
+/// calling code (computed once).
+pub fn phone_countries() -> &'static [crate::features::invites::types::PhoneCountry] {
+    use crate::features::invites::types::PhoneCountry;
+    static COUNTRIES: std::sync::OnceLock<Vec<PhoneCountry>> = std::sync::OnceLock::new();
+    COUNTRIES.get_or_init(|| {
+        let mut countries: Vec<PhoneCountry> = (1..=999u16)
+            .flat_map(|code| {
+                phonenumber::metadata::DATABASE
+                    .region(&code)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .filter(|region| region.len() == 2 && *region != "001")
+                    .map(move |region| PhoneCountry { region: region.to_owned(), calling_code: code })
+            })
+            .collect();
+        countries.sort_by(|a, b| a.region.cmp(&b.region));
+        countries.dedup_by(|a, b| a.region == b.region);
+        countries
+    })
+}

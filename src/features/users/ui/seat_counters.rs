@@ -5,7 +5,9 @@ use crate::features::orgs::api::get_seat_usage;
 /// "Superuser 1/1 · Operator 0/5 · Basic 0/10", read from the database.
 #[component]
 pub fn SeatCounters() -> impl IntoView {
-    let seats = Resource::new(|| (), |_| get_seat_usage());
+    // Refetched on every navigation of the page (an invite changes them).
+    let location = leptos_router::hooks::use_location();
+    let seats = Resource::new(move || location.search.get(), |_| get_seat_usage());
     view! {
         <Transition fallback=|| view! { <p class="seats seats-placeholder" aria-hidden="true">" "</p> }>
             {move || Suspend::new(async move {

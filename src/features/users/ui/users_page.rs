@@ -6,6 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
 use crate::components::feedback::{ErrorState, LoadingState};
+use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
 use crate::features::users::types::UserListQuery;
 
@@ -24,8 +25,12 @@ pub fn UsersPage() -> impl IntoView {
             before: p.get("before"),
         })
     });
-    let page = Resource::new(move || query.get(), list_users);
+    // Reloaded when the view changes, and after an invite (`?invited=`) so
+    // the new row shows at once.
+    let page = Resource::new(move || (query.get(), params.with(|p| p.get("invited"))), |(query, _)| list_users(query));
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
+    let inviting = move || params.with(|p| p.get("invite").is_some());
+    let invited = move || params.with(|p| p.get("invited"));
 
     view! {
         <Title text="User Management" />
@@ -35,8 +40,18 @@ pub fn UsersPage() -> impl IntoView {
                 <h1>"User Management"</h1>
                 <p class="lead">"Everyone in your organization, their role and whether they have activated their account."</p>
             </div>
-            <SeatCounters />
+            <div class="page-actions">
+                <SeatCounters />
+                <a class="button button-primary" href="/settings/users?invite">"Add new user"</a>
+            </div>
         </div>
+        {move || invited().map(|email| view! {
+            <div class="alert alert-success" role="status">
+                <span class="alert-icon" aria-hidden="true">"✓"</span>
+                <span>{format!("Invitation sent to {email}. They appear below as Invited until they activate their account.")}</span>
+            </div>
+        })}
+        {move || inviting().then(|| view! { <InviteDialog /> })}
         <Form method="GET" action="/settings/users" attr:class="toolbar" attr:role="search">
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}

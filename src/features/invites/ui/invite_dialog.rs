@@ -1,0 +1,113 @@
+use leptos::prelude::*;
+
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::form::{Field, SubmitButton, TimeZoneField, action_error, field_error};
+use crate::error::AppError;
+use crate::features::invites::api::{InviteUser, invite_options};
+use crate::features::invites::types::{InviteOptions, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS};
+use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, Role};
+
+/// "Add new user": a modal over User Management, opened by its URL
+/// (`?invite`), so it works without JavaScript and Back closes it.
+#[component]
+pub fn InviteDialog() -> impl IntoView {
+    let action = ServerAction::<InviteUser>::new();
+    let error = action_error(action.value());
+    let pending = action.pending();
+    let options = Resource::new(|| (), |_| invite_options());
+    view! {
+        <div class="modal-backdrop">
+            <section class="modal card" role="dialog" aria-modal="true" aria-labelledby="invite-title">
+                <div class="modal-head">
+                    <h2 id="invite-title">"Add new user"</h2>
+                    <a href="/settings/users" class="button button-quiet" aria-label="Close">"✕"</a>
+                </div>
+                <p class="lead">"They get an email with a link to activate their account and choose a password."</p>
+                <ErrorAlert error />
+                <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
+                    {move || Suspend::new(async move {
+                        match options.await {
+                            Ok(options) => view! { <InviteForm options action error pending /> }.into_any(),
+                            Err(error) => view! { <ErrorState error /> }.into_any(),
+                        }
+                    })}
+                </Suspense>
+            </section>
+        </div>
+    }
+}
+
+#[component]
+fn InviteForm(
+    options: InviteOptions,
+    action: ServerAction<InviteUser>,
+    error: Signal<Option<AppError>>,
+    pending: Memo<bool>,
+) -> impl IntoView {
+    let seats = options.seats.clone();
+    let seat = move |role: Role| seats.iter().find(|s| s.role == role).copied();
+    let first_free = [Role::Basic, Role::Operator].into_iter().find(|r| seat(*r).is_some_and(|s| !s.is_full()));
+    let all_full = first_free.is_none();
+    let role_error = field_error(error, "role");
+    view! {
+        {all_full.then(|| view! {
+            <div class="alert alert-error" role="alert">
+                "Every Basic and Operator seat is taken. Cancel an invite, or ask for more seats, before inviting someone."
+            </div>
+        })}
+        <ActionForm action>
+            <div class="field-row">
+                <Field label="First name" name="invite[first_name]" required=true max_chars=MAX_NAME_CHARS autocomplete="off" error=field_error(error, "first_name") />
+                <Field label="Last name" name="invite[last_name]" required=true max_chars=MAX_NAME_CHARS autocomplete="off" error=field_error(error, "last_name") />
+            </div>
+            <Field label="Email" name="invite[email]" input_type="email" required=true max_chars=MAX_EMAIL_CHARS autocomplete="off" hint="The activation link is sent here; it is also their login." error=field_error(error, "email") />
+            <fieldset class="field role-choice" aria-describedby=move || role_error.get().map(|_| "role-error")>
+                <legend>"Role" <span class="required" aria-hidden="true">" *"</span></legend>
+                {[Role::Basic, Role::Operator].into_iter().map(|role| {
+                    let usage = seat(role);
+                    let full = usage.is_none_or(|s| s.is_full());
+                    let free = usage.map(|s| (s.quota - s.used).max(0)).unwrap_or(0);
+                    let id = format!("role-{}", role.label().to_lowercase());
+                    view! {
+                        <div class="radio" class:radio-disabled=full>
+                            <input type="radio" id=id.clone() name="invite[role]" value=role.label().to_lowercase() required=true disabled=full checked=first_free == Some(role) />
+                            <label for=id>
+                                {role.label()}
+                                <span class="hint">{if full { "No seats free".to_owned() } else { format!("{free} of {} seats free", usage.map(|s| s.quota).unwrap_or(0)) }}</span>
+                            </label>
+                        </div>
+                    }
+                }).collect_view()}
+                {move || role_error.get().map(|message| view! { <p class="field-error" id="role-error">{message}</p> })}
+            </fieldset>
+            <div class="field-row field-row-phone">
+                <div class="field" class:field-invalid=move || field_error(error, "mobile_country").get().is_some()>
+                    <div class="field-label"><label for="field-mobile-country">"Country code"</label><span class="optional">" (optional)"</span></div>
+                    <select id="field-mobile-country" name="invite[mobile_country]">
+                        <option value="">"—"</option>
+                        {options.phone_countries.iter().map(|c| view! {
+                            <option value=c.region.clone()>{format!("{} +{}", c.region, c.calling_code)}</option>
+                        }).collect_view()}
+                    </select>
+                    {move || field_error(error, "mobile_country").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </div>
+                <Field label="Mobile phone" name="invite[mobile_number]" input_type="tel" max_chars=MAX_PHONE_CHARS autocomplete="off" hint="For text-message alerts." error=field_error(error, "mobile_number") />
+            </div>
+            <div class="field-row">
+                <Field label="Work phone" name="invite[work_phone]" input_type="tel" max_chars=MAX_PHONE_CHARS autocomplete="off" error=field_error(error, "work_phone") />
+                <Field label="Extension" name="invite[work_phone_ext]" max_chars=MAX_EXTENSION_CHARS autocomplete="off" hint="Digits only." error=field_error(error, "work_phone_ext") />
+            </div>
+            <Field label="Department" name="invite[department]" max_chars=MAX_DEPARTMENT_CHARS autocomplete="off" error=field_error(error, "department") />
+            <TimeZoneField name="invite[time_zone]" initial=options.organization_time_zone.clone() error=field_error(error, "time_zone") />
+            <div class="field-row">
+                <Field label="Date of birth" name="invite[date_of_birth]" input_type="date" error=field_error(error, "date_of_birth") />
+                <Field label="Hire date" name="invite[hire_date]" input_type="date" error=field_error(error, "hire_date") />
+            </div>
+            <p class="form-note"><span aria-hidden="true">"* "</span>"Required fields are marked with an asterisk."</p>
+            <div class="modal-actions">
+                <a href="/settings/users" class="button">"Cancel"</a>
+                <SubmitButton label="Add user" pending_label="Adding…" pending />
+            </div>
+        </ActionForm>
+    }
+}
