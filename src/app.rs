@@ -6,7 +6,11 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
 use crate::components::layout::SettingsLayout;
-use crate::features::auth::ui::{SignInPage, SignUpPage};
+use crate::features::auth::api::get_current_user;
+use crate::features::auth::ui::{AccountPage, SignInPage, SignUpPage};
+use crate::features::invites::ui::ActivatePage;
+use crate::features::mail::ui::DevMailboxPage;
+use crate::features::users::types::Role;
 use crate::features::users::ui::UsersPage;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -41,7 +45,12 @@ pub fn App() -> impl IntoView {
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
         <Router>
             <Routes fallback=NotFound>
-                <Route path=path!("/") view=|| view! { <Redirect path="/settings/users" /> } />
+                <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
+                <Route path=path!("/activate/:token") view=ActivatePage ssr=SsrMode::Async />
+                <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async />
+                <ParentRoute path=path!("/account") view=SettingsLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view=AccountPage ssr=SsrMode::Async />
+                </ParentRoute>
                 <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
@@ -62,6 +71,25 @@ fn mark_hydrated() {
             let _ = body.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+/// `/`: Superusers go to User Management, everyone else to their account,
+/// visitors to sign in.
+#[component]
+fn HomePage() -> impl IntoView {
+    let me = Resource::new(|| (), |_| get_current_user());
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                let path = match me.await {
+                    Ok(Some(user)) if user.role == Role::Superuser => "/settings/users",
+                    Ok(Some(_)) => "/account",
+                    _ => "/sign-in",
+                };
+                view! { <Redirect path=path /> }
+            })}
+        </Suspense>
+    }
 }
 
 #[component]

@@ -157,3 +157,48 @@ async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool
     assert_eq!(status_of(&app, &grace).await.0, "active");
     assert_eq!(status_of(&app, &alan).await, ("invited".into(), false), "another user's invite is untouched");
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, admin) = app.signed_up("Acme").await;
+    let email = unique_email("grace");
+    let token = invite(&app, &admin, &email).await;
+
+    let visitor = app.browser();
+    let (status, link) = visitor.call_json("activation_link", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(link["state"], "valid");
+    assert_eq!(link["email"], email.as_str());
+    let (_, unknown) = visitor.call_json("activation_link", &[("token", "forged")]).await;
+    assert_eq!(unknown["state"], "unknown");
+
+    // The page itself renders the form on the server.
+    let html = visitor.client.get(app.url(&format!("/activate/{token}"))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("Activate your account") && html.contains("Confirm password"));
+
+    let response = visitor
+        .call(
+            "activate_account",
+            &[
+                ("token", token.as_str()),
+                ("first_name", "Grace"),
+                ("last_name", "Hopper"),
+                ("time_zone", "Europe/Zurich"),
+                ("password", NEW_PASSWORD),
+                ("password_confirmation", NEW_PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["location"], "/");
+    assert_eq!(visitor.whoami().await.as_deref(), Some(email.as_str()), "signed in by activating");
+    // A Basic user lands on their account, not on User Management.
+    let home = visitor.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
+    assert_eq!(home.headers()["location"], "/account");
+    let (status, _) = visitor.list(&[]).await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+
+    let html = app.browser().client.get(app.url(&format!("/activate/{token}"))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    assert!(html.contains("This link has already been used"));
+}

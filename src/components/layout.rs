@@ -7,6 +7,7 @@ use leptos_router::hooks::use_location;
 use crate::components::feedback::{ErrorState, LoadingState};
 use crate::features::auth::api::{SignOut, get_current_user};
 use crate::features::auth::types::CurrentUser;
+use crate::features::users::types::Role;
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
@@ -64,8 +65,13 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             <nav class="sidenav" aria-label="Settings">
                 <p class="sidenav-title">"Settings"</p>
                 <ul>
+                    {(user.role == Role::Superuser).then(|| view! {
+                        <li>
+                            <A href="/settings/users">"User Management"</A>
+                        </li>
+                    })}
                     <li>
-                        <A href="/settings/users">"User Management"</A>
+                        <A href="/account">"Your account"</A>
                     </li>
                 </ul>
             </nav>

@@ -4,7 +4,6 @@
 
 pub mod auth;
 pub mod invites;
-#[cfg(feature = "ssr")]
 pub mod mail;
 pub mod orgs;
 pub mod users;

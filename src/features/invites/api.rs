@@ -50,3 +50,51 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
     })
     .await
 }
+
+/// What an activation link leads to. Public: the token is the credential.
+/// Reading it changes nothing (mail scanners may open links).
+#[server(endpoint = "activation_link")]
+pub async fn activation_link(token: String) -> Result<crate::features::invites::types::ActivationLink, AppError> {
+    use crate::features::invites::server::activate::{LinkState, inspect};
+    use crate::features::invites::server::create::expiry_text;
+    use crate::features::invites::types::ActivationLink;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        Ok(match inspect(&ctx.state.pool, &token).await? {
+            LinkState::Valid { first_name, last_name, email, time_zone, organization, expires_at } => {
+                let zone = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
+                ActivationLink::Valid { first_name, last_name, email, time_zone, organization, expires: expiry_text(expires_at, zone) }
+            }
+            LinkState::Expired { organization } => ActivationLink::Expired { organization },
+            LinkState::Used { organization } => ActivationLink::Used { organization },
+            LinkState::Replaced { organization } => ActivationLink::Replaced { organization },
+            LinkState::Canceled { organization, admin } => ActivationLink::Canceled { organization, admin },
+            LinkState::Unknown => ActivationLink::Unknown,
+        })
+    })
+    .await
+}
+
+/// Sets the password, activates the account and signs the user in, in one
+/// step. Public: the token is the credential.
+#[server(endpoint = "activate_account")]
+pub async fn activate_account(
+    token: String,
+    first_name: String,
+    last_name: String,
+    time_zone: String,
+    password: crate::features::auth::types::Password,
+    password_confirmation: crate::features::auth::types::Password,
+) -> Result<(), AppError> {
+    use crate::features::auth::server::session;
+    use crate::features::invites::server::activate::{Activation, activate};
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let input = Activation { first_name, last_name, time_zone, password, password_confirmation };
+        let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
+        session::begin(&ctx, auth).await?;
+        ctx.redirect("/");
+        Ok(())
+    })
+    .await
+}

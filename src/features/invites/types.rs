@@ -53,3 +53,15 @@ pub struct InviteOptions {
     pub organization_time_zone: String,
     pub phone_countries: Vec<PhoneCountry>,
 }
+
+/// What an activation link's page shows, decided when it opens.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum ActivationLink {
+    Valid { first_name: String, last_name: String, email: String, time_zone: String, organization: String, expires: String },
+    Expired { organization: String },
+    Used { organization: String },
+    Replaced { organization: String },
+    Canceled { organization: String, admin: Option<String> },
+    Unknown,
+}

@@ -1,6 +1,13 @@
-//! Mail (ssr only): templates rendered with askama (plain text and HTML,
-//! HTML-escaped) and the transactional outbox they are queued in.
+//! Mail: askama templates (plain text and HTML, HTML-escaped), the
+//! transactional outbox and its worker (server only), and the development
+//! mailbox page.
 
+pub mod api;
+pub mod ui;
+
+#[cfg(feature = "ssr")]
 pub mod outbox;
-pub mod worker;
+#[cfg(feature = "ssr")]
 pub mod templates;
+#[cfg(feature = "ssr")]
+pub mod worker;

@@ -1,8 +1,10 @@
 //! Sign-up and sign-in pages.
 
+mod account;
 mod sign_in;
 mod sign_up;
 
+pub use account::AccountPage;
 pub use sign_in::SignInPage;
 pub use sign_up::SignUpPage;
 
