@@ -81,3 +81,20 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
         </div>
     }
 }
+
+/// The centred card of the pages people see before signing in (sign-up,
+/// sign-in, activation): the brand, then the page's own content.
+#[component]
+pub fn CardPage(children: Children) -> impl IntoView {
+    view! {
+        <main class="auth-page">
+            <section class="card auth-card" aria-labelledby="auth-title">
+                <p class="brand brand-large">
+                    <span class="brand-mark" aria-hidden="true">"R"</span>
+                    "Roster"
+                </p>
+                {children()}
+            </section>
+        </main>
+    }
+}

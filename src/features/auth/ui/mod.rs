@@ -10,20 +10,16 @@ pub use sign_up::SignUpPage;
 
 use leptos::prelude::*;
 
+use crate::components::layout::CardPage;
+
 /// The centred card layout of the pages a visitor sees before signing in.
 #[component]
 fn AuthCard(title: &'static str, #[prop(into)] lead: String, children: Children) -> impl IntoView {
     view! {
-        <main class="auth-page">
-            <section class="card auth-card" aria-labelledby="auth-title">
-                <p class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"R"</span>
-                    "Roster"
-                </p>
-                <h1 id="auth-title">{title}</h1>
-                <p class="lead">{lead}</p>
-                {children()}
-            </section>
-        </main>
+        <CardPage>
+            <h1 id="auth-title">{title}</h1>
+            <p class="lead">{lead}</p>
+            {children()}
+        </CardPage>
     }
 }

@@ -3,6 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::layout::CardPage;
 use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::features::invites::api::{ActivateAccount, activation_link};
 use crate::features::invites::types::ActivationLink;
@@ -18,12 +19,7 @@ pub fn ActivatePage() -> impl IntoView {
         Resource::new(|| (), move |_| activation_link(token.clone()))
     };
     view! {
-        <main class="auth-page">
-            <section class="card auth-card" aria-labelledby="auth-title">
-                <p class="brand brand-large">
-                    <span class="brand-mark" aria-hidden="true">"R"</span>
-                    "Roster"
-                </p>
+        <CardPage>
                 <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
                     {move || {
                         let token = token.clone();
@@ -38,8 +34,7 @@ pub fn ActivatePage() -> impl IntoView {
                         })
                     }}
                 </Suspense>
-            </section>
-        </main>
+        </CardPage>
     }
 }
 
