@@ -18,5 +18,5 @@ echo "==> building Roster (the first build takes a few minutes)"
 cargo leptos build
 echo "==> starting Roster: open http://127.0.0.1:3000 (Ctrl-C stops it)"
 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=roster \
-LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000} \
+LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000} DEV_MAILBOX=${DEV_MAILBOX:-true} \
   target/debug/roster serve

@@ -41,7 +41,7 @@ cargo leptos build
 step "start Roster for the browser tests"
 scripts/pg.sh psql test "$pg_port" -d postgres -qc "DROP DATABASE IF EXISTS roster_e2e WITH (FORCE)" -c "CREATE DATABASE roster_e2e" >/dev/null
 mkdir -p target/e2e
-LEPTOS_SITE_ADDR="127.0.0.1:$app_port" DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
+LEPTOS_SITE_ADDR="127.0.0.1:$app_port" DEV_MAILBOX=true DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
   RUST_LOG=info target/debug/roster serve > target/e2e/server.log 2>&1 &
 server_pid=$!
 for _ in $(seq 1 120); do

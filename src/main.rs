@@ -34,16 +34,25 @@ async fn main() -> std::process::ExitCode {
         let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
         let addr = leptos_options.site_addr;
         let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
-        let delivery = roster::features::mail::worker::Delivery::from_config(config.smtp_url.as_deref(), &config.mail_from)?;
-        let state = AppState::new(pool, config, leptos_options).await?;
         // Every instance runs an outbox worker; they share the work safely.
-        match &delivery {
-            roster::features::mail::worker::Delivery::DevMailbox => {
-                tracing::info!("SMTP_URL is not set: mail goes to the development mailbox")
+        let delivery = match (&config.smtp_url, config.dev_mailbox) {
+            (Some(_), _) => {
+                tracing::info!("mail is delivered over SMTP");
+                Some(roster::features::mail::worker::Delivery::from_config(config.smtp_url.as_deref(), &config.mail_from)?)
             }
-            roster::features::mail::worker::Delivery::Smtp { .. } => tracing::info!("mail is delivered over SMTP"),
+            (None, true) => {
+                tracing::info!("SMTP_URL is not set: mail goes to the development mailbox at /dev/mailbox");
+                Some(roster::features::mail::worker::Delivery::DevMailbox)
+            }
+            (None, false) => {
+                tracing::warn!("neither SMTP_URL nor DEV_MAILBOX=true is set: mail stays queued until SMTP is configured");
+                None
+            }
+        };
+        let state = AppState::new(pool, config, leptos_options).await?;
+        if let Some(delivery) = delivery {
+            tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         }
-        tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         // Expired sessions are deleted in the background (any instance may do it).
         let store = state.sessions.clone();
         tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(

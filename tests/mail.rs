@@ -177,3 +177,27 @@ async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool:
     sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&app.pool).await.unwrap();
     assert_eq!(deliver_due(&app.pool, &nowhere).await.unwrap(), 0, "a failed mail is not retried");
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_development_mailbox_is_closed_unless_asked_for_and_without_smtp(pool: PgPool) {
+    use roster::server::config::Config;
+    let closed = spawn_app(pool.clone()).await;
+    let (status, _) = closed.browser().call_json("dev_mailbox", &[]).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "off by default");
+
+    let mut with_smtp = Config::for_database("postgres://unused");
+    with_smtp.dev_mailbox = true;
+    with_smtp.smtp_url = Some("smtp://127.0.0.1:1".into());
+    let production = spawn_app_with(pool.clone(), with_smtp).await;
+    let (status, _) = production.browser().call_json("dev_mailbox", &[]).await;
+    assert_eq!(status, reqwest::StatusCode::NOT_FOUND, "never with SMTP configured");
+
+    let mut dev = Config::for_database("postgres://unused");
+    dev.dev_mailbox = true;
+    let app = spawn_app_with(pool, dev).await;
+    invite_many(&app, 2).await;
+    deliver_due(&app.pool, &Delivery::DevMailbox).await.unwrap();
+    let (status, mails) = app.browser().call_json("dev_mailbox", &[]).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(mails.as_array().unwrap().len(), 2);
+}

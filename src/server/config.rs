@@ -21,6 +21,11 @@ pub struct Config {
     pub smtp_url: Option<String>,
     /// The sender of Roster's mail.
     pub mail_from: String,
+    /// Deliver mail into the development mailbox (`/dev/mailbox`) when no
+    /// SMTP server is configured. Off unless asked for (`make run` does), so
+    /// an installation that forgot SMTP_URL never shows activation links to
+    /// the public.
+    pub dev_mailbox: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -88,6 +93,7 @@ impl Config {
             argon2,
             smtp_url: std::env::var("SMTP_URL").ok().filter(|s| !s.trim().is_empty()),
             mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "Roster <roster@localhost>".into()),
+            dev_mailbox: env_or("DEV_MAILBOX", false)?,
         })
     }
 
@@ -104,7 +110,13 @@ impl Config {
             argon2: Argon2Config::default(),
             smtp_url: None,
             mail_from: "Roster <roster@localhost>".into(),
+            dev_mailbox: false,
         }
+    }
+
+    /// Whether `/dev/mailbox` may be shown: asked for, and no real SMTP.
+    pub fn dev_mailbox_enabled(&self) -> bool {
+        self.dev_mailbox && self.smtp_url.is_none()
     }
 }
 
@@ -120,6 +132,7 @@ impl std::fmt::Debug for Config {
             .field("argon2", &self.argon2)
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<configured>"))
             .field("mail_from", &self.mail_from)
+            .field("dev_mailbox", &self.dev_mailbox)
             .finish_non_exhaustive()
     }
 }

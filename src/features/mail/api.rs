@@ -13,14 +13,15 @@ pub struct DevMail {
     pub delivered: String,
 }
 
-/// The newest mail of the development mailbox. It exists only when no SMTP
-/// server is configured (`make run`); with `SMTP_URL` set it is a 404, so a
-/// production installation never exposes it.
+/// The newest mail of the development mailbox. It exists only when asked
+/// for (`DEV_MAILBOX=true`, as `make run` sets) and no SMTP server is
+/// configured; otherwise it is a 404, so a production installation never
+/// exposes activation links.
 #[server(endpoint = "dev_mailbox")]
 pub async fn dev_mailbox() -> Result<Vec<DevMail>, AppError> {
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        if ctx.state.config.smtp_url.is_some() {
+        if !ctx.state.config.dev_mailbox_enabled() {
             return Err(AppError::NotFound);
         }
         let rows: Vec<(String, String, String, chrono::DateTime<chrono::Utc>)> = sqlx::query_as(

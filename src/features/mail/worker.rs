@@ -32,6 +32,10 @@ pub enum Delivery {
 impl Delivery {
     pub fn from_config(smtp_url: Option<&str>, from: &str) -> Result<Self, String> {
         let Some(url) = smtp_url else { return Ok(Delivery::DevMailbox) };
+        Self::smtp(url, from)
+    }
+
+    fn smtp(url: &str, from: &str) -> Result<Self, String> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
             .timeout(Some(Duration::from_secs(10)))
