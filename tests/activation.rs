@@ -174,7 +174,7 @@ async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPoo
     assert_eq!(unknown["state"], "unknown");
 
     // The page itself renders the form on the server.
-    let html = visitor.client.get(app.url(&format!("/activate/{token}"))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let html = visitor.page_html(&format!("/activate/{token}")).await;
     assert!(html.contains("Activate your account") && html.contains("Confirm password"));
 
     let response = visitor
@@ -199,6 +199,6 @@ async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPoo
     let (status, _) = visitor.list(&[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);
 
-    let html = app.browser().client.get(app.url(&format!("/activate/{token}"))).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let html = app.browser().page_html(&format!("/activate/{token}")).await;
     assert!(html.contains("This link has already been used"));
 }

@@ -221,7 +221,7 @@ async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: Pg
     assert_eq!(response.headers()["location"], "/sign-in?next=%2Fsettings%2Fusers%3Fq%3Dx");
 
     let (browser, admin) = app.signed_up("Acme").await;
-    let html = browser.client.get(app.url("/settings/users")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let html = browser.page_html("/settings/users").await;
     assert!(html.contains("User Management"));
     assert!(html.contains(&admin));
     assert!(html.contains("1/1"), "seat counters rendered on the server");
@@ -232,7 +232,7 @@ async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     app.add_user(app.org_id_of(&admin).await, "basic", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>").await;
-    let html = browser.client.get(app.url("/settings/users")).header("accept", "text/html").send().await.unwrap().text().await.unwrap();
+    let html = browser.page_html("/settings/users").await;
     assert!(!html.contains("<img src=x"), "escaped");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }

@@ -118,6 +118,12 @@ impl Browser {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// A page as a browser without JavaScript gets it: the server-rendered HTML.
+    pub async fn page_html(&self, path: &str) -> String {
+        let response = self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.unwrap();
+        response.text().await.unwrap()
+    }
+
     pub async fn sign_up(&self, org: &str, email: &str) -> Response {
         self.call(
             "sign_up",
