@@ -30,8 +30,9 @@ pub enum AppError {
     BadRequest { message: String },
     #[error("Please correct the highlighted fields.")]
     Validation { fields: Vec<FieldError> },
-    #[error("Too many attempts. Please wait a minute and try again.")]
-    RateLimited,
+    /// Too many requests: the message says what to do (usually, wait).
+    #[error("{message}")]
+    RateLimited { message: String },
     #[error("The server could not be reached. Check your connection and try again.")]
     Network,
     #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}.")]
@@ -41,6 +42,11 @@ pub enum AppError {
 impl AppError {
     pub fn bad_request(message: impl Into<String>) -> Self {
         AppError::BadRequest { message: message.into() }
+    }
+
+    /// The usual answer of a rate limit.
+    pub fn too_many_attempts() -> Self {
+        AppError::RateLimited { message: "Too many attempts. Please wait a minute and try again.".into() }
     }
 
     /// A single field error.
@@ -66,7 +72,7 @@ impl AppError {
             AppError::NotFound => 404,
             AppError::BadRequest { .. } => 400,
             AppError::Validation { .. } => 422,
-            AppError::RateLimited => 429,
+            AppError::RateLimited { .. } => 429,
             AppError::Network => 503,
             AppError::Internal { .. } => 500,
         }

@@ -62,7 +62,8 @@ async fn main() -> std::process::ExitCode {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!("Roster is listening on http://{addr}");
         println!("Roster is running at http://{addr}");
-        axum::serve(listener, app(state))
+        // The peer address feeds the per-client rate limits.
+        axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
             .with_graceful_shutdown(async {
                 let _ = tokio::signal::ctrl_c().await;
             })

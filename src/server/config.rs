@@ -26,6 +26,12 @@ pub struct Config {
     /// an installation that forgot SMTP_URL never shows activation links to
     /// the public.
     pub dev_mailbox: bool,
+    /// Requests per minute one client address may make to the endpoints
+    /// whose credential is a link token (activation, "Send me a new link").
+    pub token_requests_per_minute: u32,
+    /// Take the client address from `X-Forwarded-For` (only behind a proxy
+    /// that sets it; otherwise clients could pick their own address).
+    pub trust_proxy: bool,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -94,6 +100,8 @@ impl Config {
             smtp_url: std::env::var("SMTP_URL").ok().filter(|s| !s.trim().is_empty()),
             mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "Roster <roster@localhost>".into()),
             dev_mailbox: env_or("DEV_MAILBOX", false)?,
+            token_requests_per_minute: env_or("TOKEN_REQUESTS_PER_MINUTE", 20u32)?.max(1),
+            trust_proxy: env_or("TRUST_PROXY", false)?,
         })
     }
 
@@ -111,6 +119,8 @@ impl Config {
             smtp_url: None,
             mail_from: "Roster <roster@localhost>".into(),
             dev_mailbox: false,
+            token_requests_per_minute: 20,
+            trust_proxy: false,
         }
     }
 
@@ -133,6 +143,8 @@ impl std::fmt::Debug for Config {
             .field("smtp", &self.smtp_url.as_ref().map(|_| "<configured>"))
             .field("mail_from", &self.mail_from)
             .field("dev_mailbox", &self.dev_mailbox)
+            .field("token_requests_per_minute", &self.token_requests_per_minute)
+            .field("trust_proxy", &self.trust_proxy)
             .finish_non_exhaustive()
     }
 }

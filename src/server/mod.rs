@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod db;
+pub mod rate_limit;
 pub mod respond;
 pub mod router;
 pub mod security;

@@ -8,7 +8,9 @@
 
 use std::fmt::Display;
 use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use axum::extract::ConnectInfo;
 use http::request::Parts;
 use http::{HeaderName, HeaderValue, StatusCode, header};
 use leptos::prelude::use_context;
@@ -29,6 +31,9 @@ pub struct RequestContext {
     /// Called as an endpoint (`/api/…`), not while rendering a page.
     via_api: bool,
     host: Option<String>,
+    /// The client's address: the connection's peer, or the first
+    /// `X-Forwarded-For` entry when configured to trust a proxy.
+    pub client_ip: IpAddr,
 }
 
 impl RequestContext {
@@ -38,8 +43,17 @@ impl RequestContext {
         let header = |name: header::HeaderName| {
             parts.as_ref().and_then(|p| p.headers.get(&name).and_then(|v| v.to_str().ok()).map(str::to_owned))
         };
+        let state = AppState::current();
+        let forwarded = state
+            .config
+            .trust_proxy
+            .then(|| header(HeaderName::from_static("x-forwarded-for")))
+            .flatten()
+            .and_then(|v| v.split(',').next().and_then(|ip| ip.trim().parse::<IpAddr>().ok()));
+        let peer = parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip());
         Self {
-            state: AppState::current(),
+            client_ip: forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            state,
             request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
             session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
             response: use_context::<ResponseOptions>(),

@@ -9,6 +9,7 @@ use sqlx::PgPool;
 use tower_sessions_sqlx_store::PostgresStore;
 
 use super::config::Config;
+use super::rate_limit::RateLimits;
 use crate::features::auth::server::password::PasswordHasher;
 
 #[derive(Clone)]
@@ -18,6 +19,7 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub sessions: PostgresStore,
     pub hasher: PasswordHasher,
+    pub limits: Arc<RateLimits>,
 }
 
 impl AppState {
@@ -28,7 +30,8 @@ impl AppState {
         let sessions = PostgresStore::new(pool.clone());
         sessions.migrate().await.map_err(|e| format!("session store migration failed: {e}"))?;
         let hasher = PasswordHasher::new(config.argon2).await?;
-        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher })
+        let limits = Arc::new(RateLimits::new(config.token_requests_per_minute));
+        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits })
     }
 
     /// The state inside a server function.

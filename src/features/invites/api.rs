@@ -10,7 +10,8 @@ use crate::features::invites::types::{InviteForm, InvitedUser};
 #[server(endpoint = "invite_user")]
 pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<InvitedUser, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
-    use crate::features::invites::server::create::{Inviter, create_invite, expiry_text};
+    use crate::features::invites::server::create::{Inviter, create_invite};
+    use crate::features::invites::server::link::expiry_text;
     use crate::features::invites::server::validate;
     use crate::server::respond::respond;
     respond(|ctx| async move {
@@ -56,10 +57,11 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
 #[server(endpoint = "activation_link")]
 pub async fn activation_link(token: String) -> Result<crate::features::invites::types::ActivationLink, AppError> {
     use crate::features::invites::server::activate::{LinkState, inspect};
-    use crate::features::invites::server::create::expiry_text;
+    use crate::features::invites::server::link::expiry_text;
     use crate::features::invites::types::ActivationLink;
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
         Ok(match inspect(&ctx.state.pool, &token).await? {
             LinkState::Valid { first_name, last_name, email, time_zone, organization, expires_at } => {
                 let zone = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
@@ -90,11 +92,67 @@ pub async fn activate_account(
     use crate::features::invites::server::activate::{Activation, activate};
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
         let input = Activation { first_name, last_name, time_zone, password, password_confirmation };
         let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/");
         Ok(())
+    })
+    .await
+}
+
+/// Resends an invite: a new link and mail, the old link dead, the expiry
+/// reset; a cancelled invite becomes Invited again if a seat is free.
+/// Superuser only. `view` is the user table's query string to return to.
+#[server(endpoint = "resend_invite")]
+pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::invites::server::lifecycle::{Admin, resend};
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let name = format!("{} {}", actor.first_name, actor.last_name);
+        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, name: &name, organization: &actor.organization };
+        resend(&ctx.state.pool, &admin, user, &ctx.base_url()).await?;
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_resent")));
+        Ok(())
+    })
+    .await
+}
+
+/// Cancels an invite: its link stops working, its seat is freed, the user
+/// shows as Invite canceled. Superuser only.
+#[server(endpoint = "cancel_invite")]
+pub async fn cancel_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::invites::server::lifecycle::cancel;
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        cancel(&ctx.state.pool, actor.org_id, user).await?;
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_canceled")));
+        Ok(())
+    })
+    .await
+}
+
+/// "Send me a new link", from an expired link's page. Public: the expired
+/// link is the credential; rate limited per client and per user.
+#[server(endpoint = "request_new_link")]
+pub async fn request_new_link(token: String) -> Result<crate::features::invites::types::NewLinkSent, AppError> {
+    use crate::features::invites::server::lifecycle;
+    use crate::features::invites::server::link::expiry_text;
+    use crate::features::invites::types::NewLinkSent;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url()).await?;
+        let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("sent", &sent.email).finish();
+        ctx.redirect(&format!("/activate/{token}?{back}"));
+        Ok(NewLinkSent { email: sent.email, expires: expiry_text(sent.expires_at, sent.time_zone) })
     })
     .await
 }

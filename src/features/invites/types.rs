@@ -65,3 +65,11 @@ pub enum ActivationLink {
     Canceled { organization: String, admin: Option<String> },
     Unknown,
 }
+
+/// What the expired link's page says after "Send me a new link".
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLinkSent {
+    pub email: String,
+    /// The new link's expiry, in the invited person's time zone.
+    pub expires: String,
+}

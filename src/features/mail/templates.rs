@@ -34,12 +34,19 @@ pub struct InviteMail {
     pub link: String,
     /// The expiry in the recipient's time zone, e.g. "25 Nov 2026, 10:15 (Europe/Zurich)".
     pub expires: String,
+    /// This link replaces an earlier one (a resend, or the invited person
+    /// asked for a fresh link): the mail says the old one no longer works.
+    pub renewed: bool,
 }
 
 impl InviteMail {
     pub fn render(&self) -> Result<RenderedMail, AppError> {
         Ok(RenderedMail {
-            subject: format!("{} invited you to {} on Roster", self.inviter, self.organization),
+            subject: if self.renewed {
+                format!("Your new link to join {} on Roster", self.organization)
+            } else {
+                format!("{} invited you to {} on Roster", self.inviter, self.organization)
+            },
             text: InviteText { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
             html: InviteHtml { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
         })
@@ -58,6 +65,7 @@ mod tests {
             inviter: "Ada Lovelace".into(),
             link: "http://127.0.0.1:3000/activate/abc".into(),
             expires: "25 Nov 2026, 10:15 (Europe/Zurich)".into(),
+            renewed: false,
         }
         .render()
         .unwrap();
@@ -70,5 +78,24 @@ mod tests {
             assert!(body.contains("Ada Lovelace"));
         }
         assert_eq!(mail.subject, "Ada Lovelace invited you to Acme & Co on Roster");
+        assert!(mail.text.contains("Send me a new link"), "an expired link can be renewed by its recipient");
+    }
+
+    #[test]
+    fn a_renewed_link_says_the_old_one_is_dead() {
+        let mail = InviteMail {
+            first_name: "Grace".into(),
+            organization: "Acme".into(),
+            inviter: "Ada Lovelace".into(),
+            link: "http://127.0.0.1:3000/activate/new".into(),
+            expires: "25 Nov 2026, 10:15 (UTC)".into(),
+            renewed: true,
+        }
+        .render()
+        .unwrap();
+        assert_eq!(mail.subject, "Your new link to join Acme on Roster");
+        for body in [&mail.text, &mail.html] {
+            assert!(body.contains("Earlier links no longer work"), "{body}");
+        }
     }
 }

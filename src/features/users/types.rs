@@ -46,32 +46,107 @@ pub enum UserStatus {
     InviteCanceled,
 }
 
-impl UserStatus {
+/// The status the user table shows: the stored status, with an invite
+/// past its expiry shown as Invite expired (computed in the list query).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ShownStatus {
+    Active,
+    Invited,
+    InviteExpired,
+    InviteCanceled,
+    Disabled,
+}
+
+impl ShownStatus {
+    pub const ALL: [ShownStatus; 5] = [
+        ShownStatus::Active,
+        ShownStatus::Invited,
+        ShownStatus::InviteExpired,
+        ShownStatus::InviteCanceled,
+        ShownStatus::Disabled,
+    ];
+
+    /// The value in the URL (`?status=`) and in the list query's result.
+    pub fn param(self) -> &'static str {
+        match self {
+            ShownStatus::Active => "active",
+            ShownStatus::Invited => "invited",
+            ShownStatus::InviteExpired => "invite_expired",
+            ShownStatus::InviteCanceled => "invite_canceled",
+            ShownStatus::Disabled => "disabled",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.param() == value)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
-            UserStatus::Active => "Active",
-            UserStatus::Invited => "Invited",
-            UserStatus::Disabled => "Disabled",
-            UserStatus::InviteCanceled => "Invite canceled",
+            ShownStatus::Active => "Active",
+            ShownStatus::Invited => "Invited",
+            ShownStatus::InviteExpired => "Invite expired",
+            ShownStatus::InviteCanceled => "Invite canceled",
+            ShownStatus::Disabled => "Disabled",
         }
     }
 
     /// A symbol shown beside the label, so the state never relies on colour.
     pub fn icon(self) -> &'static str {
         match self {
-            UserStatus::Active => "✓",
-            UserStatus::Invited => "✉",
-            UserStatus::Disabled => "⊘",
-            UserStatus::InviteCanceled => "✕",
+            ShownStatus::Active => "✓",
+            ShownStatus::Invited => "✉",
+            ShownStatus::InviteExpired => "⌛",
+            ShownStatus::InviteCanceled => "✕",
+            ShownStatus::Disabled => "⊘",
         }
     }
 
     /// CSS modifier for the badge colour (an addition to icon and text).
     pub fn tone(self) -> &'static str {
         match self {
-            UserStatus::Active => "ok",
-            UserStatus::Invited => "pending",
-            UserStatus::Disabled | UserStatus::InviteCanceled => "off",
+            ShownStatus::Active => "ok",
+            ShownStatus::Invited => "pending",
+            ShownStatus::InviteExpired => "warn",
+            ShownStatus::InviteCanceled | ShownStatus::Disabled => "off",
+        }
+    }
+
+    /// Whether the admin can resend (or re-send a cancelled) invite.
+    pub fn can_resend(self) -> bool {
+        matches!(self, ShownStatus::Invited | ShownStatus::InviteExpired | ShownStatus::InviteCanceled)
+    }
+
+    pub fn can_cancel(self) -> bool {
+        matches!(self, ShownStatus::Invited | ShownStatus::InviteExpired)
+    }
+}
+
+/// The table's status filter. As in ELMA365, the default list hides
+/// cancelled invites; `?status=all` shows everyone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusFilter {
+    /// Everyone except Invite canceled.
+    Default,
+    All,
+    Only(ShownStatus),
+}
+
+impl StatusFilter {
+    pub fn from_param(value: Option<&str>) -> Self {
+        match value {
+            Some("all") => StatusFilter::All,
+            Some(other) => ShownStatus::from_param(other).map_or(StatusFilter::Default, StatusFilter::Only),
+            None => StatusFilter::Default,
+        }
+    }
+
+    pub fn param(self) -> Option<&'static str> {
+        match self {
+            StatusFilter::Default => None,
+            StatusFilter::All => Some("all"),
+            StatusFilter::Only(status) => Some(status.param()),
         }
     }
 }
@@ -177,6 +252,8 @@ impl SortDirection {
 #[serde(default)]
 pub struct UserListQuery {
     pub q: Option<String>,
+    /// The status filter (see `StatusFilter`).
+    pub status: Option<String>,
     pub sort: Option<String>,
     pub dir: Option<String>,
     /// `None` means the user's remembered page size.
@@ -195,8 +272,48 @@ impl UserListQuery {
         self.dir.as_deref().and_then(SortDirection::from_param).unwrap_or_default()
     }
 
+    pub fn status_filter(&self) -> StatusFilter {
+        StatusFilter::from_param(self.status.as_deref())
+    }
+
     pub fn search(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// Reads a view from a query string (without the `?`); unknown keys are
+    /// ignored, so the result only ever holds the view's own fields.
+    pub fn parse(query_string: &str) -> Self {
+        let mut view = UserListQuery::default();
+        for (key, value) in form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes()) {
+            let value = Some(value.into_owned());
+            match key.as_ref() {
+                "q" => view.q = value,
+                "status" => view.status = value,
+                "sort" => view.sort = value,
+                "dir" => view.dir = value,
+                "size" => view.size = value.and_then(|v| v.parse().ok()),
+                "after" => view.after = value,
+                "before" => view.before = value,
+                _ => {}
+            }
+        }
+        view
+    }
+
+    /// This exact view (cursor included) with the details panel of `user`
+    /// open and a notice to show: where an action in the panel returns to.
+    pub fn href_with_panel(&self, user: Uuid, notice: Option<&str>) -> String {
+        let base = self.href(|q| {
+            q.after = self.after.clone();
+            q.before = self.before.clone();
+        });
+        let mut extra = form_urlencoded::Serializer::new(String::new());
+        extra.append_pair("user", &user.to_string());
+        if let Some(notice) = notice {
+            extra.append_pair("notice", notice);
+        }
+        let separator = if base.contains('?') { '&' } else { '?' };
+        format!("{base}{separator}{}", extra.finish())
     }
 
     /// The query string of this view with `changes` applied (cursors are
@@ -207,6 +324,9 @@ impl UserListQuery {
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(q) = next.search() {
             pairs.push(("q", q.to_owned()));
+        }
+        if let Some(status) = next.status_filter().param() {
+            pairs.push(("status", status.to_owned()));
         }
         if let Some(sort) = &next.sort {
             pairs.push(("sort", sort.clone()));
@@ -233,7 +353,7 @@ impl UserListQuery {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct UserRow {
     pub id: Uuid,
-    pub status: UserStatus,
+    pub status: ShownStatus,
     pub role: Role,
     /// Has activated the account (set a password).
     pub active: bool,
@@ -244,6 +364,79 @@ pub struct UserRow {
     pub email: String,
     pub created: Timestamp,
     pub last_sign_in: Option<Timestamp>,
+    /// For a pending or cancelled invite: its expiry and its mail's state.
+    pub invite: Option<InviteDelivery>,
+}
+
+/// Where an invite stands, so an admin never has to guess whether the mail
+/// left: when its link expires and what became of its latest mail.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct InviteDelivery {
+    pub expires: Timestamp,
+    pub mail: Option<MailStatus>,
+}
+
+/// The state of one mail, as the outbox records it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MailStatus {
+    pub state: MailState,
+    pub attempts: i32,
+    /// The SMTP server's last answer when delivery failed.
+    pub last_error: Option<String>,
+    pub sent: Option<Timestamp>,
+    pub queued: Timestamp,
+}
+
+/// `mail_state` in the database.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "mail_state", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum MailState {
+    Queued,
+    Sent,
+    Retrying,
+    Failed,
+    Canceled,
+}
+
+impl MailState {
+    pub fn label(self) -> &'static str {
+        match self {
+            MailState::Queued => "Mail queued",
+            MailState::Sent => "Mail sent",
+            MailState::Retrying => "Mail retrying",
+            MailState::Failed => "Mail failed",
+            MailState::Canceled => "Mail withdrawn",
+        }
+    }
+
+    pub fn icon(self) -> &'static str {
+        match self {
+            MailState::Queued => "◷",
+            MailState::Sent => "✓",
+            MailState::Retrying => "↻",
+            MailState::Failed => "!",
+            MailState::Canceled => "–",
+        }
+    }
+}
+
+/// Everything about one user, for the details panel.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct UserDetails {
+    pub row: UserRow,
+    pub time_zone: String,
+    pub department: Option<String>,
+    pub mobile_phone: Option<String>,
+    pub work_phone: Option<String>,
+    pub work_phone_ext: Option<String>,
+    pub date_of_birth: Option<String>,
+    pub hire_date: Option<String>,
+    pub invited_by: Option<String>,
+    pub activated: Option<Timestamp>,
+    /// The user's invite mails, newest first.
+    pub mails: Vec<MailStatus>,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

@@ -34,25 +34,25 @@ pub enum LinkState {
 }
 
 #[derive(FromRow)]
-struct LinkRow {
-    invite_id: Uuid,
-    org_id: Uuid,
-    user_id: Uuid,
-    expires_at: DateTime<Utc>,
-    used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
-    status: UserStatus,
-    first_name: String,
-    last_name: String,
-    email: String,
-    time_zone: String,
-    organization: String,
-    admin: Option<String>,
+pub(super) struct LinkRow {
+    pub(super) invite_id: Uuid,
+    pub(super) org_id: Uuid,
+    pub(super) user_id: Uuid,
+    pub(super) expires_at: DateTime<Utc>,
+    pub(super) used_at: Option<DateTime<Utc>>,
+    pub(super) revoked_at: Option<DateTime<Utc>>,
+    pub(super) status: UserStatus,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+    pub(super) time_zone: String,
+    pub(super) organization: String,
+    pub(super) admin: Option<String>,
 }
 
 // The token names the tenant: like sign-in's email, this lookup starts from
 // the token's hash rather than an org_id.
-const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, u.status, \
+pub(super) const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, u.status, \
             u.first_name, u.last_name, u.email, u.time_zone, o.name AS organization, \
             a.first_name || ' ' || a.last_name AS admin \
      FROM invites i \
@@ -61,7 +61,7 @@ const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_id, i.expir
      LEFT JOIN users a ON a.org_id = u.org_id AND a.id = u.invited_by \
      WHERE i.token_hash = $1";
 
-fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
+pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
     let Some(row) = row else { return LinkState::Unknown };
     let organization = row.organization.clone();
     if row.used_at.is_some() {
@@ -102,7 +102,7 @@ pub struct Activation {
 }
 
 /// Why a link cannot activate, as the error the form shows.
-fn refusal(state: &LinkState) -> AppError {
+pub(super) fn refusal(state: &LinkState) -> AppError {
     AppError::bad_request(match state {
         LinkState::Expired { .. } => "This activation link has expired. Ask for a new one below.",
         LinkState::Used { .. } => "This activation link has already been used. Sign in instead.",
@@ -142,8 +142,10 @@ pub async fn activate(
     let hash = hasher.hash(&input.password).await?;
 
     let mut tx = pool.begin().await?;
-    // Re-read under a lock: two submissions of one link activate once.
-    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF i"))
+    // Re-read under a lock on the user (the lock every invite change takes
+    // first): two submissions of one link activate once, and a resend or
+    // cancel at the same moment either happens before or sees Active.
+    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
         .bind(token::hash(link_token))
         .fetch_optional(&mut *tx)
         .await?;

@@ -3,16 +3,13 @@
 //! `seats` table), so concurrent invites for the last seat create exactly one.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::token;
+use super::link::{Origin, Recipient, issue};
 use super::validate::ValidInvite;
 use crate::error::AppError;
 use crate::features::auth::server::sign_up::{EMAIL_TAKEN, is_email_taken};
-use crate::features::mail::outbox::{OutgoingMail, enqueue};
-use crate::features::mail::templates::InviteMail;
 use crate::features::orgs::server::is_quota_exceeded;
 
 /// Who sends the invite, from the request's actor.
@@ -27,11 +24,6 @@ pub struct CreatedInvite {
     pub user_id: Uuid,
     pub invite_id: Uuid,
     pub expires_at: DateTime<Utc>,
-}
-
-/// How an expiry reads in the recipient's mail and pages.
-pub fn expiry_text(at: DateTime<Utc>, zone: Tz) -> String {
-    format!("{} ({})", at.with_timezone(&zone).format("%-d %b %Y, %H:%M"), zone.name())
 }
 
 #[tracing::instrument(skip_all, fields(org_id = %inviter.org_id))]
@@ -74,39 +66,22 @@ pub async fn create_invite(
         Err(e) => return Err(e.into()),
     };
 
-    let (token, token_hash) = token::new_token();
-    let (invite_id, expires_at): (Uuid, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO invites (org_id, user_id, token_hash, expires_at) \
-         SELECT $1, $2, $3, now() + make_interval(hours => o.invite_ttl_hours) FROM organizations o WHERE o.id = $1 \
-         RETURNING id, expires_at",
-    )
-    .bind(inviter.org_id)
-    .bind(user_id)
-    .bind(&token_hash)
-    .fetch_one(&mut *tx)
-    .await?;
-
-    let mail = InviteMail {
-        first_name: invite.first_name.clone(),
-        organization: inviter.organization.clone(),
-        inviter: inviter.name.clone(),
-        link: format!("{}/activate/{token}", base_url.trim_end_matches('/')),
-        expires: expiry_text(expires_at, invite.time_zone),
-    }
-    .render()?;
-    enqueue(
+    let link = issue(
         &mut tx,
-        OutgoingMail {
+        Recipient {
             org_id: inviter.org_id,
-            user_id: Some(user_id),
-            invite_id: Some(invite_id),
-            kind: "invite",
-            recipient: &invite.email,
-            mail,
+            user_id,
+            email: &invite.email,
+            first_name: &invite.first_name,
+            time_zone: invite.time_zone,
+            organization: &inviter.organization,
+            inviter: &inviter.name,
         },
+        Origin::Invite,
+        base_url,
     )
     .await?;
     tx.commit().await?;
-    tracing::info!(%user_id, %invite_id, "user invited");
-    Ok(CreatedInvite { user_id, invite_id, expires_at })
+    tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");
+    Ok(CreatedInvite { user_id, invite_id: link.invite_id, expires_at: link.expires_at })
 }

@@ -4,3 +4,5 @@ pub mod activate;
 pub mod create;
 pub mod token;
 pub mod validate;
+pub mod lifecycle;
+pub mod link;

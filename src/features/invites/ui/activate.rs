@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
 use crate::components::layout::CardPage;
 use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
-use crate::features::invites::api::{ActivateAccount, activation_link};
+use crate::features::invites::api::{ActivateAccount, RequestNewLink, activation_link};
 use crate::features::invites::types::ActivationLink;
 use crate::features::users::types::MAX_NAME_CHARS;
 
@@ -14,6 +14,8 @@ use crate::features::users::types::MAX_NAME_CHARS;
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    // Set after "Send me a new link" (the redirect names the address).
+    let sent_to = use_query_map().with_untracked(|p| p.get("sent"));
     let link = {
         let token = token.clone();
         Resource::new(|| (), move |_| activation_link(token.clone()))
@@ -23,10 +25,17 @@ pub fn ActivatePage() -> impl IntoView {
                 <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
                     {move || {
                         let token = token.clone();
+                        let sent_to = sent_to.clone();
                         Suspend::new(async move {
                             match link.await {
                                 Ok(ActivationLink::Valid { first_name, last_name, email, time_zone, organization, expires }) => view! {
                                     <ActivationForm token first_name last_name email time_zone organization expires />
+                                }.into_any(),
+                                Ok(ActivationLink::Expired { organization }) => view! {
+                                    <ExpiredLink token organization />
+                                }.into_any(),
+                                Ok(ActivationLink::Replaced { .. }) if sent_to.is_some() => view! {
+                                    <NewLinkSent email=sent_to.clone().unwrap_or_default() />
                                 }.into_any(),
                                 Ok(other) => view! { <LinkProblem link=other /> }.into_any(),
                                 Err(error) => view! { <ErrorState error /> }.into_any(),
@@ -71,13 +80,48 @@ fn ActivationForm(
     }
 }
 
+/// An expired link: the invited person gets a fresh one by mail without
+/// waiting for an admin (the old link stays dead).
+#[component]
+fn ExpiredLink(token: String, organization: String) -> impl IntoView {
+    let action = ServerAction::<RequestNewLink>::new();
+    let error = action_error(action.value());
+    let pending = action.pending();
+    view! {
+        <Title text="This link has expired" />
+        <h1 id="auth-title">"This link has expired"</h1>
+        <p class="lead">{format!(
+            "Activation links are valid for a limited time. We can email you a new link to join {organization}; it replaces this one."
+        )}</p>
+        <ErrorAlert error />
+        <ActionForm action>
+            <input type="hidden" name="token" value=token />
+            <SubmitButton label="Send me a new link" pending_label="Sending…" pending />
+        </ActionForm>
+    }
+}
+
+/// After "Send me a new link".
+#[component]
+fn NewLinkSent(email: String) -> impl IntoView {
+    view! {
+        <Title text="Check your email" />
+        <h1 id="auth-title">"Check your email"</h1>
+        <div class="alert alert-success" role="status">
+            <span class="alert-icon" aria-hidden="true">"✓"</span>
+            <span>{format!("We sent a new activation link to {email}.")}</span>
+        </div>
+        <p class="lead">"Open the newest email and use its link; this one no longer works. If nothing arrives within a few minutes, check your spam folder or ask your admin."</p>
+    }
+}
+
 /// A clear page for each way a link can fail, never a stack trace.
 #[component]
 fn LinkProblem(link: ActivationLink) -> impl IntoView {
     let (title, message, sign_in) = match link {
         ActivationLink::Expired { organization } => (
             "This link has expired",
-            format!("Activation links are valid for a limited time. Ask the admin of {organization} to resend your invitation; the new email has a fresh link."),
+            format!("Activation links are valid for a limited time. Ask the admin of {organization} to resend your invitation."),
             false,
         ),
         ActivationLink::Used { organization } => (

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::modal::Modal;
 use crate::components::form::{Field, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::error::AppError;
 use crate::features::invites::api::{InviteUser, invite_options};
@@ -16,8 +17,7 @@ pub fn InviteDialog() -> impl IntoView {
     let pending = action.pending();
     let options = Resource::new(|| (), |_| invite_options());
     view! {
-        <div class="modal-backdrop">
-            <section class="modal card" role="dialog" aria-modal="true" aria-labelledby="invite-title">
+        <Modal labelled_by="invite-title" close_href="/settings/users">
                 <div class="modal-head">
                     <h2 id="invite-title">"Add new user"</h2>
                     <a href="/settings/users" class="button button-quiet" aria-label="Close">"✕"</a>
@@ -32,8 +32,7 @@ pub fn InviteDialog() -> impl IntoView {
                         }
                     })}
                 </Suspense>
-            </section>
-        </div>
+        </Modal>
     }
 }
 

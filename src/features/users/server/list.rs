@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::features::users::types::{
-    DEFAULT_PAGE_SIZE, PAGE_SIZES, Role, SortColumn, SortDirection, Timestamp, UserListQuery, UserPage, UserRow,
-    UserStatus,
+    DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn,
+    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -56,19 +56,48 @@ impl Cursor {
     }
 }
 
+/// The expiry of a user's current link: the newest one (a resend revokes
+/// the older ones). Shared by the filter and the displayed status so both
+/// agree on what "Invite expired" means.
+const CURRENT_EXPIRY: &str =
+    "(SELECT i.expires_at FROM invites i WHERE i.org_id = u.org_id AND i.user_id = u.id ORDER BY i.created_at DESC LIMIT 1)";
+
+/// A row of the page query: the user, the shown status, and for invites the
+/// link's expiry and the state of its newest mail.
 #[derive(FromRow)]
-struct Row {
-    id: Uuid,
-    status: UserStatus,
-    role: Role,
-    first_name: String,
-    last_name: String,
-    email: String,
-    activated_at: Option<DateTime<Utc>>,
-    last_sign_in_at: Option<DateTime<Utc>>,
-    created_at: DateTime<Utc>,
-    sort_key: String,
+pub(super) struct Row {
+    pub(super) id: Uuid,
+    pub(super) shown_status: String,
+    pub(super) role: Role,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+    pub(super) activated_at: Option<DateTime<Utc>>,
+    pub(super) last_sign_in_at: Option<DateTime<Utc>>,
+    pub(super) created_at: DateTime<Utc>,
+    pub(super) sort_key: String,
+    pub(super) invite_expires_at: Option<DateTime<Utc>>,
+    pub(super) mail_state: Option<MailState>,
+    pub(super) mail_attempts: Option<i32>,
+    pub(super) mail_error: Option<String>,
+    pub(super) mail_sent_at: Option<DateTime<Utc>>,
+    pub(super) mail_created_at: Option<DateTime<Utc>>,
 }
+
+/// The columns after the page's own: the shown status and the invite's
+/// delivery, joined per row of the page only (after LIMIT), so a page of
+/// 25 costs 25 index lookups, not a join over the organization.
+pub(super) const DELIVERY_COLUMNS: &str = "CASE WHEN u.status = 'invited' AND ci.expires_at <= now() THEN 'invite_expired' \
+                 ELSE u.status::text END AS shown_status, \
+            ci.expires_at AS invite_expires_at, m.state AS mail_state, m.attempts AS mail_attempts, \
+            m.last_error AS mail_error, m.sent_at AS mail_sent_at, m.created_at AS mail_created_at";
+
+pub(super) const DELIVERY_JOINS: &str = " LEFT JOIN LATERAL (SELECT i.id, i.expires_at FROM invites i \
+                WHERE i.org_id = u.org_id AND i.user_id = u.id ORDER BY i.created_at DESC LIMIT 1) ci \
+                ON u.status IN ('invited', 'invite_canceled') \
+            LEFT JOIN LATERAL (SELECT o.state, o.attempts, o.last_error, o.sent_at, o.created_at FROM outbox o \
+                WHERE o.org_id = u.org_id AND o.user_id = u.id AND o.invite_id = ci.id \
+                ORDER BY o.created_at DESC LIMIT 1) m ON true";
 
 /// Escapes `%`, `_` and `\` so a search term is matched literally.
 fn like_pattern(term: &str) -> String {
@@ -110,11 +139,31 @@ pub fn build_query<'a>(
     };
     let ascending = (direction == SortDirection::Asc) != backwards;
 
+    // The page itself is the inner query (served by the sort index); the
+    // outer one adds each row's invite delivery and keeps the order.
     let mut sql = QueryBuilder::new(format!(
-        "{prefix}SELECT u.id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
+        "{prefix}SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, \
+         u.created_at, u.sort_key, {DELIVERY_COLUMNS} FROM (\
+         SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
+    match query.status_filter() {
+        StatusFilter::Default => {
+            sql.push(" AND u.status <> 'invite_canceled'");
+        }
+        StatusFilter::All => {}
+        StatusFilter::Only(ShownStatus::Invited) => {
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} > now()"));
+        }
+        StatusFilter::Only(ShownStatus::InviteExpired) => {
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} <= now()"));
+        }
+        StatusFilter::Only(status) => {
+            // Active, Disabled and Invite canceled are stored as such.
+            sql.push(format!(" AND u.status = '{}'", status.param()));
+        }
+    }
     if let Some(term) = query.search() {
         sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE ")).push_bind(like_pattern(term));
     }
@@ -130,6 +179,7 @@ pub fn build_query<'a>(
     sql.push(format!(" ORDER BY {expr} {order}, u.id {order} LIMIT "));
     // One extra row tells whether another page follows.
     sql.push_bind(i64::from(size) + 1);
+    sql.push(format!(") u {DELIVERY_JOINS} ORDER BY {expr} {order}, u.id {order}"));
     Ok((sql, backwards))
 }
 
@@ -168,26 +218,42 @@ pub async fn list_users(
     let next = if has_next { rows.last().map(cursor_of) } else { None };
 
     Ok(UserPage {
-        rows: rows
-            .into_iter()
-            .map(|r| UserRow {
-                id: r.id,
-                status: r.status,
-                role: r.role,
-                active: r.activated_at.is_some(),
-                access: r.last_sign_in_at.is_some(),
-                first_name: r.first_name,
-                last_name: r.last_name,
-                email: r.email,
-                created: format_time(r.created_at, viewer_zone),
-                last_sign_in: r.last_sign_in_at.map(|at| format_time(at, viewer_zone)),
-            })
-            .collect(),
+        rows: rows.into_iter().map(|r| r.into_user_row(viewer_zone)).collect(),
         next,
         prev,
         size,
         time_zone: viewer_zone.name().to_owned(),
     })
+}
+
+impl Row {
+    pub(super) fn into_user_row(self, zone: Tz) -> UserRow {
+        let mail = match (self.mail_state, self.mail_created_at) {
+            (Some(state), Some(queued)) => Some(MailStatus {
+                state,
+                attempts: self.mail_attempts.unwrap_or(0),
+                last_error: self.mail_error,
+                sent: self.mail_sent_at.map(|at| format_time(at, zone)),
+                queued: format_time(queued, zone),
+            }),
+            _ => None,
+        };
+        UserRow {
+            id: self.id,
+            // The CASE above only yields known values; a stored status added
+            // later without a ShownStatus would show as Disabled, never fail.
+            status: ShownStatus::from_param(&self.shown_status).unwrap_or(ShownStatus::Disabled),
+            role: self.role,
+            active: self.activated_at.is_some(),
+            access: self.last_sign_in_at.is_some(),
+            first_name: self.first_name,
+            last_name: self.last_name,
+            email: self.email,
+            created: format_time(self.created_at, zone),
+            last_sign_in: self.last_sign_in_at.map(|at| format_time(at, zone)),
+            invite: self.invite_expires_at.map(|at| InviteDelivery { expires: format_time(at, zone), mail }),
+        }
+    }
 }
 
 /// Remembers the page size the user picked, when it changed.

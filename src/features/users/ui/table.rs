@@ -1,7 +1,10 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
-use crate::features::users::types::{PAGE_SIZES, SortColumn, SortDirection, UserListQuery, UserPage, UserRow};
+use crate::features::users::types::{
+    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, UserListQuery, UserPage,
+    UserRow,
+};
 
 /// The user table with sortable headers, pagination and the page-size choice.
 /// Every control is a link or a GET form, so it works without JavaScript and
@@ -42,6 +45,11 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
     let empty = page.rows.is_empty();
     let search = query.search().map(str::to_owned);
     let clear_href = query.href(|q| q.q = None);
+    let filtered = match query.status_filter() {
+        StatusFilter::Only(status) => Some(status),
+        StatusFilter::Default | StatusFilter::All => None,
+    };
+    let all_statuses_href = query.href(|q| q.status = None);
     let first_href = query.href(|_| {});
     let prev_href = page.prev.clone().map(|cursor| query.href(|q| q.before = Some(cursor)));
     let next_href = page.next.clone().map(|cursor| query.href(|q| q.after = Some(cursor)));
@@ -54,10 +62,16 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
             <table class="data-table">
                 <caption class="visually-hidden">"Users of your organization"</caption>
                 <thead>
-                    <tr>{SortColumn::ALL.into_iter().map(header).collect_view()}</tr>
+                    <tr>
+                        {SortColumn::ALL.into_iter().map(header).collect_view()}
+                        <th scope="col"><span class="visually-hidden">"Details"</span></th>
+                    </tr>
                 </thead>
                 <tbody>
-                    {page.rows.into_iter().map(|row| view! { <UserTableRow row /> }).collect_view()}
+                    {page.rows.into_iter().map(|row| {
+                        let details_href = query.href_with_panel(row.id, None);
+                        view! { <UserTableRow row details_href /> }
+                    }).collect_view()}
                 </tbody>
             </table>
             {empty.then(|| view! {
@@ -67,6 +81,11 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                             <p class="state-title">{format!("No users match \u{201c}{term}\u{201d}.")}</p>
                             <p>"Check the spelling, or search by another part of the name or email."</p>
                             <a class="button" href=clear_href.clone()>"Clear search"</a>
+                        }.into_any(),
+                        None if filtered.is_some() => view! {
+                            <p class="state-title">{format!("No users are {}.", filtered.map(|s| s.label()).unwrap_or_default().to_lowercase())}</p>
+                            <p>"Nobody in your organization has this status right now."</p>
+                            <a class="button" href=all_statuses_href.clone()>"Show every status"</a>
                         }.into_any(),
                         None => view! {
                             <p class="state-title">"No users on this page."</p>
@@ -82,6 +101,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
             </p>
             <Form method="GET" action="/settings/users" attr:class="page-size-form">
                 {query.search().map(|q| view! { <input type="hidden" name="q" value=q.to_owned() /> })}
+                {query.status_filter().param().map(|s| view! { <input type="hidden" name="status" value=s /> })}
                 {query.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}
                 {query.dir.clone().map(|d| view! { <input type="hidden" name="dir" value=d /> })}
                 <label for="page-size">"Rows per page"</label>
@@ -112,8 +132,42 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
     }
 }
 
+/// A status as icon and text (colour only adds to them).
 #[component]
-fn UserTableRow(row: UserRow) -> impl IntoView {
+pub fn StatusBadge(status: ShownStatus) -> impl IntoView {
+    view! {
+        <span class=format!("badge badge-{}", status.tone())>
+            <span class="badge-icon" aria-hidden="true">{status.icon()}</span>
+            {status.label()}
+        </span>
+    }
+}
+
+/// One mail's delivery: "✓ Mail sent 2026-11-24 13:05", "↻ Mail retrying
+/// (attempt 3): <the SMTP server's answer>". `detailed` adds times and the
+/// attempt count.
+#[component]
+pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl IntoView {
+    let problem = matches!(mail.state, MailState::Retrying | MailState::Failed);
+    let when = match (&mail.sent, detailed) {
+        (Some(sent), true) => Some(format!(" {}", sent.local)),
+        _ => None,
+    };
+    let attempts = (detailed && problem).then(|| format!(" after {} attempt{}", mail.attempts, if mail.attempts == 1 { "" } else { "s" }));
+    view! {
+        <span class="mail-state" class:mail-problem=problem>
+            <span aria-hidden="true">{mail.state.icon()}" "</span>
+            {mail.state.label()}
+            {when}
+            {attempts}
+            {mail.last_error.filter(|_| problem).map(|error| view! { <span class="mail-error">{format!(": {error}")}</span> })}
+        </span>
+    }
+}
+
+#[component]
+fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
+    let name = format!("{} {}", row.first_name, row.last_name);
     let yes_no = |value: bool| {
         view! {
             <span class=if value { "flag flag-yes" } else { "flag flag-no" }>
@@ -124,11 +178,17 @@ fn UserTableRow(row: UserRow) -> impl IntoView {
     };
     view! {
         <tr>
-            <td>
-                <span class=format!("badge badge-{}", row.status.tone())>
-                    <span class="badge-icon" aria-hidden="true">{row.status.icon()}</span>
-                    {row.status.label()}
-                </span>
+            <td class="cell-status">
+                <StatusBadge status=row.status />
+                {row.invite.clone().map(|invite| view! {
+                    <span class="status-detail">
+                        {if row.status == ShownStatus::InviteExpired { "Expired " } else { "Expires " }}
+                        <time datetime=invite.expires.iso>{invite.expires.local}</time>
+                    </span>
+                    {invite.mail.filter(|_| row.status != ShownStatus::InviteCanceled).map(|mail| view! {
+                        <span class="status-detail"><MailLine mail /></span>
+                    })}
+                })}
             </td>
             <td>{row.role.label()}</td>
             <td>{yes_no(row.active)}</td>
@@ -142,6 +202,9 @@ fn UserTableRow(row: UserRow) -> impl IntoView {
                     Some(at) => view! { <time datetime=at.iso>{at.local}</time> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
+            </td>
+            <td>
+                <a class="button button-small" href=details_href aria-label=format!("Details of {name}")>"Details"</a>
             </td>
         </tr>
     }

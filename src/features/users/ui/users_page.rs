@@ -5,10 +5,12 @@ use leptos_router::hooks::use_query_map;
 
 use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
+use super::user_panel::UserPanel;
 use crate::components::feedback::{ErrorState, LoadingState};
+use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
-use crate::features::users::types::UserListQuery;
+use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
 
 /// Settings › User Management. The view (search, sort, cursor, page size) is
 /// the URL's query string.
@@ -18,6 +20,7 @@ pub fn UsersPage() -> impl IntoView {
     let query = Memo::new(move |_| {
         params.with(|p| UserListQuery {
             q: p.get("q"),
+            status: p.get("status"),
             sort: p.get("sort"),
             dir: p.get("dir"),
             size: p.get("size").and_then(|s| s.parse().ok()),
@@ -25,9 +28,18 @@ pub fn UsersPage() -> impl IntoView {
             before: p.get("before"),
         })
     });
-    // Reloaded when the view changes, and after an invite (`?invited=`) so
-    // the new row shows at once.
-    let page = Resource::new(move || (query.get(), params.with(|p| p.get("invited"))), |(query, _)| list_users(query));
+    // The details panel's actions live here so the table reloads after each.
+    let resend = ServerAction::<ResendInvite>::new();
+    let cancel = ServerAction::<CancelInvite>::new();
+    // Reloaded when the view changes, after an invite (`?invited=`) and
+    // after a resend or cancel, so rows and seat counters show it at once.
+    let page = Resource::new(
+        move || (query.get(), params.with(|p| p.get("invited")), resend.version().get(), cancel.version().get()),
+        |(query, ..)| list_users(query),
+    );
+    let panel_user = move || params.with(|p| p.get("user")).and_then(|id| uuid::Uuid::parse_str(&id).ok());
+    let notice = Signal::derive(move || params.with(|p| p.get("notice")));
+    let status_filter = move || query.with(|q| q.status_filter());
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let inviting = move || params.with(|p| p.get("invite").is_some());
     let invited = move || params.with(|p| p.get("invited"));
@@ -52,12 +64,21 @@ pub fn UsersPage() -> impl IntoView {
             </div>
         })}
         {move || inviting().then(|| view! { <InviteDialog /> })}
+        {move || panel_user().map(|id| view! { <UserPanel id query notice resend cancel /> })}
         <Form method="GET" action="/settings/users" attr:class="toolbar" attr:role="search">
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
             <label for="user-search" class="visually-hidden">"Search users"</label>
             <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name or email" prop:value=search value=search />
+            <label for="status-filter" class="toolbar-label">"Status"</label>
+            <select id="status-filter" name="status" onchange="this.form.requestSubmit()">
+                <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
+                {ShownStatus::ALL.into_iter().map(|status| view! {
+                    <option value=status.param() selected=move || status_filter() == StatusFilter::Only(status)>{status.label()}</option>
+                }).collect_view()}
+                <option value="all" selected=move || status_filter() == StatusFilter::All>"All statuses"</option>
+            </select>
             <button type="submit" class="button">"Search"</button>
         </Form>
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>

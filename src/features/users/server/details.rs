@@ -1,0 +1,86 @@
+//! One user's details for the details panel: the table row (same status
+//! and delivery columns as the list), the profile and the invite mails.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use super::list::{DELIVERY_COLUMNS, DELIVERY_JOINS, Row, format_time};
+use crate::error::AppError;
+use crate::features::users::types::{MailState, MailStatus, UserDetails};
+
+#[derive(FromRow)]
+struct DetailsRow {
+    #[sqlx(flatten)]
+    row: Row,
+    time_zone: String,
+    department: Option<String>,
+    mobile_phone: Option<String>,
+    work_phone: Option<String>,
+    work_phone_ext: Option<String>,
+    date_of_birth: Option<NaiveDate>,
+    hire_date: Option<NaiveDate>,
+    invited_by: Option<String>,
+}
+
+#[derive(FromRow)]
+struct MailRow {
+    state: MailState,
+    attempts: i32,
+    last_error: Option<String>,
+    sent_at: Option<DateTime<Utc>>,
+    created_at: DateTime<Utc>,
+}
+
+/// How many of a user's invite mails the panel lists.
+const MAIL_HISTORY: i64 = 10;
+
+pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
+    let details: DetailsRow = sqlx::query_as(&format!(
+        "SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, \
+                '' AS sort_key, {DELIVERY_COLUMNS}, u.time_zone, u.department, u.mobile_phone, u.work_phone, \
+                u.work_phone_ext, u.date_of_birth, u.hire_date, a.first_name || ' ' || a.last_name AS invited_by \
+         FROM users u {DELIVERY_JOINS} \
+         LEFT JOIN users a ON a.org_id = u.org_id AND a.id = u.invited_by \
+         WHERE u.org_id = $1 AND u.id = $2"
+    ))
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let mails: Vec<MailRow> = sqlx::query_as(
+        "SELECT state, attempts, last_error, sent_at, created_at FROM outbox \
+         WHERE org_id = $1 AND user_id = $2 AND kind = 'invite' ORDER BY created_at DESC LIMIT $3",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(MAIL_HISTORY)
+    .fetch_all(pool)
+    .await?;
+    let activated = details.row.activated_at.map(|at| format_time(at, zone));
+    let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
+    Ok(UserDetails {
+        row: details.row.into_user_row(zone),
+        time_zone: details.time_zone,
+        department: details.department,
+        mobile_phone: details.mobile_phone,
+        work_phone: details.work_phone,
+        work_phone_ext: details.work_phone_ext,
+        date_of_birth: date(details.date_of_birth),
+        hire_date: date(details.hire_date),
+        invited_by: details.invited_by,
+        activated,
+        mails: mails
+            .into_iter()
+            .map(|m| MailStatus {
+                state: m.state,
+                attempts: m.attempts,
+                last_error: m.last_error,
+                sent: m.sent_at.map(|at| format_time(at, zone)),
+                queued: format_time(m.created_at, zone),
+            })
+            .collect(),
+    })
+}
