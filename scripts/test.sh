@@ -15,10 +15,14 @@ scripts/tools.sh build test
 
 pg_port=${ROSTER_TEST_PG_PORT:-54339}
 app_port=${ROSTER_TEST_APP_PORT:-3100}
-server_pid=""
+# A second server without SMTP, for the development mailbox's own tests.
+dev_port=${ROSTER_TEST_DEV_PORT:-3101}
+smtp_port=${ROSTER_TEST_SMTP_PORT:-54325}
+mail_web_port=${ROSTER_TEST_MAIL_WEB_PORT:-54326}
+pids=()
 cleanup() {
   status=$?
-  if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   scripts/pg.sh stop test
   exit $status
 }
@@ -28,29 +32,50 @@ step "PostgreSQL"
 scripts/pg.sh start test "$pg_port"
 export DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster"
 
-# The same LEPTOS_* values cargo-leptos compiles with, so `cargo test` and
-# `cargo leptos build` share one build of the server crates.
+# The same LEPTOS_* values and RUSTFLAGS cargo-leptos compiles with (a debug
+# `cargo leptos build` adds `--cfg erase_components`), so `cargo test` and
+# `cargo leptos build` share one build of the server crates instead of two.
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+leptos_rustflags="--cfg erase_components"
 
 step "Rust tests"
-cargo test --features ssr -- --test-threads="${ROSTER_TEST_THREADS:-4}"
+RUSTFLAGS="$leptos_rustflags" cargo test --features ssr -- --test-threads="${ROSTER_TEST_THREADS:-4}"
 
 step "build (server + WASM)"
-cargo leptos build
+env -u RUSTFLAGS cargo leptos build
 
-step "start Roster for the browser tests"
-scripts/pg.sh psql test "$pg_port" -d postgres -qc "DROP DATABASE IF EXISTS roster_e2e WITH (FORCE)" -c "CREATE DATABASE roster_e2e" >/dev/null
+step "start the mail catcher and Roster for the browser tests"
 mkdir -p target/e2e
-LEPTOS_SITE_ADDR="127.0.0.1:$app_port" DEV_MAILBOX=true DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
-  RUST_LOG=info target/debug/roster serve > target/e2e/server.log 2>&1 &
-server_pid=$!
-for _ in $(seq 1 120); do
-  curl -fsS "http://127.0.0.1:$app_port/healthz" >/dev/null 2>&1 && break
-  kill -0 "$server_pid" 2>/dev/null || { cat target/e2e/server.log; exit 1; }
-  sleep 0.5
+# maildev: a real SMTP server whose HTTP API the browser tests read mail from.
+end2end/node_modules/.bin/maildev --ip 127.0.0.1 --smtp "$smtp_port" --web "$mail_web_port" > target/e2e/maildev.log 2>&1 &
+pids+=($!)
+for db in roster_e2e roster_e2e_dev; do
+  scripts/pg.sh psql test "$pg_port" -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 done
+# Link endpoints are rate limited per client; every browser test comes from
+# 127.0.0.1, so the suite gets a quota that only a runaway loop would hit.
+LEPTOS_SITE_ADDR="127.0.0.1:$app_port" SMTP_URL="smtp://127.0.0.1:$smtp_port" TOKEN_REQUESTS_PER_MINUTE=1000 \
+  DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
+  RUST_LOG=info target/debug/roster serve > target/e2e/server.log 2>&1 &
+pids+=($!)
+LEPTOS_SITE_ADDR="127.0.0.1:$dev_port" DEV_MAILBOX=true TOKEN_REQUESTS_PER_MINUTE=1000 \
+  DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e_dev" \
+  RUST_LOG=info target/debug/roster serve > target/e2e/server-dev.log 2>&1 &
+pids+=($!)
+wait_for() {
+  for _ in $(seq 1 120); do
+    curl -fsS "$1" >/dev/null 2>&1 && return 0
+    sleep 0.5
+  done
+  echo "not up: $1"; tail -n 50 target/e2e/*.log; exit 1
+}
+wait_for "http://127.0.0.1:$app_port/healthz"
+wait_for "http://127.0.0.1:$dev_port/healthz"
+wait_for "http://127.0.0.1:$mail_web_port/api/email"
 
 step "Playwright (Chromium, with and without JavaScript)"
-(cd end2end && ROSTER_BASE_URL="http://127.0.0.1:$app_port" npx playwright test)
+(cd end2end && ROSTER_BASE_URL="http://127.0.0.1:$app_port" ROSTER_DEV_URL="http://127.0.0.1:$dev_port" \
+  ROSTER_MAIL_API="http://127.0.0.1:$mail_web_port" ROSTER_E2E_DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
+  npx playwright test)
 
 step "all tests passed"

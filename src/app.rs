@@ -5,6 +5,7 @@ use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{SsrMode, path};
 
+use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
 use crate::features::auth::api::get_current_user;
 use crate::features::auth::ui::{AccountPage, SignInPage, SignUpPage};
@@ -31,6 +32,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
+                <TimeZoneOptions />
             </body>
         </html>
     }

@@ -1,32 +1,21 @@
 import { expect, test } from '@playwright/test';
-import { PASSWORD, expectAccessible, settled, signUp, uniqueEmail } from './helpers';
+import { PASSWORD, activationPath, expectAccessible, inviteFromDialog, mailTo, settled, signUp, uniqueEmail } from './helpers';
 
 const NEW_PASSWORD = 'Tulip-Quarry-Vessel-42';
 
 test('an invited user activates from the email, lands signed in, and shows as Active', async ({ page }, testInfo) => {
   const admin = await signUp(page, testInfo);
   const email = uniqueEmail('grace');
-  await page.getByRole('link', { name: 'Add new user' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add new user' });
-  await settled(page, testInfo);
-  await dialog.getByLabel('First name').fill('Grace');
-  await dialog.getByLabel('Last name').fill('Hopper');
-  await dialog.getByLabel('Email').fill(email);
-  await dialog.getByRole('button', { name: 'Add user' }).click();
-  await expect(page.getByRole('status').filter({ hasText: email })).toBeVisible();
+  await inviteFromDialog(page, testInfo, 'Grace', 'Hopper', email);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in/);
 
-  // `make test` runs Roster without SMTP: the mail lands in the development mailbox.
-  const mail = page.getByRole('article', { name: `Mail to ${email}` });
-  await expect(async () => {
-    await page.goto('/dev/mailbox');
-    await expect(mail).toBeVisible({ timeout: 1000 });
-  }).toPass({ timeout: 20_000 });
-  await expect(mail).toContainText(`${admin.firstName} ${admin.lastName} invited you to ${admin.organization}`);
-  const link = mail.getByRole('link', { name: /\/activate\// });
-  const href = await link.getAttribute('href');
-  await link.click();
+  // The mail arrives over real SMTP in the mail catcher.
+  const mail = await mailTo(email);
+  expect(mail.subject).toBe(`${admin.firstName} ${admin.lastName} invited you to ${admin.organization} on Roster`);
+  expect(mail.text).toMatch(/expires on \d+ \w+ \d{4}, \d\d:\d\d \(Europe\/Zurich\)/);
+  const href = activationPath(mail);
+  await page.goto(href);
   await settled(page, testInfo);
 
   await expect(page.getByRole('heading', { name: 'Activate your account' })).toBeVisible();
@@ -57,6 +46,8 @@ test('an invited user activates from the email, lands signed in, and shows as Ac
   await expect(page).toHaveURL(/\/settings\/users/);
   const row = page.getByRole('row').filter({ hasText: email });
   await expect(row).toContainText('Active');
+  // Green as well as the word and the icon.
+  await expect(row.getByText(/^\W*Active$/)).toHaveClass(/badge-ok/);
   await expect(row.getByRole('cell', { name: 'Yes' })).toHaveCount(2);
 });
 

@@ -76,3 +76,61 @@ export async function signUp(page: Page, testInfo: TestInfo, who: Partial<Regist
   await settled(page, testInfo);
   return registrant;
 }
+
+// ---- Mail and database access for the browser tests -------------------
+// `make test` runs the server under test with SMTP pointed at maildev, a
+// real mail catcher; its HTTP API is how a test reads what was sent.
+
+const MAIL_API = process.env.ROSTER_MAIL_API ?? 'http://127.0.0.1:54326';
+
+export interface Mail {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+/** The newest mail to `address` that satisfies `accept`, waiting for it to arrive. */
+export async function mailTo(address: string, accept: (mail: Mail) => boolean = () => true): Promise<Mail> {
+  let found: Mail | undefined;
+  await expect(async () => {
+    const response = await fetch(`${MAIL_API}/api/email`);
+    expect(response.ok).toBe(true);
+    const all = (await response.json()) as Array<Mail & { to: Array<{ address: string }> }>;
+    const mine = all.filter((m) => m.to.some((t) => t.address.toLowerCase() === address.toLowerCase()) && accept(m));
+    expect(mine.length, `a mail to ${address}`).toBeGreaterThan(0);
+    found = mine[mine.length - 1];
+  }).toPass({ timeout: 20_000 });
+  return found!;
+}
+
+/** The activation link (its path) in a mail. */
+export function activationPath(mail: Mail): string {
+  const match = mail.text.match(/https?:\/\/[^\s/]+(\/activate\/[A-Za-z0-9_-]+)/);
+  expect(match, mail.text).not.toBeNull();
+  return match![1];
+}
+
+/** Runs SQL against the database of the server under test (to move an expiry, say). */
+export async function sql(text: string, params: unknown[] = []): Promise<void> {
+  const { Client } = await import('pg');
+  const client = new Client({ connectionString: process.env.ROSTER_E2E_DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(text, params);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Invites a Basic user from the dialog (already on User Management); returns after the confirmation. */
+export async function inviteFromDialog(page: Page, testInfo: TestInfo, first: string, last: string, email: string) {
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add new user' });
+  await settled(page, testInfo);
+  await dialog.getByLabel('First name').fill(first);
+  await dialog.getByLabel('Last name').fill(last);
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` })).toBeVisible();
+  await settled(page, testInfo);
+}

@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, settled, signUp, uniqueEmail } from './helpers';
+import { expectAccessible, settled, signUp, uniqueEmail, watchConsole } from './helpers';
 
 test('the Superuser invites a user from the dialog and sees the row as Invited', async ({ page }, testInfo) => {
+  // Hydration problems and script errors show up in the console.
+  const problems = watchConsole(page);
   await signUp(page, testInfo);
   await page.getByRole('link', { name: 'Add new user' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add new user' });
@@ -37,6 +39,7 @@ test('the Superuser invites a user from the dialog and sees the row as Invited',
   await expect(row).toContainText('Invited');
   await expect(row).toContainText('Operator');
   // The name is text, never markup.
-  await expect(row.getByRole('cell', { name: '<img src=x onerror=alert(1)>' })).toBeVisible();
+  await expect(row.getByRole('cell', { name: '<img src=x onerror=alert(1)>', exact: true })).toBeVisible();
   await expect(page.getByRole('list', { name: 'Seats used' })).toContainText('Operator 1/5');
+  expect(problems).toEqual([]);
 });

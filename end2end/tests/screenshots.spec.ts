@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { expectAccessible, open, signUp, uniqueEmail } from './helpers';
+import { activationPath, expectAccessible, inviteFromDialog, mailTo, open, settled, signUp, sql, uniqueEmail } from './helpers';
 
 // Screenshots of every page, for a human to look at (end2end/screenshots/).
 // Runs in the JavaScript project only (see playwright.config.ts).
@@ -30,15 +30,65 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByRole('status').filter({ hasText: email })).toBeVisible();
   await shot('user-management-invited');
-  const mail = page.getByRole('article', { name: `Mail to ${email}` });
+  const first = activationPath(await mailTo(email));
   await expect(async () => {
-    await page.goto('/dev/mailbox');
-    await expect(mail).toBeVisible({ timeout: 1000 });
+    await page.reload();
+    await expect(page.getByRole('row').filter({ hasText: email })).toContainText('Mail sent', { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  await shot('dev-mailbox');
-  await mail.getByRole('link', { name: /\/activate\// }).click();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Details of Grace Hopper' }).click();
+  await expect(page.getByRole('dialog', { name: 'User details' })).toContainText('Link expires');
+  await settled(page, testInfo);
+  await shot('user-details');
+  await page.getByRole('button', { name: 'Resend invite' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'A new activation link' })).toBeVisible();
+  await settled(page, testInfo);
+  await shot('user-details-resent');
+  const second = activationPath(await mailTo(email, (m) => m.subject.startsWith('Your new link')));
+
+  await page.context().clearCookies();
+  await open(page, first, testInfo);
+  await expect(page.getByRole('heading', { name: 'This link has been replaced' })).toBeVisible();
+  await shot('activation-replaced');
+  await open(page, second, testInfo);
   await expect(page.getByRole('heading', { name: 'Activate your account' })).toBeVisible();
   await shot('activation');
+  await sql("UPDATE invites SET expires_at = now() - interval '1 minute' WHERE user_id = (SELECT id FROM users WHERE email = $1)", [email]);
+  await open(page, second, testInfo);
+  await expect(page.getByRole('heading', { name: 'This link has expired' })).toBeVisible();
+  await shot('activation-expired');
+  await page.getByRole('button', { name: 'Send me a new link' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await shot('activation-new-link-sent');
+
+  // An organization with a cancelled and an expired invite, filtered.
+  await signUp(page, testInfo);
+  const alan = uniqueEmail('alan');
+  await inviteFromDialog(page, testInfo, 'Alan', 'Turing', alan);
+  const katherine = uniqueEmail('katherine');
+  await inviteFromDialog(page, testInfo, 'Katherine', 'Johnson', katherine);
+  await inviteFromDialog(page, testInfo, 'Edsger', 'Dijkstra', uniqueEmail('edsger'));
+  await page.getByRole('link', { name: 'Details of Alan Turing' }).click();
+  await settled(page, testInfo);
+  await page.getByRole('button', { name: 'Cancel invite' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The invite was cancelled' })).toBeVisible();
+  await settled(page, testInfo);
+  await shot('user-details-cancelled');
+  await sql(
+    "UPDATE invites SET expires_at = now() - interval '1 minute' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
+    [katherine],
+  );
+  await open(page, '/settings/users?status=all', testInfo);
+  await shot('user-management-all-statuses');
+  const cancelled = activationPath(await mailTo(alan));
+  await page.context().clearCookies();
+  await open(page, cancelled, testInfo);
+  await expect(page.getByRole('heading', { name: 'This invitation was cancelled' })).toBeVisible();
+  await shot('activation-cancelled');
+
+  // The development mailbox, on the server without SMTP.
+  await open(page, `${process.env.ROSTER_DEV_URL ?? 'http://127.0.0.1:3101'}/dev/mailbox`, testInfo);
+  await shot('dev-mailbox');
   await open(page, '/activate/not-a-real-token', testInfo);
   await expect(page.getByRole('heading', { name: 'This link is not valid' })).toBeVisible();
   await shot('activation-invalid');

@@ -136,8 +136,8 @@ pub fn NewPasswordField(
     }
 }
 
-/// An IANA time-zone picker: a text field searchable through a datalist of
-/// every zone the server knows. With JavaScript it starts at the browser's
+/// An IANA time-zone picker: a text field searchable through the datalist of
+/// every zone the server knows (`TimeZoneOptions`, in every page's shell). With JavaScript it starts at the browser's
 /// zone (`prefer_browser_zone`), else at `initial`.
 #[component]
 pub fn TimeZoneField(
@@ -146,7 +146,6 @@ pub fn TimeZoneField(
     #[prop(into)] error: Signal<Option<String>>,
     #[prop(optional)] prefer_browser_zone: bool,
 ) -> impl IntoView {
-    let zones = OnceResource::new(crate::features::auth::api::time_zones());
     let node_ref = NodeRef::<leptos::html::Input>::new();
     #[cfg(feature = "hydrate")]
     if prefer_browser_zone {
@@ -173,28 +172,17 @@ pub fn TimeZoneField(
             error
             node_ref
         />
-        <Suspense fallback=|| ()>
-            {move || {
-                zones
-                    .get()
-                    .and_then(Result::ok)
-                    .map(|zones| {
-                        view! {
-                            <datalist id="time-zone-options">
-                                {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
-                            </datalist>
-                        }
-                    })
-            }}
-        </Suspense>
     }
 }
 
 /// The browser's IANA zone, from `Intl.DateTimeFormat().resolvedOptions()`.
 #[cfg(feature = "hydrate")]
 fn browser_time_zone() -> Option<String> {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
+        .resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into())
+        .ok()?
+        .as_string()
 }
 
 /// A form's main button: disabled with a progress label while the action runs.
@@ -208,5 +196,27 @@ pub fn SubmitButton(
         <button type="submit" class="button button-primary button-block" disabled=move || pending.get()>
             {move || if pending.get() { pending_label } else { label }}
         </button>
+    }
+}
+
+/// The `<datalist>` behind every `TimeZoneField`: all IANA zone names from
+/// the server's tz database. It is part of the server-rendered shell, outside
+/// the hydrated app, so the tz database stays out of the WASM bundle and no
+/// resource has to load it (a resource created inside a dialog's Suspense
+/// hydrated in a different order than it was rendered).
+#[component]
+pub fn TimeZoneOptions() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let zones: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|tz| tz.name())
+        .filter(|n| n.contains('/') || *n == "UTC")
+        .collect();
+    #[cfg(not(feature = "ssr"))]
+    let zones: Vec<&'static str> = Vec::new();
+    view! {
+        <datalist id="time-zone-options">
+            {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
+        </datalist>
     }
 }

@@ -38,15 +38,7 @@ pub fn Modal(
     Effect::new(move |_| {
         #[cfg(feature = "hydrate")]
         if let Some(section) = dialog.get() {
-            use wasm_bindgen::JsCast;
-            let inside = document().active_element().is_some_and(|active| section.contains(Some(&active)));
-            if !inside {
-                if let Some(first) = focusables(&section).into_iter().find(|el| el.tag_name() != "A") {
-                    let _ = first.focus();
-                } else {
-                    let _ = section.unchecked_ref::<web_sys::HtmlElement>().focus();
-                }
-            }
+            focus_first_field(section, 40);
         }
     });
     view! {
@@ -66,11 +58,51 @@ pub fn Modal(
     }
 }
 
+/// Moves focus into the dialog: onto the dialog itself at once, then onto
+/// its first form field as soon as there is one (its content may still be
+/// loading), unless the user has moved on by then. Looks every 50 ms, up to
+/// `tries` times.
+#[cfg(feature = "hydrate")]
+fn focus_first_field(section: web_sys::HtmlElement, tries: u32) {
+    let active = document().active_element();
+    let on_dialog = active
+        .as_ref()
+        .is_some_and(|a| a == section.as_ref() as &web_sys::Element);
+    let inside = active.as_ref().is_some_and(|a| section.contains(Some(a)));
+    if inside && !on_dialog {
+        return;
+    }
+    let field = focusables(&section)
+        .into_iter()
+        .find(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    match field {
+        Some(field) if section.is_connected() => {
+            let _ = field.focus();
+        }
+        _ => {
+            if section.is_connected() && !on_dialog {
+                let _ = section.focus();
+            }
+            if tries > 0 {
+                set_timeout(
+                    move || focus_first_field(section, tries - 1),
+                    std::time::Duration::from_millis(50),
+                );
+            }
+        }
+    }
+}
+
 #[cfg(feature = "hydrate")]
 fn focusables(section: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     use wasm_bindgen::JsCast;
-    let Ok(list) = section.query_selector_all(FOCUSABLE) else { return Vec::new() };
-    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|node| node.dyn_into().ok()).collect()
+    let Ok(list) = section.query_selector_all(FOCUSABLE) else {
+        return Vec::new();
+    };
+    (0..list.length())
+        .filter_map(|i| list.item(i))
+        .filter_map(|node| node.dyn_into().ok())
+        .collect()
 }
 
 /// Tab from the last control goes to the first, Shift+Tab from the first to
@@ -78,13 +110,19 @@ fn focusables(section: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
 fn keep_focus_inside(event: &leptos::ev::KeyboardEvent, dialog: NodeRef<leptos::html::Section>) {
     #[cfg(feature = "hydrate")]
     {
-        let Some(section) = dialog.get_untracked() else { return };
+        let Some(section) = dialog.get_untracked() else {
+            return;
+        };
         let items = focusables(&section);
-        let (Some(first), Some(last)) = (items.first(), items.last()) else { return };
+        let (Some(first), Some(last)) = (items.first(), items.last()) else {
+            return;
+        };
         let active = document().active_element();
         let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
         let target = match (event.shift_key(), active.is_some()) {
-            (true, _) if at(first) || !section.contains(active.as_ref().map(|a| a.as_ref())) => Some(last),
+            (true, _) if at(first) || !section.contains(active.as_ref().map(|a| a.as_ref())) => {
+                Some(last)
+            }
             (false, _) if at(last) => Some(first),
             _ => None,
         };

@@ -58,7 +58,9 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Liveness and database reachability, for load balancers and `make run`.
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
+async fn health(
+    axum::extract::State(state): axum::extract::State<AppState>,
+) -> (StatusCode, &'static str) {
     match sqlx::query("SELECT 1").execute(&state.pool).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(error) => {

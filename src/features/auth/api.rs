@@ -21,8 +21,21 @@ pub async fn sign_up(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let state = &ctx.state;
-        let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
-        let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
+        let input = sign_up::SignUp {
+            organization,
+            time_zone,
+            first_name,
+            last_name,
+            email,
+            password,
+        };
+        let auth = sign_up::sign_up(
+            &state.pool,
+            &state.hasher,
+            state.config.default_seats,
+            input,
+        )
+        .await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/settings/users");
         Ok(())
@@ -32,7 +45,11 @@ pub async fn sign_up(
 
 /// Public: checks the credentials and starts a session.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(email: String, password: Password, next: Option<String>) -> Result<(), AppError> {
+pub async fn sign_in(
+    email: String,
+    password: Password,
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::features::auth::server::{session, sign_in};
     use crate::features::auth::types::safe_next;
     use crate::server::respond::respond;
@@ -65,13 +82,10 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::features::auth::server::guard::Actor;
     use crate::server::respond::respond;
-    respond(|ctx| async move { Ok(Actor::current(&ctx).await?.map(|actor| actor.to_current_user())) }).await
-}
-
-/// Every IANA time-zone name, for the searchable time-zone pickers. Public
-/// (the sign-up page needs it) and the same for everyone. It comes from the
-/// server so the tz database stays out of the WASM bundle.
-#[server(endpoint = "time_zones")]
-pub async fn time_zones() -> Result<Vec<String>, AppError> {
-    Ok(chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name().to_owned()).filter(|n| n.contains('/') || n == "UTC").collect())
+    respond(|ctx| async move {
+        Ok(Actor::current(&ctx)
+            .await?
+            .map(|actor| actor.to_current_user()))
+    })
+    .await
 }

@@ -1,8 +1,8 @@
 //! Inviting users: the invite dialog, activation links and their lifecycle.
 
 pub mod api;
-pub mod ui;
 pub mod types;
+pub mod ui;
 
 #[cfg(feature = "ssr")]
 pub mod server;

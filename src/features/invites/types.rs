@@ -58,11 +58,27 @@ pub struct InviteOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum ActivationLink {
-    Valid { first_name: String, last_name: String, email: String, time_zone: String, organization: String, expires: String },
-    Expired { organization: String },
-    Used { organization: String },
-    Replaced { organization: String },
-    Canceled { organization: String, admin: Option<String> },
+    Valid {
+        first_name: String,
+        last_name: String,
+        email: String,
+        time_zone: String,
+        organization: String,
+        expires: String,
+    },
+    Expired {
+        organization: String,
+    },
+    Used {
+        organization: String,
+    },
+    Replaced {
+        organization: String,
+    },
+    Canceled {
+        organization: String,
+        admin: Option<String>,
+    },
     Unknown,
 }
 

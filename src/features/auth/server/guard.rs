@@ -62,7 +62,9 @@ struct ActorRow {
 impl Actor {
     /// The actor of the current request, or `None` when nobody is signed in.
     pub async fn current(ctx: &RequestContext) -> Result<Option<Actor>, AppError> {
-        let Some(auth) = session::read(ctx).await? else { return Ok(None) };
+        let Some(auth) = session::read(ctx).await? else {
+            return Ok(None);
+        };
         match Self::load(&ctx.state.pool, auth).await? {
             Some(actor) => Ok(Some(actor)),
             None => {
@@ -95,18 +97,20 @@ impl Actor {
         .bind(auth.org_id)
         .fetch_optional(pool)
         .await?;
-        Ok(row.filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
-            user_id: auth.user_id,
-            org_id: auth.org_id,
-            role: r.role,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            email: r.email,
-            time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
-            organization: r.organization,
-            organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
-            page_size: r.page_size,
-        }))
+        Ok(row
+            .filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch)
+            .map(|r| Actor {
+                user_id: auth.user_id,
+                org_id: auth.org_id,
+                role: r.role,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
+                organization: r.organization,
+                organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
+                page_size: r.page_size,
+            }))
     }
 
     pub fn to_current_user(&self) -> CurrentUser {

@@ -22,7 +22,12 @@ struct Candidate {
 /// account that cannot sign in) is the same error after the same amount of
 /// work, so the answer does not reveal which accounts exist.
 #[tracing::instrument(skip_all)]
-pub async fn sign_in(pool: &PgPool, hasher: &PasswordHasher, email: &str, password: &Password) -> Result<SessionAuth, AppError> {
+pub async fn sign_in(
+    pool: &PgPool,
+    hasher: &PasswordHasher,
+    email: &str,
+    password: &Password,
+) -> Result<SessionAuth, AppError> {
     let email = email.trim();
     if email.is_empty() || email.chars().count() > 254 || password.expose().chars().count() > 1024 {
         // Still hash, so an over-long input is not a timing oracle either.
@@ -39,12 +44,17 @@ pub async fn sign_in(pool: &PgPool, hasher: &PasswordHasher, email: &str, passwo
     .await?;
     let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
     let verification = hasher.verify(password, stored).await?;
-    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active) else {
+    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active)
+    else {
         tracing::info!("sign-in refused");
         return Err(AppError::InvalidCredentials);
     };
 
-    let new_hash = if verification.needs_rehash { Some(hasher.hash(password).await?.0) } else { None };
+    let new_hash = if verification.needs_rehash {
+        Some(hasher.hash(password).await?.0)
+    } else {
+        None
+    };
     sqlx::query(
         "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
          WHERE org_id = $1 AND id = $2",
@@ -55,5 +65,9 @@ pub async fn sign_in(pool: &PgPool, hasher: &PasswordHasher, email: &str, passwo
     .execute(pool)
     .await?;
     tracing::info!(user_id = %user.id, org_id = %user.org_id, "signed in");
-    Ok(SessionAuth { user_id: user.id, org_id: user.org_id, epoch: user.session_epoch })
+    Ok(SessionAuth {
+        user_id: user.id,
+        org_id: user.org_id,
+        epoch: user.session_epoch,
+    })
 }

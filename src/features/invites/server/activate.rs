@@ -20,7 +20,14 @@ use crate::features::users::types::UserStatus;
 #[derive(Debug, Clone, PartialEq)]
 pub enum LinkState {
     /// Usable: the form is shown, prefilled.
-    Valid { first_name: String, last_name: String, email: String, time_zone: String, organization: String, expires_at: DateTime<Utc> },
+    Valid {
+        first_name: String,
+        last_name: String,
+        email: String,
+        time_zone: String,
+        organization: String,
+        expires_at: DateTime<Utc>,
+    },
     /// Past its expiry: the page offers to mail a fresh link.
     Expired { organization: String },
     /// Already used to activate the account.
@@ -28,7 +35,10 @@ pub enum LinkState {
     /// Replaced by a newer link (the invite was resent).
     Replaced { organization: String },
     /// The admin cancelled the invite: ask them.
-    Canceled { organization: String, admin: Option<String> },
+    Canceled {
+        organization: String,
+        admin: Option<String>,
+    },
     /// No such link (mistyped, or never existed).
     Unknown,
 }
@@ -62,12 +72,17 @@ pub(super) const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_
      WHERE i.token_hash = $1";
 
 pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
-    let Some(row) = row else { return LinkState::Unknown };
+    let Some(row) = row else {
+        return LinkState::Unknown;
+    };
     let organization = row.organization.clone();
     if row.used_at.is_some() {
         LinkState::Used { organization }
     } else if row.status == UserStatus::InviteCanceled {
-        LinkState::Canceled { organization, admin: row.admin.clone() }
+        LinkState::Canceled {
+            organization,
+            admin: row.admin.clone(),
+        }
     } else if row.revoked_at.is_some() || row.status != UserStatus::Invited {
         LinkState::Replaced { organization }
     } else if row.expires_at <= now {
@@ -89,7 +104,10 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<LinkState, AppEr
     if link_token.len() > 100 {
         return Ok(LinkState::Unknown);
     }
-    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
+    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY)
+        .bind(token::hash(link_token))
+        .fetch_optional(pool)
+        .await?;
     Ok(state_of(row.as_ref(), Utc::now()))
 }
 
@@ -106,8 +124,12 @@ pub(super) fn refusal(state: &LinkState) -> AppError {
     AppError::bad_request(match state {
         LinkState::Expired { .. } => "This activation link has expired. Ask for a new one below.",
         LinkState::Used { .. } => "This activation link has already been used. Sign in instead.",
-        LinkState::Replaced { .. } => "This activation link has been replaced by a newer one. Use the link in the most recent email.",
-        LinkState::Canceled { .. } => "This invitation was cancelled. Ask your organization's admin for a new one.",
+        LinkState::Replaced { .. } => {
+            "This activation link has been replaced by a newer one. Use the link in the most recent email."
+        }
+        LinkState::Canceled { .. } => {
+            "This invitation was cancelled. Ask your organization's admin for a new one."
+        }
         LinkState::Unknown | LinkState::Valid { .. } => "This activation link is not valid.",
     })
 }
@@ -122,7 +144,9 @@ pub async fn activate(
     input: Activation,
 ) -> Result<SessionAuth, AppError> {
     let state = inspect(pool, link_token).await?;
-    let LinkState::Valid { email, .. } = &state else { return Err(refusal(&state)) };
+    let LinkState::Valid { email, .. } = &state else {
+        return Err(refusal(&state));
+    };
 
     let mut v = Validator::new();
     let first_name = validate::name(&mut v, "first_name", "First name", &input.first_name);
@@ -130,7 +154,9 @@ pub async fn activate(
     let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &input.time_zone);
     if let Some(problem) = password_problem(input.password.expose()) {
         v.add("password", problem);
-    } else if let Some(weakness) = weakness(input.password.expose(), &[email, &first_name, &last_name]) {
+    } else if let Some(weakness) =
+        weakness(input.password.expose(), &[email, &first_name, &last_name])
+    {
         v.add("password", weakness);
     }
     v.check(
@@ -150,7 +176,9 @@ pub async fn activate(
         .fetch_optional(&mut *tx)
         .await?;
     let state = state_of(row.as_ref(), Utc::now());
-    let (LinkState::Valid { .. }, Some(row)) = (&state, row) else { return Err(refusal(&state)) };
+    let (LinkState::Valid { .. }, Some(row)) = (&state, row) else {
+        return Err(refusal(&state));
+    };
     sqlx::query(
         "UPDATE users SET first_name = $3, last_name = $4, time_zone = $5, password_hash = $6, status = 'active', \
                 activated_at = now(), last_sign_in_at = now(), version = version + 1 \
@@ -169,20 +197,29 @@ pub async fn activate(
         .bind(row.invite_id)
         .execute(&mut *tx)
         .await?;
-    let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
-        .bind(row.org_id)
-        .bind(row.user_id)
-        .fetch_one(&mut *tx)
-        .await?;
+    let epoch: i32 =
+        sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
+            .bind(row.org_id)
+            .bind(row.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
     tx.commit().await?;
     tracing::info!(user_id = %row.user_id, org_id = %row.org_id, "account activated");
-    Ok(SessionAuth { user_id: row.user_id, org_id: row.org_id, epoch })
+    Ok(SessionAuth {
+        user_id: row.user_id,
+        org_id: row.org_id,
+        epoch,
+    })
 }
 
 /// zxcvbn's verdict: `Some(advice)` when the password is too easy to guess
 /// (score below 3 of 4), taking the user's own name and email into account.
 pub fn weakness(password: &str, personal: &[&str]) -> Option<String> {
-    let inputs: Vec<&str> = personal.iter().flat_map(|s| s.split(['@', '.', ' '])).filter(|s| s.len() > 2).collect();
+    let inputs: Vec<&str> = personal
+        .iter()
+        .flat_map(|s| s.split(['@', '.', ' ']))
+        .filter(|s| s.len() > 2)
+        .collect();
     let estimate = zxcvbn::zxcvbn(password, &inputs);
     if (estimate.score() as u8) >= 3 {
         return None;
@@ -201,7 +238,16 @@ mod tests {
     #[test]
     fn common_and_personal_passwords_are_refused() {
         assert!(weakness("Password1!", &[]).is_some(), "common");
-        assert!(weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(), "personal");
-        assert!(weakness("Tulip-Quarry-Vessel-42", &["grace@example.com", "Grace", "Hopper"]).is_none());
+        assert!(
+            weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(),
+            "personal"
+        );
+        assert!(
+            weakness(
+                "Tulip-Quarry-Vessel-42",
+                &["grace@example.com", "Grace", "Hopper"]
+            )
+            .is_none()
+        );
     }
 }

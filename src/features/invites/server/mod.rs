@@ -2,7 +2,7 @@
 
 pub mod activate;
 pub mod create;
-pub mod token;
-pub mod validate;
 pub mod lifecycle;
 pub mod link;
+pub mod token;
+pub mod validate;

@@ -3,8 +3,10 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::form::{
+    Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error,
+};
 use crate::components::layout::CardPage;
-use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::features::invites::api::{ActivateAccount, RequestNewLink, activation_link};
 use crate::features::invites::types::ActivationLink;
 use crate::features::users::types::MAX_NAME_CHARS;
@@ -14,19 +16,24 @@ use crate::features::users::types::MAX_NAME_CHARS;
 #[component]
 pub fn ActivatePage() -> impl IntoView {
     let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    // Set after "Send me a new link" (the redirect names the address).
-    let sent_to = use_query_map().with_untracked(|p| p.get("sent"));
+    // Set after "Send me a new link" (the redirect names the address). The
+    // link is looked up again when it changes: it has just been replaced.
+    let query = use_query_map();
+    let sent_to = Memo::new(move |_| query.with(|p| p.get("sent")));
     let link = {
         let token = token.clone();
-        Resource::new(|| (), move |_| activation_link(token.clone()))
+        Resource::new(
+            move || sent_to.get(),
+            move |_| activation_link(token.clone()),
+        )
     };
     view! {
         <CardPage>
                 <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
                     {move || {
                         let token = token.clone();
-                        let sent_to = sent_to.clone();
                         Suspend::new(async move {
+                            let sent_to = sent_to.get();
                             match link.await {
                                 Ok(ActivationLink::Valid { first_name, last_name, email, time_zone, organization, expires }) => view! {
                                     <ActivationForm token first_name last_name email time_zone organization expires />
@@ -35,7 +42,7 @@ pub fn ActivatePage() -> impl IntoView {
                                     <ExpiredLink token organization />
                                 }.into_any(),
                                 Ok(ActivationLink::Replaced { .. }) if sent_to.is_some() => view! {
-                                    <NewLinkSent email=sent_to.clone().unwrap_or_default() />
+                                    <NewLinkSent email=sent_to.unwrap_or_default() />
                                 }.into_any(),
                                 Ok(other) => view! { <LinkProblem link=other /> }.into_any(),
                                 Err(error) => view! { <ErrorState error /> }.into_any(),

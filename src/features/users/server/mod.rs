@@ -1,5 +1,5 @@
 //! Server-side services for users (ssr only).
 
+pub mod details;
 pub mod list;
 pub mod validate;
-pub mod details;
