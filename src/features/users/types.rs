@@ -103,7 +103,7 @@ impl ShownStatus {
         match self {
             ShownStatus::Active => "✓",
             ShownStatus::Invited => "✉",
-            ShownStatus::InviteExpired => "⌛",
+            ShownStatus::InviteExpired => "◔",
             ShownStatus::InviteCanceled => "✕",
             ShownStatus::Disabled => "⊘",
         }

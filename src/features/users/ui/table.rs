@@ -73,8 +73,9 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                 <caption class="visually-hidden">"Users of your organization"</caption>
                 <thead>
                     <tr>
+                        // First, so it stays in view however wide the table gets.
+                        <th scope="col" class="cell-open"><span class="visually-hidden">"Details"</span></th>
                         {SortColumn::ALL.into_iter().map(header).collect_view()}
-                        <th scope="col"><span class="visually-hidden">"Details"</span></th>
                     </tr>
                 </thead>
                 <tbody>
@@ -194,14 +195,17 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
     };
     view! {
         <tr>
+            <td class="cell-open">
+                <a class="button button-small" href=details_href aria-label=format!("Details of {name}")>"Details"</a>
+            </td>
             <td class="cell-status">
                 <StatusBadge status=row.status />
-                {row.invite.clone().map(|invite| view! {
+                {row.invite.clone().filter(|_| row.status != ShownStatus::InviteCanceled).map(|invite| view! {
                     <span class="status-detail">
                         {if row.status == ShownStatus::InviteExpired { "Expired " } else { "Expires " }}
                         <time datetime=invite.expires.iso>{invite.expires.local}</time>
                     </span>
-                    {invite.mail.filter(|_| row.status != ShownStatus::InviteCanceled).map(|mail| view! {
+                    {invite.mail.map(|mail| view! {
                         <span class="status-detail"><MailLine mail /></span>
                     })}
                 })}
@@ -218,9 +222,6 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
                     Some(at) => view! { <time datetime=at.iso>{at.local}</time> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
-            </td>
-            <td>
-                <a class="button button-small" href=details_href aria-label=format!("Details of {name}")>"Details"</a>
             </td>
         </tr>
     }

@@ -125,8 +125,16 @@ fn DetailsBody(
             <section class="panel-section" aria-labelledby="panel-invite">
                 <h3 id="panel-invite">"Invitation"</h3>
                 <dl class="facts">
-                    <dt>{if status == ShownStatus::InviteExpired { "Link expired" } else { "Link expires" }}</dt>
-                    <dd><time datetime=invite.expires.iso.clone()>{invite.expires.local.clone()}</time></dd>
+                    {match status {
+                        ShownStatus::InviteCanceled => view! {
+                            <dt>"Link"</dt>
+                            <dd>"Cancelled: it no longer works"</dd>
+                        }.into_any(),
+                        _ => view! {
+                            <dt>{if status == ShownStatus::InviteExpired { "Link expired" } else { "Link expires" }}</dt>
+                            <dd><time datetime=invite.expires.iso.clone()>{invite.expires.local.clone()}</time></dd>
+                        }.into_any(),
+                    }}
                     <dt>"Latest mail"</dt>
                     <dd>{match invite.mail.clone() {
                         Some(mail) => view! { <MailLine mail detailed=true /> }.into_any(),
