@@ -43,24 +43,14 @@ struct Scenario {
 async fn main() {
     let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
     let database = format!("roster_bench_{}", &Uuid::new_v4().simple().to_string()[..8]);
-    let admin: PgPool = PgPoolOptions::new()
-        .max_connections(1)
-        .connect(&base_url)
-        .await
-        .unwrap();
-    admin
-        .execute(format!("CREATE DATABASE {database}").as_str())
-        .await
-        .unwrap();
+    let admin: PgPool = PgPoolOptions::new().max_connections(1).connect(&base_url).await.unwrap();
+    admin.execute(format!("CREATE DATABASE {database}").as_str()).await.unwrap();
     let url = match base_url.rsplit_once('/') {
         Some((server, _)) => format!("{server}/{database}"),
         None => panic!("DATABASE_URL has no database name"),
     };
     let result = run(&url).await;
-    admin
-        .execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str())
-        .await
-        .unwrap();
+    admin.execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str()).await.unwrap();
     if let Err(message) = result {
         eprintln!("benchmark failed: {message}");
         std::process::exit(1);
@@ -70,10 +60,7 @@ async fn main() {
 async fn run(url: &str) -> Result<(), String> {
     let mut config = Config::for_database(url);
     // Lets a run compare hashing concurrencies (HASH_CONCURRENCY=3 make bench).
-    if let Some(n) = std::env::var("HASH_CONCURRENCY")
-        .ok()
-        .and_then(|v| v.parse().ok())
-    {
+    if let Some(n) = std::env::var("HASH_CONCURRENCY").ok().and_then(|v| v.parse().ok()) {
         config.argon2.concurrency = n;
     }
     let only_sign_in = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "sign-in");
@@ -82,51 +69,28 @@ async fn run(url: &str) -> Result<(), String> {
         .connect(url)
         .await
         .map_err(|e| e.to_string())?;
-    let options = LeptosOptions::builder()
-        .output_name("roster")
-        .site_root("target/site")
-        .build();
+    let options = LeptosOptions::builder().output_name("roster").site_root("target/site").build();
     let state = AppState::new(pool.clone(), config, options).await?;
 
     // 1. Seeding.
     let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
     let started = Instant::now();
-    let seeded = seed_organization(
-        &pool,
-        &state.hasher,
-        USERS,
-        &admin_email,
-        &Password::new(ADMIN_PASSWORD),
-    )
-    .await?;
+    let seeded = seed_organization(&pool, &state.hasher, USERS, &admin_email, &Password::new(ADMIN_PASSWORD)).await?;
     let seeding = started.elapsed();
-    let total: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
-        .fetch_one(&pool)
-        .await
-        .map_err(|e| e.to_string())?;
-    println!(
-        "\n## Seeding\n\n{total} users ({USERS} seeded + their Superuser) in {:.2} s\n",
-        seeding.as_secs_f64()
-    );
+    let total: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
+    println!("\n## Seeding\n\n{total} users ({USERS} seeded + their Superuser) in {:.2} s\n", seeding.as_secs_f64());
 
     // The app, in this process, on a random port.
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
-        .await
-        .map_err(|e| e.to_string())?;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.map_err(|e| e.to_string())?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     let router = app(state.clone());
     tokio::spawn(async move { axum::serve(listener, router).await });
     let base = format!("http://{addr}");
-    let client = reqwest::Client::builder()
-        .cookie_store(true)
-        .build()
-        .map_err(|e| e.to_string())?;
+    let client = reqwest::Client::builder().cookie_store(true).build().map_err(|e| e.to_string())?;
     let response = client
         .post(format!("{base}/api/sign_in"))
-        .form(&[
-            ("email", admin_email.as_str()),
-            ("password", ADMIN_PASSWORD),
-        ])
+        .form(&[("email", admin_email.as_str()), ("password", ADMIN_PASSWORD)])
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -154,59 +118,31 @@ async fn run(url: &str) -> Result<(), String> {
             .fetch_one(&pool)
             .await
             .unwrap();
-            let cursor = Cursor {
-                key: row.get("key"),
-                id: row.get("id"),
-            }
-            .encode();
-            UserListQuery {
-                sort: Some(sort),
-                after: Some(cursor),
-                ..Default::default()
-            }
+            let cursor = Cursor { key: row.get("key"), id: row.get("id") }.encode();
+            UserListQuery { sort: Some(sort), after: Some(cursor), ..Default::default() }
         }
     };
     let scenarios = vec![
-        Scenario {
-            name: "page 1, by last name",
-            query: UserListQuery::default(),
-        },
-        Scenario {
-            name: "page 3,601, by last name",
-            query: deep("last_name", "lower(u.last_name)").await,
-        },
+        Scenario { name: "page 1, by last name", query: UserListQuery::default() },
+        Scenario { name: "page 3,601, by last name", query: deep("last_name", "lower(u.last_name)").await },
         Scenario {
             name: "page 1, by email",
-            query: UserListQuery {
-                sort: Some("email".into()),
-                ..Default::default()
-            },
+            query: UserListQuery { sort: Some("email".into()), ..Default::default() },
         },
-        Scenario {
-            name: "page 3,601, by email",
-            query: deep("email", "lower(u.email)").await,
-        },
+        Scenario { name: "page 3,601, by email", query: deep("email", "lower(u.email)").await },
         Scenario {
             name: "search \"smi\" (name fragment)",
-            query: UserListQuery {
-                q: Some("smi".into()),
-                ..Default::default()
-            },
+            query: UserListQuery { q: Some("smi".into()), ..Default::default() },
         },
         Scenario {
             name: "search \"olsen.12\" (rare)",
-            query: UserListQuery {
-                q: Some("olsen.12".into()),
-                ..Default::default()
-            },
+            query: UserListQuery { q: Some("olsen.12".into()), ..Default::default() },
         },
     ];
 
     println!("## User table: server function over HTTP vs the same SQL\n");
     println!("{CALLS} calls each, page size 25, after 30 warm-up calls.\n");
-    println!(
-        "| view | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 overhead ms | rows |"
-    );
+    println!("| view | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 overhead ms | rows |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let mut plans = Vec::new();
     for scenario in &scenarios {
@@ -215,12 +151,8 @@ async fn run(url: &str) -> Result<(), String> {
         let mut rows = 0;
         for i in 0..CALLS + 30 {
             let start = Instant::now();
-            let response = client
-                .post(format!("{base}/api/list_users"))
-                .form(&form)
-                .send()
-                .await
-                .map_err(|e| e.to_string())?;
+            let response =
+                client.post(format!("{base}/api/list_users")).form(&form).send().await.map_err(|e| e.to_string())?;
             let status = response.status();
             let body: serde_json::Value = response.json().await.map_err(|e| e.to_string())?;
             let elapsed = start.elapsed();
@@ -234,14 +166,9 @@ async fn run(url: &str) -> Result<(), String> {
         }
         let mut raw = Vec::with_capacity(CALLS);
         for i in 0..CALLS + 30 {
-            let (mut sql, _) =
-                build_query("", seeded.org_id, &scenario.query, 25).map_err(|e| e.to_string())?;
+            let (mut sql, _) = build_query("", seeded.org_id, &scenario.query, 25).map_err(|e| e.to_string())?;
             let start = Instant::now();
-            let fetched = sql
-                .build()
-                .fetch_all(&pool)
-                .await
-                .map_err(|e| e.to_string())?;
+            let fetched = sql.build().fetch_all(&pool).await.map_err(|e| e.to_string())?;
             let elapsed = start.elapsed();
             std::hint::black_box(fetched);
             if i >= 30 {
@@ -250,27 +177,13 @@ async fn run(url: &str) -> Result<(), String> {
         }
         let (h50, h95) = (percentile(&mut http, 0.5), percentile(&mut http, 0.95));
         let (r50, r95) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.95));
-        println!(
-            "| {} | {h50:.2} | {h95:.2} | {r50:.2} | {r95:.2} | {:.2} | {rows} |",
-            scenario.name,
-            h95 - r95
-        );
+        println!("| {} | {h50:.2} | {h95:.2} | {r50:.2} | {r95:.2} | {:.2} | {rows} |", scenario.name, h95 - r95);
 
-        let (mut explain, _) = build_query(
-            "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ",
-            seeded.org_id,
-            &scenario.query,
-            25,
-        )
-        .map_err(|e| e.to_string())?;
-        let plan: Vec<String> = explain
-            .build()
-            .fetch_all(&pool)
-            .await
-            .map_err(|e| e.to_string())?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
+        let (mut explain, _) =
+            build_query("EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ", seeded.org_id, &scenario.query, 25)
+                .map_err(|e| e.to_string())?;
+        let plan: Vec<String> =
+            explain.build().fetch_all(&pool).await.map_err(|e| e.to_string())?.iter().map(|r| r.get(0)).collect();
         plans.push((scenario.name, plan));
     }
 
@@ -278,11 +191,13 @@ async fn run(url: &str) -> Result<(), String> {
     let mut offset = Vec::new();
     for _ in 0..5 {
         let start = Instant::now();
-        sqlx::query("SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name), u.id OFFSET 90000 LIMIT 26")
-            .bind(seeded.org_id)
-            .fetch_all(&pool)
-            .await
-            .map_err(|e| e.to_string())?;
+        sqlx::query(
+            "SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name), u.id OFFSET 90000 LIMIT 26",
+        )
+        .bind(seeded.org_id)
+        .fetch_all(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
         offset.push(start.elapsed());
     }
     println!(
@@ -310,27 +225,11 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
     use roster::features::mail::worker::{Delivery, deliver_due};
     const MAILS: usize = 1000;
 
-    let free_port = || {
-        std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port()
-    };
+    let free_port = || std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
     let (smtp, web) = (free_port(), free_port());
-    let binary = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/end2end/node_modules/.bin/maildev"
-    );
+    let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/end2end/node_modules/.bin/maildev");
     let mut catcher = std::process::Command::new(binary)
-        .args([
-            "--ip",
-            "127.0.0.1",
-            "--smtp",
-            &smtp.to_string(),
-            "--web",
-            &web.to_string(),
-        ])
+        .args(["--ip", "127.0.0.1", "--smtp", &smtp.to_string(), "--web", &web.to_string()])
         .stdout(std::process::Stdio::null())
         .stderr(std::process::Stdio::null())
         .spawn()
@@ -343,60 +242,36 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
 
-    let admin_id: Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND role = 'superuser'")
-            .bind(org_id)
-            .fetch_one(pool)
-            .await
-            .map_err(|e| e.to_string())?;
-    let inviter = Inviter {
-        org_id,
-        user_id: admin_id,
-        name: "Sam Seeder".into(),
-        organization: "Seeded Organization".into(),
-    };
+    let admin_id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND role = 'superuser'")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let inviter =
+        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into() };
     let queued = Instant::now();
     for i in 0..MAILS {
         let form = InviteForm {
             first_name: "Mail".into(),
             last_name: format!("Bench {i}"),
-            email: format!(
-                "mail-bench-{i}-{}@example.com",
-                &org_id.simple().to_string()[..8]
-            ),
+            email: format!("mail-bench-{i}-{}@example.com", &org_id.simple().to_string()[..8]),
             role: "basic".into(),
             ..Default::default()
         };
         let valid = validate::invite(&form, chrono_tz::Tz::UTC).map_err(|e| e.to_string())?;
-        create_invite(pool, &inviter, &valid, "http://127.0.0.1:3000")
-            .await
-            .map_err(|e| e.to_string())?;
+        create_invite(pool, &inviter, &valid, "http://127.0.0.1:3000").await.map_err(|e| e.to_string())?;
     }
     let queueing = queued.elapsed();
 
-    let delivery = Delivery::from_config(
-        Some(&format!("smtp://127.0.0.1:{smtp}")),
-        "Roster <roster@example.com>",
-    )?;
+    let delivery = Delivery::from_config(Some(&format!("smtp://127.0.0.1:{smtp}")), "Roster <roster@example.com>")?;
     let started = Instant::now();
-    let sent = deliver_due(pool, &delivery)
-        .await
-        .map_err(|e| e.to_string())?;
+    let sent = deliver_due(pool, &delivery).await.map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
-    let received: serde_json::Value = reqwest::get(&api)
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
+    let received: serde_json::Value =
+        reqwest::get(&api).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;
     let mut recipients: Vec<String> = received
         .as_array()
-        .map(|mails| {
-            mails
-                .iter()
-                .filter_map(|m| m["to"][0]["address"].as_str().map(str::to_owned))
-                .collect()
-        })
+        .map(|mails| mails.iter().filter_map(|m| m["to"][0]["address"].as_str().map(str::to_owned)).collect())
         .unwrap_or_default();
     let arrived = recipients.len();
     recipients.sort();
@@ -415,10 +290,7 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
         elapsed.as_secs_f64(),
         sent as f64 / elapsed.as_secs_f64()
     );
-    println!(
-        "| messages the catcher received / distinct recipients | {arrived} / {} |",
-        recipients.len()
-    );
+    println!("| messages the catcher received / distinct recipients | {arrived} / {} |", recipients.len());
     if sent != MAILS || arrived != MAILS || recipients.len() != MAILS {
         return Err("not every mail arrived exactly once".into());
     }
@@ -450,9 +322,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
     let hash_ms = percentile(&mut hashes, 0.5);
     let limit = cores as f64 / (hash_ms / 1000.0);
     // The same hash the way Roster computes it (working memory reused).
-    let mut pooled: Vec<Duration> = (0..10)
-        .map(|_| state.hasher.time_one_pooled_hash())
-        .collect();
+    let mut pooled: Vec<Duration> = (0..10).map(|_| state.hasher.time_one_pooled_hash()).collect();
     let pooled_ms = percentile(&mut pooled, 0.5);
     let pooled_limit = cores as f64 / (pooled_ms / 1000.0);
     // The same hashes on every core at once, with no HTTP or database: what
@@ -493,11 +363,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
                     .send()
                     .await
                     .unwrap();
-                assert!(
-                    response.status().is_success(),
-                    "sign-in failed under load: {}",
-                    response.status()
-                );
+                assert!(response.status().is_success(), "sign-in failed under load: {}", response.status());
                 done += 1;
             }
             done
@@ -508,10 +374,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
         let base = base.to_owned();
         let email = email.to_owned();
         tokio::spawn(async move {
-            let client = reqwest::Client::builder()
-                .cookie_store(true)
-                .build()
-                .unwrap();
+            let client = reqwest::Client::builder().cookie_store(true).build().unwrap();
             client
                 .post(format!("{base}/api/sign_in"))
                 .form(&[("email", email.as_str()), ("password", ADMIN_PASSWORD)])
@@ -521,11 +384,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
             let mut samples = Vec::new();
             while Instant::now() < deadline {
                 let start = Instant::now();
-                let response = client
-                    .post(format!("{base}/api/list_users"))
-                    .send()
-                    .await
-                    .unwrap();
+                let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
                 assert!(response.status().is_success());
                 response.bytes().await.unwrap();
                 samples.push(start.elapsed());
@@ -542,18 +401,13 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str) -> Result
     let elapsed = started.elapsed().as_secs_f64();
     let mut page_samples = reader.await.map_err(|e| e.to_string())?;
     let rate = total as f64 / elapsed;
-    println!(
-        "\n## Password sign-ins over HTTP ({CLIENTS} concurrent clients, {:.0} s)\n",
-        DURATION.as_secs_f64()
-    );
+    println!("\n## Password sign-ins over HTTP ({CLIENTS} concurrent clients, {:.0} s)\n", DURATION.as_secs_f64());
     println!("| measure | value |\n|---|---:|");
     println!(
         "| one argon2id hash (m=19456 KiB, t=2, p=1) with argon2's `hash_password`, p50 of 10 | {hash_ms:.1} ms |"
     );
     println!("| **limit: {cores} cores ÷ one hash** | **{limit:.1} sign-ins/s** |");
-    println!(
-        "| one hash as Roster computes it (working memory reused), p50 of 10 | {pooled_ms:.1} ms |"
-    );
+    println!("| one hash as Roster computes it (working memory reused), p50 of 10 | {pooled_ms:.1} ms |");
     println!("| stricter limit: {cores} cores ÷ Roster's hash | {pooled_limit:.1} sign-ins/s |");
     println!(
         "| bare Roster hashes on all {cores} cores at once (no HTTP, no database) | {parallel:.1} hashes/s ({:.2}× the limit) |",

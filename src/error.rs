@@ -35,43 +35,29 @@ pub enum AppError {
     RateLimited { message: String },
     #[error("The server could not be reached. Check your connection and try again.")]
     Network,
-    #[error(
-        "Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}."
-    )]
+    #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}.")]
     Internal { request_id: String },
 }
 
 impl AppError {
     pub fn bad_request(message: impl Into<String>) -> Self {
-        AppError::BadRequest {
-            message: message.into(),
-        }
+        AppError::BadRequest { message: message.into() }
     }
 
     /// The usual answer of a rate limit.
     pub fn too_many_attempts() -> Self {
-        AppError::RateLimited {
-            message: "Too many attempts. Please wait a minute and try again.".into(),
-        }
+        AppError::RateLimited { message: "Too many attempts. Please wait a minute and try again.".into() }
     }
 
     /// A single field error.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
-        AppError::Validation {
-            fields: vec![FieldError {
-                field: field.into(),
-                message: message.into(),
-            }],
-        }
+        AppError::Validation { fields: vec![FieldError { field: field.into(), message: message.into() }] }
     }
 
     /// The message to show next to the form field `name`, if any.
     pub fn field_message(&self, name: &str) -> Option<String> {
         match self {
-            AppError::Validation { fields } => fields
-                .iter()
-                .find(|f| f.field == name)
-                .map(|f| f.message.clone()),
+            AppError::Validation { fields } => fields.iter().find(|f| f.field == name).map(|f| f.message.clone()),
             _ => None,
         }
     }
@@ -104,10 +90,7 @@ impl Validator {
 
     pub fn check(&mut self, ok: bool, field: &str, message: impl Into<String>) -> bool {
         if !ok && !self.has(field) {
-            self.fields.push(FieldError {
-                field: field.into(),
-                message: message.into(),
-            });
+            self.fields.push(FieldError { field: field.into(), message: message.into() });
         }
         ok
     }
@@ -121,13 +104,7 @@ impl Validator {
     }
 
     pub fn finish(self) -> Result<(), AppError> {
-        if self.fields.is_empty() {
-            Ok(())
-        } else {
-            Err(AppError::Validation {
-                fields: self.fields,
-            })
-        }
+        if self.fields.is_empty() { Ok(()) } else { Err(AppError::Validation { fields: self.fields }) }
     }
 }
 
@@ -156,9 +133,7 @@ impl FromServerFnError for AppError {
                 #[cfg(not(feature = "ssr"))]
                 {
                     let _ = other;
-                    AppError::Internal {
-                        request_id: "client".into(),
-                    }
+                    AppError::Internal { request_id: "client".into() }
                 }
             }
         }

@@ -19,9 +19,9 @@ async fn main() -> std::process::ExitCode {
         None | Some("serve") => serve(config).await,
         Some("seed") => roster::server::seed::run(config, &args[1..]).await,
         Some("org") => roster::server::cli::org(config, &args[1..]).await,
-        Some(other) => Err(format!(
-            "unknown command {other:?}; try `roster serve`, `roster seed --users N` or `roster org`"
-        )),
+        Some(other) => {
+            Err(format!("unknown command {other:?}; try `roster serve`, `roster seed --users N` or `roster org`"))
+        }
     };
     return match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
@@ -33,13 +33,9 @@ async fn main() -> std::process::ExitCode {
     };
 
     async fn serve(config: Config) -> Result<(), String> {
-        let leptos_options = leptos::config::get_configuration(None)
-            .map_err(|e| e.to_string())?
-            .leptos_options;
+        let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
         let addr = leptos_options.site_addr;
-        let pool = db::connect(&config)
-            .await
-            .map_err(|e| format!("cannot connect to the database: {e}"))?;
+        let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
         // Every instance runs an outbox worker; they share the work safely.
         let delivery = match (&config.smtp_url, config.dev_mailbox) {
             (Some(_), _) => {
@@ -50,9 +46,7 @@ async fn main() -> std::process::ExitCode {
                 )?)
             }
             (None, true) => {
-                tracing::info!(
-                    "SMTP_URL is not set: mail goes to the development mailbox at /dev/mailbox"
-                );
+                tracing::info!("SMTP_URL is not set: mail goes to the development mailbox at /dev/mailbox");
                 Some(roster::features::mail::worker::Delivery::DevMailbox)
             }
             (None, false) => {
@@ -64,34 +58,25 @@ async fn main() -> std::process::ExitCode {
         };
         let state = AppState::new(pool, config, leptos_options).await?;
         if let Some(delivery) = delivery {
-            tokio::spawn(roster::features::mail::worker::run(
-                state.pool.clone(),
-                delivery,
-            ));
+            tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         }
         // Expired sessions are deleted in the background (any instance may do it).
         let store = state.sessions.clone();
-        tokio::spawn(
-            tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
-                store,
-                tokio::time::Duration::from_secs(600),
-            ),
-        );
-        let listener = tokio::net::TcpListener::bind(addr)
-            .await
-            .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+        tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
+            store,
+            tokio::time::Duration::from_secs(600),
+        ));
+        let listener =
+            tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!("Roster is listening on http://{addr}");
         println!("Roster is running at http://{addr}");
         // The peer address feeds the per-client rate limits.
-        axum::serve(
-            listener,
-            app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-        )
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| e.to_string())
+        axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
+            .with_graceful_shutdown(async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await
+            .map_err(|e| e.to_string())
     }
 }
 

@@ -20,17 +20,9 @@ const NEW_PASSWORD: &str = "Tulip-Quarry-Vessel-42";
 /// as the email carries it.
 async fn invite(app: &TestApp, admin: &str, email: &str) -> String {
     let org_id = app.org_id_of(admin).await;
-    let admin_id: uuid::Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(admin)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
-    let inviter = Inviter {
-        org_id,
-        user_id: admin_id,
-        name: "Ada Lovelace".into(),
-        organization: "Acme".into(),
-    };
+    let admin_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(admin).fetch_one(&app.pool).await.unwrap();
+    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into() };
     let form = InviteForm {
         first_name: "Grace".into(),
         last_name: "Hopper".into(),
@@ -38,25 +30,10 @@ async fn invite(app: &TestApp, admin: &str, email: &str) -> String {
         role: "basic".into(),
         ..Default::default()
     };
-    create_invite(
-        &app.pool,
-        &inviter,
-        &validate::invite(&form, chrono_tz::Tz::UTC).unwrap(),
-        "http://roster.test",
-    )
-    .await
-    .unwrap();
-    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox WHERE recipient = $1")
-        .bind(email)
-        .fetch_one(&app.pool)
+    create_invite(&app.pool, &inviter, &validate::invite(&form, chrono_tz::Tz::UTC).unwrap(), "http://roster.test")
         .await
         .unwrap();
-    let link = text
-        .lines()
-        .find(|l| l.contains("/activate/"))
-        .unwrap()
-        .trim();
-    link.rsplit('/').next().unwrap().to_owned()
+    latest_activation_token(&app.pool, email).await
 }
 
 fn activation(password: &str, confirmation: &str) -> Activation {
@@ -86,54 +63,28 @@ async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPoo
 
     for _ in 0..3 {
         let state = inspect(&app.pool, &token).await.unwrap();
-        assert!(
-            matches!(&state, LinkState::Valid { first_name, .. } if first_name == "Grace"),
-            "{state:?}"
-        );
+        assert!(matches!(&state, LinkState::Valid { first_name, .. } if first_name == "Grace"), "{state:?}");
     }
     assert_eq!(status_of(&app, &email).await, ("invited".into(), false));
 
-    let auth = activate(
-        &app.pool,
-        &app.state.hasher,
-        &token,
-        activation(NEW_PASSWORD, NEW_PASSWORD),
-    )
-    .await
-    .unwrap();
+    let auth = activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await.unwrap();
     assert_eq!(status_of(&app, &email).await, ("active".into(), true));
-    let (first_name, zone): (String, String) =
-        sqlx::query_as("SELECT first_name, time_zone FROM users WHERE id = $1")
-            .bind(auth.user_id)
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+    let (first_name, zone): (String, String) = sqlx::query_as("SELECT first_name, time_zone FROM users WHERE id = $1")
+        .bind(auth.user_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!((first_name.as_str(), zone.as_str()), ("Grace B.", "America/New_York"));
     assert_eq!(
-        (first_name.as_str(), zone.as_str()),
-        ("Grace B.", "America/New_York")
-    );
-    assert_eq!(
-        app.count(
-            "SELECT count(*) FROM users WHERE last_sign_in_at IS NOT NULL AND status = 'active'"
-        )
-        .await,
+        app.count("SELECT count(*) FROM users WHERE last_sign_in_at IS NOT NULL AND status = 'active'").await,
         2
     );
 
     // The new password signs in; the link is spent.
     let (status, _) = app.browser().sign_in(&email, NEW_PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(matches!(
-        inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Used { .. }
-    ));
-    let again = activate(
-        &app.pool,
-        &app.state.hasher,
-        &token,
-        activation(NEW_PASSWORD, NEW_PASSWORD),
-    )
-    .await;
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Used { .. }));
+    let again = activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await;
     assert!(
         matches!(again, Err(AppError::BadRequest { ref message }) if message.contains("already been used")),
         "{again:?}"
@@ -147,24 +98,10 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
 
     let expired = unique_email("expired");
     let token = invite(&app, &admin, &expired).await;
-    sqlx::query("UPDATE invites SET expires_at = now() - interval '1 minute'")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    assert!(matches!(
-        inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Expired { .. }
-    ));
-    let refused = activate(
-        &app.pool,
-        &app.state.hasher,
-        &token,
-        activation(NEW_PASSWORD, NEW_PASSWORD),
-    )
-    .await;
-    assert!(
-        matches!(refused, Err(AppError::BadRequest { ref message }) if message.contains("expired"))
-    );
+    sqlx::query("UPDATE invites SET expires_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Expired { .. }));
+    let refused = activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await;
+    assert!(matches!(refused, Err(AppError::BadRequest { ref message }) if message.contains("expired")));
     assert_eq!(status_of(&app, &expired).await, ("invited".into(), false));
 
     let cancelled = unique_email("cancelled");
@@ -175,23 +112,8 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
         .await
         .unwrap();
     let state = inspect(&app.pool, &token).await.unwrap();
-    assert_eq!(
-        state,
-        LinkState::Canceled {
-            organization: "Acme".into(),
-            admin: Some("Ada Lovelace".into())
-        }
-    );
-    assert!(
-        activate(
-            &app.pool,
-            &app.state.hasher,
-            &token,
-            activation(NEW_PASSWORD, NEW_PASSWORD)
-        )
-        .await
-        .is_err()
-    );
+    assert_eq!(state, LinkState::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) });
+    assert!(activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await.is_err());
 
     let replaced = unique_email("replaced");
     let token = invite(&app, &admin, &replaced).await;
@@ -200,21 +122,10 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
         .execute(&app.pool)
         .await
         .unwrap();
-    assert!(matches!(
-        inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Replaced { .. }
-    ));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Replaced { .. }));
 
-    for garbage in [
-        "",
-        "nope",
-        &"x".repeat(5000),
-        "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG",
-    ] {
-        assert_eq!(
-            inspect(&app.pool, garbage).await.unwrap(),
-            LinkState::Unknown
-        );
+    for garbage in ["", "nope", &"x".repeat(5000), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"] {
+        assert_eq!(inspect(&app.pool, garbage).await.unwrap(), LinkState::Unknown);
     }
 }
 
@@ -228,30 +139,14 @@ async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
         ("Password1!", "Password1!", "password"),
         ("Grace2026!", "Grace2026!", "password"),
         ("nocapitals-42!", "nocapitals-42!", "password"),
-        (
-            NEW_PASSWORD,
-            "Tulip-Quarry-Vessel-43",
-            "password_confirmation",
-        ),
+        (NEW_PASSWORD, "Tulip-Quarry-Vessel-43", "password_confirmation"),
     ] {
-        let error = activate(
-            &app.pool,
-            &app.state.hasher,
-            &token,
-            activation(password, confirmation),
-        )
-        .await
-        .unwrap_err();
-        assert!(
-            error.field_message(field).is_some(),
-            "{password}: {error:?}"
-        );
+        let error =
+            activate(&app.pool, &app.state.hasher, &token, activation(password, confirmation)).await.unwrap_err();
+        assert!(error.field_message(field).is_some(), "{password}: {error:?}");
     }
     assert_eq!(status_of(&app, &email).await, ("invited".into(), false));
-    assert!(matches!(
-        inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Valid { .. }
-    ));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Valid { .. }));
 }
 
 #[sqlx::test(migrations = false)]
@@ -263,30 +158,12 @@ async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool
     invite(&app, &admin, &alan).await;
 
     let (a, b) = tokio::join!(
-        activate(
-            &app.pool,
-            &app.state.hasher,
-            &token,
-            activation(NEW_PASSWORD, NEW_PASSWORD)
-        ),
-        activate(
-            &app.pool,
-            &app.state.hasher,
-            &token,
-            activation(NEW_PASSWORD, NEW_PASSWORD)
-        ),
+        activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)),
+        activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)),
     );
-    assert_eq!(
-        [a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(),
-        1,
-        "one of two submissions wins"
-    );
+    assert_eq!([a.is_ok(), b.is_ok()].iter().filter(|ok| **ok).count(), 1, "one of two submissions wins");
     assert_eq!(status_of(&app, &grace).await.0, "active");
-    assert_eq!(
-        status_of(&app, &alan).await,
-        ("invited".into(), false),
-        "another user's invite is untouched"
-    );
+    assert_eq!(status_of(&app, &alan).await, ("invited".into(), false), "another user's invite is untouched");
 }
 
 #[sqlx::test(migrations = false)]
@@ -297,15 +174,11 @@ async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPoo
     let token = invite(&app, &admin, &email).await;
 
     let visitor = app.browser();
-    let (status, link) = visitor
-        .call_json("activation_link", &[("token", &token)])
-        .await;
+    let (status, link) = visitor.call_json("activation_link", &[("token", &token)]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(link["state"], "valid");
     assert_eq!(link["email"], email.as_str());
-    let (_, unknown) = visitor
-        .call_json("activation_link", &[("token", "forged")])
-        .await;
+    let (_, unknown) = visitor.call_json("activation_link", &[("token", "forged")]).await;
     assert_eq!(unknown["state"], "unknown");
 
     // The page itself renders the form on the server.
@@ -327,19 +200,9 @@ async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPoo
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/");
-    assert_eq!(
-        visitor.whoami().await.as_deref(),
-        Some(email.as_str()),
-        "signed in by activating"
-    );
+    assert_eq!(visitor.whoami().await.as_deref(), Some(email.as_str()), "signed in by activating");
     // A Basic user lands on their account, not on User Management.
-    let home = visitor
-        .client
-        .get(app.url("/"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let home = visitor.client.get(app.url("/")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(home.headers()["location"], "/account");
     let (status, _) = visitor.list(&[]).await;
     assert_eq!(status, StatusCode::FORBIDDEN);

@@ -17,53 +17,22 @@ async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(po
     let response = browser.sign_up("Analytical Engines", &email).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/settings/users");
-    let cookie = response.headers()["set-cookie"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
     assert!(cookie.starts_with("roster_session="), "{cookie}");
-    assert!(
-        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
-        "{cookie}"
-    );
-    assert!(
-        !cookie.contains("Secure"),
-        "plain-http default must not set Secure: {cookie}"
-    );
+    assert!(cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(!cookie.contains("Secure"), "plain-http default must not set Secure: {cookie}");
 
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
     let (name, zone): (String, String) =
-        sqlx::query_as("SELECT name, time_zone FROM organizations")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        (name.as_str(), zone.as_str()),
-        ("Analytical Engines", "Europe/Zurich")
-    );
+        sqlx::query_as("SELECT name, time_zone FROM organizations").fetch_one(&app.pool).await.unwrap();
+    assert_eq!((name.as_str(), zone.as_str()), ("Analytical Engines", "Europe/Zurich"));
     let seats: Vec<(String, i32, i32)> =
-        sqlx::query_as("SELECT role::text, used, quota FROM seats ORDER BY role")
-            .fetch_all(&app.pool)
-            .await
-            .unwrap();
-    assert_eq!(
-        seats,
-        vec![
-            ("basic".into(), 0, 10),
-            ("operator".into(), 0, 5),
-            ("superuser".into(), 1, 1)
-        ]
-    );
+        sqlx::query_as("SELECT role::text, used, quota FROM seats ORDER BY role").fetch_all(&app.pool).await.unwrap();
+    assert_eq!(seats, vec![("basic".into(), 0, 10), ("operator".into(), 0, 5), ("superuser".into(), 1, 1)]);
     let (role, status, hash): (String, String, String) =
-        sqlx::query_as("SELECT role::text, status::text, password_hash FROM users")
-            .fetch_one(&app.pool)
-            .await
-            .unwrap();
+        sqlx::query_as("SELECT role::text, status::text, password_hash FROM users").fetch_one(&app.pool).await.unwrap();
     assert_eq!((role.as_str(), status.as_str()), ("superuser", "active"));
-    assert!(
-        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "{hash}"
-    );
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
 }
 
 /// Each case: the field that is wrong, how, and the message the user sees.
@@ -78,16 +47,8 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
         ("password", "alllowercase1!", "upper-case letter"),
         ("password", "Short1!", "at least 8 characters"),
         ("first_name", "   ", "First name is required."),
-        (
-            "last_name",
-            &long,
-            "Last name can be at most 100 characters.",
-        ),
-        (
-            "organization",
-            &long_org,
-            "Organization name can be at most 120 characters.",
-        ),
+        ("last_name", &long, "Last name can be at most 100 characters."),
+        ("organization", &long_org, "Organization name can be at most 120 characters."),
         ("organization", "", "Organization name is required."),
         ("time_zone", "Mars/Olympus_Mons", "is not a known time zone"),
         ("time_zone", "", "Choose a time zone."),
@@ -104,28 +65,14 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
         ];
         form.iter_mut().find(|(name, _)| *name == field).unwrap().1 = value;
         let (status, body) = app.browser().call_json("sign_up", &form).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{field}={value:?}: {body}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{field}={value:?}: {body}");
         let fields = body["fields"].as_array().unwrap();
-        let reported = fields
-            .iter()
-            .find(|f| f["field"] == field)
-            .unwrap_or_else(|| panic!("{field}: {body}"));
-        assert!(
-            reported["message"].as_str().unwrap().contains(message),
-            "{field}: {body}"
-        );
+        let reported = fields.iter().find(|f| f["field"] == field).unwrap_or_else(|| panic!("{field}: {body}"));
+        assert!(reported["message"].as_str().unwrap().contains(message), "{field}: {body}");
     }
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
-    assert_eq!(
-        app.count("SELECT count(*) FROM tower_sessions.session")
-            .await,
-        0
-    );
+    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0);
 }
 
 #[sqlx::test(migrations = false)]
@@ -136,10 +83,7 @@ async fn an_email_already_registered_in_any_case_is_refused(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["fields"][0]["field"], "email");
-    assert_eq!(
-        body["fields"][0]["message"],
-        "A user with this email already exists."
-    );
+    assert_eq!(body["fields"][0]["message"], "A user with this email already exists.");
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
 }
 
@@ -170,9 +114,7 @@ async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
     // Missing arguments.
-    let (status, body) = browser
-        .call_json("sign_up", &[("organization", "Acme")])
-        .await;
+    let (status, body) = browser.call_json("sign_up", &[("organization", "Acme")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert_eq!(body["kind"], "bad_request");
     // Not form-encoded at all.
@@ -186,30 +128,15 @@ async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
         .unwrap();
     assert!(response.status().is_client_error(), "{}", response.status());
     // A server function that does not exist.
-    let response = browser
-        .client
-        .post(app.url("/api/no_such_function"))
-        .send()
-        .await
-        .unwrap();
+    let response = browser.client.post(app.url("/api/no_such_function")).send().await.unwrap();
     assert!(response.status().is_client_error(), "{}", response.status());
     // A forged keyset cursor.
     let (signed_in, _) = app.signed_up("Acme").await;
-    let (status, _) = signed_in
-        .list(&[("after", "garbage"), ("sort", "created")])
-        .await;
+    let (status, _) = signed_in.list(&[("after", "garbage"), ("sort", "created")]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    let (status, _) = signed_in
-        .list(&[
-            ("after", "00000000000000000000000000000000.bm90LWEtZGF0ZQ"),
-            ("sort", "created"),
-        ])
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::BAD_REQUEST,
-        "a cursor whose key is not a timestamp"
-    );
+    let (status, _) =
+        signed_in.list(&[("after", "00000000000000000000000000000000.bm90LWEtZGF0ZQ"), ("sort", "created")]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "a cursor whose key is not a timestamp");
 }
 
 #[sqlx::test(migrations = false)]
@@ -223,8 +150,7 @@ async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPoo
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
 
     let (wrong_status, wrong_body) = app.browser().sign_in(&email, "Wrong-Password-1").await;
-    let (unknown_status, unknown_body) =
-        app.browser().sign_in("nobody@example.com", PASSWORD).await;
+    let (unknown_status, unknown_body) = app.browser().sign_in("nobody@example.com", PASSWORD).await;
     assert_eq!(wrong_status, StatusCode::UNAUTHORIZED);
     assert_eq!(unknown_status, StatusCode::UNAUTHORIZED);
     // The same answer, so it does not tell which accounts exist.
@@ -237,24 +163,13 @@ async fn sign_in_rotates_the_session_id(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let browser = app.browser();
-    let first = browser
-        .call("sign_in", &[("email", &email), ("password", PASSWORD)])
-        .await;
+    let first = browser.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let first_id = set_session_cookie(&first).expect("a session cookie");
-    let second = browser
-        .call("sign_in", &[("email", &email), ("password", PASSWORD)])
-        .await;
+    let second = browser.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let second_id = set_session_cookie(&second).expect("a new session cookie");
     assert_ne!(first_id, second_id, "the id must change at sign-in");
-    assert_eq!(
-        with_cookie(&app, &second_id).whoami().await.as_deref(),
-        Some(email.as_str())
-    );
-    assert_eq!(
-        with_cookie(&app, &first_id).whoami().await,
-        None,
-        "the old id is dead"
-    );
+    assert_eq!(with_cookie(&app, &second_id).whoami().await.as_deref(), Some(email.as_str()));
+    assert_eq!(with_cookie(&app, &first_id).whoami().await, None, "the old id is dead");
 }
 
 #[sqlx::test(migrations = false)]
@@ -262,28 +177,16 @@ async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let browser = app.browser();
-    let response = browser
-        .call("sign_in", &[("email", &email), ("password", PASSWORD)])
-        .await;
+    let response = browser.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let id = set_session_cookie(&response).unwrap();
-    let sessions_before = app
-        .count("SELECT count(*) FROM tower_sessions.session")
-        .await;
+    let sessions_before = app.count("SELECT count(*) FROM tower_sessions.session").await;
 
     let response = browser.call("sign_out", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/sign-in");
-    assert_eq!(
-        app.count("SELECT count(*) FROM tower_sessions.session")
-            .await,
-        sessions_before - 1
-    );
+    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, sessions_before - 1);
     assert_eq!(browser.whoami().await, None);
-    assert_eq!(
-        with_cookie(&app, &id).whoami().await,
-        None,
-        "a copied cookie is dead too"
-    );
+    assert_eq!(with_cookie(&app, &id).whoami().await, None, "a copied cookie is dead too");
 }
 
 #[sqlx::test(migrations = false)]
@@ -291,10 +194,7 @@ async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(poo
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
-    sqlx::query("DELETE FROM tower_sessions.session")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query("DELETE FROM tower_sessions.session").execute(&app.pool).await.unwrap();
     assert_eq!(browser.whoami().await, None);
     let (status, _) = browser.list(&[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -317,15 +217,9 @@ async fn two_app_instances_on_one_database_share_sessions(pool: PgPool) {
     let first = spawn_app(pool.clone()).await;
     let second = spawn_app(pool).await;
     let (_, email) = first.signed_up("Acme").await;
-    let response = first
-        .browser()
-        .call("sign_in", &[("email", &email), ("password", PASSWORD)])
-        .await;
+    let response = first.browser().call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let id = set_session_cookie(&response).unwrap();
-    assert_eq!(
-        with_cookie(&second, &id).whoami().await.as_deref(),
-        Some(email.as_str())
-    );
+    assert_eq!(with_cookie(&second, &id).whoami().await.as_deref(), Some(email.as_str()));
     // Signing out on the second instance ends it on the first.
     with_cookie(&second, &id).call("sign_out", &[]).await;
     assert_eq!(with_cookie(&first, &id).whoami().await, None);
@@ -337,14 +231,10 @@ async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgP
     use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
-    let weak = Argon2::new(
-        Algorithm::Argon2id,
-        Version::V0x13,
-        Params::new(8192, 1, 1, None).unwrap(),
-    )
-    .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
-    .unwrap()
-    .to_string();
+    let weak = Argon2::new(Algorithm::Argon2id, Version::V0x13, Params::new(8192, 1, 1, None).unwrap())
+        .hash_password(PASSWORD.as_bytes(), &SaltString::generate(&mut OsRng))
+        .unwrap()
+        .to_string();
     sqlx::query("UPDATE users SET password_hash = $1 WHERE email = $2")
         .bind(&weak)
         .bind(&email)
@@ -359,10 +249,7 @@ async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgP
         .fetch_one(&app.pool)
         .await
         .unwrap();
-    assert!(
-        hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-        "rehashed: {hash}"
-    );
+    assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "rehashed: {hash}");
 }
 
 #[sqlx::test(migrations = false)]
@@ -397,20 +284,11 @@ async fn cross_site_state_changes_are_refused(pool: PgPool) {
         .await
         .unwrap();
     assert_eq!(by_fetch_metadata.status(), StatusCode::FORBIDDEN);
-    assert_eq!(
-        app.count("SELECT count(*) FROM organizations").await,
-        1,
-        "nothing was created"
-    );
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "nothing was created");
 
     // A cross-site sign-out cannot end someone's session either.
-    let response = browser
-        .client
-        .post(app.url("/api/sign_out"))
-        .header("origin", "https://evil.example")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        browser.client.post(app.url("/api/sign_out")).header("origin", "https://evil.example").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
 
@@ -444,10 +322,7 @@ async fn a_form_post_without_javascript_redirects_with_the_error(pool: PgPool) {
         .unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
     let location = response.headers()["location"].to_str().unwrap();
-    assert!(
-        location.starts_with(&app.url("/sign-in?")) && location.contains("__err="),
-        "{location}"
-    );
+    assert!(location.starts_with(&app.url("/sign-in?")) && location.contains("__err="), "{location}");
 }
 
 #[sqlx::test(migrations = false)]
@@ -456,26 +331,12 @@ async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
     let (_, email) = app.signed_up("Acme").await;
     let response = app
         .browser()
-        .call(
-            "sign_in",
-            &[
-                ("email", &email),
-                ("password", PASSWORD),
-                ("next", "https://evil.example/"),
-            ],
-        )
+        .call("sign_in", &[("email", &email), ("password", PASSWORD), ("next", "https://evil.example/")])
         .await;
     assert_eq!(response.headers()["location"], "/settings/users");
     let response = app
         .browser()
-        .call(
-            "sign_in",
-            &[
-                ("email", &email),
-                ("password", PASSWORD),
-                ("next", "/settings/users?q=a"),
-            ],
-        )
+        .call("sign_in", &[("email", &email), ("password", PASSWORD), ("next", "/settings/users?q=a")])
         .await;
     assert_eq!(response.headers()["location"], "/settings/users?q=a");
 }

@@ -38,58 +38,35 @@ async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPoo
     assert_eq!(body["email"], email.as_str());
 
     let (status_text, role, zone, mobile): (String, String, String, Option<String>) =
-        sqlx::query_as(
-            "SELECT status::text, role::text, time_zone, mobile_phone FROM users WHERE email = $1",
-        )
-        .bind(&email)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+        sqlx::query_as("SELECT status::text, role::text, time_zone, mobile_phone FROM users WHERE email = $1")
+            .bind(&email)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(
-        (
-            status_text.as_str(),
-            role.as_str(),
-            zone.as_str(),
-            mobile.as_deref()
-        ),
+        (status_text.as_str(), role.as_str(), zone.as_str(), mobile.as_deref()),
         ("invited", "operator", "Europe/Zurich", Some("+41791234567")),
         "invited, with the organization's time zone and the phone in E.164"
     );
-    assert_eq!(
-        app.count("SELECT used::bigint FROM seats WHERE role = 'operator'")
-            .await,
-        1,
-        "the seat is held"
-    );
+    assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, 1, "the seat is held");
 
     let (recipient, text, html, state): (String, String, String, String) =
         sqlx::query_as("SELECT recipient, body_text, body_html, state::text FROM outbox")
             .fetch_one(&app.pool)
             .await
             .unwrap();
-    assert_eq!(
-        (recipient.as_str(), state.as_str()),
-        (email.as_str(), "queued")
-    );
+    assert_eq!((recipient.as_str(), state.as_str()), (email.as_str(), "queued"));
     assert!(text.contains("Ada Lovelace invited you to Acme"));
     assert!(html.contains("Activate your account"));
     // The link's token is stored only as its hash, expiring in 24 hours.
-    let link = text
-        .lines()
-        .find(|l| l.contains("/activate/"))
-        .unwrap()
-        .trim();
+    let link = text.lines().find(|l| l.contains("/activate/")).unwrap().trim();
     let token_in_link = link.rsplit('/').next().unwrap();
-    assert!(
-        link.starts_with(&format!("http://{}/activate/", app.addr)),
-        "{link}"
-    );
-    let (hash, hours): (Vec<u8>, f64) = sqlx::query_as(
-        "SELECT token_hash, extract(epoch FROM expires_at - created_at)::float8 / 3600 FROM invites",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
+    assert!(link.starts_with(&format!("http://{}/activate/", app.addr)), "{link}");
+    let (hash, hours): (Vec<u8>, f64) =
+        sqlx::query_as("SELECT token_hash, extract(epoch FROM expires_at - created_at)::float8 / 3600 FROM invites")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(hash, token::hash(token_in_link));
     assert!((hours - 24.0).abs() < 0.01, "{hours}");
     assert!(!text.contains(&hex(&hash)));
@@ -106,25 +83,16 @@ async fn only_a_superuser_may_invite(pool: PgPool) {
     let org_id = app.org_id_of(&admin_email).await;
     let email = unique_email("grace");
 
-    let (status, _) = app
-        .browser()
-        .call_json("invite_user", &invite_form(&email, "basic"))
-        .await;
+    let (status, _) = app.browser().call_json("invite_user", &invite_form(&email, "basic")).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
     for role in ["operator", "basic"] {
         let login = app.add_user(org_id, role, "Other", "User").await;
         let browser = app.browser();
         browser.sign_in(&login, PASSWORD).await;
-        let (status, _) = browser
-            .call_json("invite_user", &invite_form(&email, "basic"))
-            .await;
+        let (status, _) = browser.call_json("invite_user", &invite_form(&email, "basic")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
     }
-    assert_eq!(
-        app.count("SELECT count(*) FROM users WHERE status = 'invited'")
-            .await,
-        0
-    );
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE status = 'invited'").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
 }
 
@@ -152,41 +120,19 @@ async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
             None => form.push((name, value)),
         }
         let (status, body) = admin.call_json("invite_user", &form).await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "{name}={value}: {body}"
-        );
-        assert!(
-            body["fields"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|f| f["field"] == field),
-            "{name}: {body}"
-        );
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{name}={value}: {body}");
+        assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == field), "{name}: {body}");
     }
     // An invalid phone for its country.
     let mut form = invite_form(&email, "basic");
-    form.extend([
-        ("invite[mobile_country]", "DE"),
-        ("invite[mobile_number]", "12"),
-    ]);
+    form.extend([("invite[mobile_country]", "DE"), ("invite[mobile_number]", "12")]);
     let (status, body) = admin.call_json("invite_user", &form).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "mobile_number");
     // The existing email in another case.
-    let (status, body) = admin
-        .call_json(
-            "invite_user",
-            &invite_form(&admin_email.to_uppercase(), "basic"),
-        )
-        .await;
+    let (status, body) = admin.call_json("invite_user", &invite_form(&admin_email.to_uppercase(), "basic")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert_eq!(
-        body["fields"][0]["message"],
-        "A user with this email already exists."
-    );
+    assert_eq!(body["fields"][0]["message"], "A user with this email already exists.");
 
     assert_eq!(app.count("SELECT count(*) FROM users").await, 1);
     assert_eq!(app.count("SELECT count(*) FROM invites").await, 0);
@@ -201,21 +147,16 @@ async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: Pg
     let org_id = app.org_id_of(&admin_email).await;
     // Four of five Operator seats taken; the operator's tool sets the plan.
     for i in 0..4 {
-        app.add_user(org_id, "operator", "Op", &format!("Erator{i}"))
-            .await;
+        app.add_user(org_id, "operator", "Op", &format!("Erator{i}")).await;
     }
-    set_quota(&app.pool, org_id, Role::Operator, 5)
-        .await
-        .unwrap();
+    set_quota(&app.pool, org_id, Role::Operator, 5).await.unwrap();
     let admin = std::sync::Arc::new(admin);
     let calls: Vec<_> = (0..20)
         .map(|i| {
             let admin = admin.clone();
             tokio::spawn(async move {
                 let email = unique_email(&format!("racer{i}"));
-                admin
-                    .call_json("invite_user", &invite_form(&email, "operator"))
-                    .await
+                admin.call_json("invite_user", &invite_form(&email, "operator")).await
             })
         })
         .collect();
@@ -227,33 +168,16 @@ async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: Pg
             StatusCode::OK => created += 1,
             StatusCode::UNPROCESSABLE_ENTITY => {
                 assert_eq!(body["fields"][0]["field"], "role", "{body}");
-                assert!(
-                    body["fields"][0]["message"]
-                        .as_str()
-                        .unwrap()
-                        .contains("All Operator seats are taken")
-                );
+                assert!(body["fields"][0]["message"].as_str().unwrap().contains("All Operator seats are taken"));
                 refused += 1;
             }
             other => panic!("unexpected {other}: {body}"),
         }
     }
     assert_eq!((created, refused), (1, 19));
-    assert_eq!(
-        app.count("SELECT count(*) FROM users WHERE role = 'operator'")
-            .await,
-        5
-    );
-    assert_eq!(
-        app.count("SELECT used::bigint FROM seats WHERE role = 'operator'")
-            .await,
-        5
-    );
-    assert_eq!(
-        app.count("SELECT count(*) FROM outbox").await,
-        1,
-        "one mail, for the one invite"
-    );
+    assert_eq!(app.count("SELECT count(*) FROM users WHERE role = 'operator'").await, 5);
+    assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, 5);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 1, "one mail, for the one invite");
 }
 
 #[sqlx::test(migrations = false)]
@@ -261,21 +185,9 @@ async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
-    let usage = set_quota(&app.pool, org_id, Role::Basic, 250)
-        .await
-        .unwrap();
+    let usage = set_quota(&app.pool, org_id, Role::Basic, 250).await.unwrap();
     assert_eq!((usage.used, usage.quota), (0, 250));
-    let refused = set_quota(&app.pool, org_id, Role::Superuser, 0)
-        .await
-        .unwrap_err();
-    assert!(
-        refused.contains("1 seats of this role are in use"),
-        "{refused}"
-    );
-    assert!(
-        set_quota(&app.pool, uuid::Uuid::new_v4(), Role::Basic, 3)
-            .await
-            .unwrap_err()
-            .contains("no organization")
-    );
+    let refused = set_quota(&app.pool, org_id, Role::Superuser, 0).await.unwrap_err();
+    assert!(refused.contains("1 seats of this role are in use"), "{refused}");
+    assert!(set_quota(&app.pool, uuid::Uuid::new_v4(), Role::Basic, 3).await.unwrap_err().contains("no organization"));
 }

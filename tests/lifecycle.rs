@@ -30,23 +30,6 @@ async fn invite(admin: &Browser, email: &str, role: &str) -> Uuid {
     body["id"].as_str().unwrap().parse().unwrap()
 }
 
-/// The token in the newest mail to `email`, as the recipient reads it.
-async fn latest_token(app: &TestApp, email: &str) -> String {
-    let text: String = sqlx::query_scalar(
-        "SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1",
-    )
-    .bind(email)
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    let link = text
-        .lines()
-        .find(|l| l.contains("/activate/"))
-        .unwrap()
-        .trim();
-    link.rsplit('/').next().unwrap().to_owned()
-}
-
 async fn mail_states(app: &TestApp, email: &str) -> Vec<String> {
     sqlx::query_scalar("SELECT state::text FROM outbox WHERE recipient = $1 ORDER BY created_at")
         .bind(email)
@@ -56,18 +39,11 @@ async fn mail_states(app: &TestApp, email: &str) -> Vec<String> {
 }
 
 async fn status_of(app: &TestApp, id: Uuid) -> String {
-    sqlx::query_scalar("SELECT status::text FROM users WHERE id = $1")
-        .bind(id)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap()
+    sqlx::query_scalar("SELECT status::text FROM users WHERE id = $1").bind(id).fetch_one(&app.pool).await.unwrap()
 }
 
 async fn seats_used(app: &TestApp, role: &str) -> i64 {
-    app.count(&format!(
-        "SELECT used::bigint FROM seats WHERE role = '{role}'"
-    ))
-    .await
+    app.count(&format!("SELECT used::bigint FROM seats WHERE role = '{role}'")).await
 }
 
 /// The emails the table lists for a status filter (None: the default view).
@@ -79,9 +55,7 @@ async fn listed(admin: &Browser, status: Option<&str>) -> Vec<Value> {
 }
 
 fn emails(rows: &[Value]) -> Vec<String> {
-    rows.iter()
-        .map(|r| r["email"].as_str().unwrap().to_owned())
-        .collect()
+    rows.iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
 }
 
 async fn expire_links_of(app: &TestApp, id: Uuid) {
@@ -98,44 +72,24 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
     let id = invite(&admin, &email, "basic").await;
-    let first = latest_token(&app, &email).await;
+    let first = latest_activation_token(&app.pool, &email).await;
     expire_links_of(&app, id).await;
-    assert_eq!(
-        emails(&listed(&admin, Some("invite_expired")).await),
-        vec![email.clone()]
-    );
+    assert_eq!(emails(&listed(&admin, Some("invite_expired")).await), vec![email.clone()]);
 
     let id_text = id.to_string();
-    let response = admin
-        .call(
-            "resend_invite",
-            &[
-                ("user", id_text.as_str()),
-                ("view", "sort=email&dir=desc&status=all"),
-            ],
-        )
-        .await;
+    let response =
+        admin.call("resend_invite", &[("user", id_text.as_str()), ("view", "sort=email&dir=desc&status=all")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()["location"],
-        format!("/settings/users?status=all&sort=email&dir=desc&user={id}&notice=invite_resent")
-            .as_str(),
+        format!("/settings/users?status=all&sort=email&dir=desc&user={id}&notice=invite_resent").as_str(),
         "back to the same view with the panel open"
     );
 
-    let second = latest_token(&app, &email).await;
+    let second = latest_activation_token(&app.pool, &email).await;
     assert_ne!(first, second);
-    assert!(
-        matches!(
-            inspect(&app.pool, &first).await.unwrap(),
-            LinkState::Replaced { .. }
-        ),
-        "the old link is dead"
-    );
-    assert!(matches!(
-        inspect(&app.pool, &second).await.unwrap(),
-        LinkState::Valid { .. }
-    ));
+    assert!(matches!(inspect(&app.pool, &first).await.unwrap(), LinkState::Replaced { .. }), "the old link is dead");
+    assert!(matches!(inspect(&app.pool, &second).await.unwrap(), LinkState::Valid { .. }));
     let hours_left: f64 = sqlx::query_scalar(
         "SELECT extract(epoch FROM expires_at - now())::float8 / 3600 FROM invites WHERE user_id = $1 AND revoked_at IS NULL",
     )
@@ -143,22 +97,13 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    assert!(
-        (23.9..=24.0).contains(&hours_left),
-        "a fresh 24 hours: {hours_left}"
-    );
+    assert!((23.9..=24.0).contains(&hours_left), "a fresh 24 hours: {hours_left}");
     // The first mail had not left yet: it is withdrawn rather than sent with a dead link.
     assert_eq!(mail_states(&app, &email).await, vec!["canceled", "queued"]);
-    let subject: String = sqlx::query_scalar("SELECT subject FROM outbox WHERE state = 'queued'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let subject: String =
+        sqlx::query_scalar("SELECT subject FROM outbox WHERE state = 'queued'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(subject, "Your new link to join Acme on Roster");
-    assert_eq!(
-        emails(&listed(&admin, Some("invited")).await),
-        vec![email.clone()],
-        "Invited again, not expired"
-    );
+    assert_eq!(emails(&listed(&admin, Some("invited")).await), vec![email.clone()], "Invited again, not expired");
     assert_eq!(seats_used(&app, "basic").await, 1, "still one seat");
 }
 
@@ -169,16 +114,11 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     let org_id = app.org_id_of(&admin_email).await;
     let (grace, alan) = (unique_email("grace"), unique_email("alan"));
     let grace_id = invite(&admin, &grace, "operator").await;
-    let token = latest_token(&app, &grace).await;
+    let token = latest_activation_token(&app.pool, &grace).await;
     assert_eq!(seats_used(&app, "operator").await, 1);
 
     let grace_text = grace_id.to_string();
-    let response = admin
-        .call(
-            "cancel_invite",
-            &[("user", grace_text.as_str()), ("view", "")],
-        )
-        .await;
+    let response = admin.call("cancel_invite", &[("user", grace_text.as_str()), ("view", "")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(
         response.headers()["location"],
@@ -188,16 +128,9 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert_eq!(seats_used(&app, "operator").await, 0, "the seat is free");
     assert_eq!(
         inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Canceled {
-            organization: "Acme".into(),
-            admin: Some("Ada Lovelace".into())
-        }
+        LinkState::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) }
     );
-    assert_eq!(
-        mail_states(&app, &grace).await,
-        vec!["canceled"],
-        "the unsent mail is withdrawn"
-    );
+    assert_eq!(mail_states(&app, &grace).await, vec!["canceled"], "the unsent mail is withdrawn");
 
     // The default list hides cancelled invites; the filter shows them.
     assert!(!emails(&listed(&admin, None).await).contains(&grace));
@@ -207,58 +140,28 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert!(emails(&listed(&admin, Some("all")).await).contains(&grace));
 
     // Cancelling twice is a clear error that changes nothing.
-    let (status, body) = admin
-        .call_json("cancel_invite", &[("user", grace_text.as_str())])
-        .await;
+    let (status, body) = admin.call_json("cancel_invite", &[("user", grace_text.as_str())]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("already cancelled"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("already cancelled"), "{body}");
 
     // With the only Operator seat taken by someone else, it cannot come back.
-    set_quota(&app.pool, org_id, Role::Operator, 1)
-        .await
-        .unwrap();
+    set_quota(&app.pool, org_id, Role::Operator, 1).await.unwrap();
     invite(&admin, &alan, "operator").await;
-    let (status, body) = admin
-        .call_json("resend_invite", &[("user", grace_text.as_str())])
-        .await;
+    let (status, body) = admin.call_json("resend_invite", &[("user", grace_text.as_str())]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("All Operator seats are taken"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("All Operator seats are taken"), "{body}");
     assert_eq!(status_of(&app, grace_id).await, "invite_canceled");
     assert_eq!(mail_states(&app, &grace).await.len(), 1, "no mail queued");
 
     // A free seat again: the resend makes it Invited with a working link.
-    set_quota(&app.pool, org_id, Role::Operator, 2)
-        .await
-        .unwrap();
-    let (status, body) = admin
-        .call_json("resend_invite", &[("user", grace_text.as_str())])
-        .await;
+    set_quota(&app.pool, org_id, Role::Operator, 2).await.unwrap();
+    let (status, body) = admin.call_json("resend_invite", &[("user", grace_text.as_str())]).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(status_of(&app, grace_id).await, "invited");
     assert_eq!(seats_used(&app, "operator").await, 2);
-    assert!(matches!(
-        inspect(&app.pool, &latest_token(&app, &grace).await)
-            .await
-            .unwrap(),
-        LinkState::Valid { .. }
-    ));
+    assert!(matches!(inspect(&app.pool, &latest_activation_token(&app.pool, &grace).await).await.unwrap(), LinkState::Valid { .. }));
     assert!(
-        matches!(
-            inspect(&app.pool, &token).await.unwrap(),
-            LinkState::Replaced { .. }
-        ),
+        matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Replaced { .. }),
         "the first link stays dead"
     );
 }
@@ -269,24 +172,13 @@ async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: PgPool) {
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
     let active = app.add_user(org_id, "basic", "Alan", "Turing").await;
-    let id: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE email = $1")
-        .bind(&active)
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let id: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&active).fetch_one(&app.pool).await.unwrap();
     let id_text = id.to_string();
     for function in ["resend_invite", "cancel_invite"] {
-        let (status, body) = admin
-            .call_json(function, &[("user", id_text.as_str())])
-            .await;
+        let (status, body) = admin.call_json(function, &[("user", id_text.as_str())]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST, "{function}");
-        assert!(
-            body["message"]
-                .as_str()
-                .unwrap()
-                .contains("already activated"),
-            "{body}"
-        );
+        assert!(body["message"].as_str().unwrap().contains("already activated"), "{body}");
     }
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
     assert_eq!(status_of(&app, id).await, "active");
@@ -300,26 +192,14 @@ async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_deta
     let email = unique_email("grace");
     let id = invite(&admin, &email, "basic").await;
     let id_text = id.to_string();
-    let calls = [
-        ("resend_invite", "user"),
-        ("cancel_invite", "user"),
-        ("user_details", "id"),
-    ];
-    async fn call(
-        browser: &Browser,
-        (function, arg): (&str, &str),
-        id: &str,
-    ) -> (StatusCode, Value) {
+    let calls = [("resend_invite", "user"), ("cancel_invite", "user"), ("user_details", "id")];
+    async fn call(browser: &Browser, (function, arg): (&str, &str), id: &str) -> (StatusCode, Value) {
         browser.call_json(function, &[(arg, id)]).await
     }
 
     for function in calls {
         let (status, body) = call(&app.browser(), function, &id_text).await;
-        assert_eq!(
-            status,
-            StatusCode::UNAUTHORIZED,
-            "{function:?} without a session: {body}"
-        );
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{function:?} without a session: {body}");
     }
     for role in ["operator", "basic"] {
         let login = app.add_user(org_id, role, "Other", "User").await;
@@ -333,18 +213,10 @@ async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_deta
     let (stranger, _) = app.signed_up("Globex").await;
     for function in calls {
         let (status, body) = call(&stranger, function, &id_text).await;
-        assert_eq!(
-            status,
-            StatusCode::NOT_FOUND,
-            "{function:?} from another organization: {body}"
-        );
+        assert_eq!(status, StatusCode::NOT_FOUND, "{function:?} from another organization: {body}");
     }
     assert_eq!(status_of(&app, id).await, "invited");
-    assert_eq!(
-        mail_states(&app, &email).await,
-        vec!["queued"],
-        "nothing was resent or withdrawn"
-    );
+    assert_eq!(mail_states(&app, &email).await, vec!["queued"], "nothing was resent or withdrawn");
 }
 
 #[sqlx::test(migrations = false)]
@@ -356,91 +228,55 @@ async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) 
     let visitor = app.browser();
 
     // A link that still works cannot be traded for another.
-    let token = latest_token(&app, &email).await;
-    let (status, _) = visitor
-        .call_json("request_new_link", &[("token", &token)])
-        .await;
+    let token = latest_activation_token(&app.pool, &email).await;
+    let (status, _) = visitor.call_json("request_new_link", &[("token", &token)]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
 
     let mut previous = token;
     for round in 0..SELF_SERVICE_LINKS_PER_DAY {
         expire_links_of(&app, id).await;
-        let response = visitor
-            .call("request_new_link", &[("token", &previous)])
-            .await;
+        let response = visitor.call("request_new_link", &[("token", &previous)]).await;
         assert_eq!(response.status(), StatusCode::OK, "round {round}");
         let location = response.headers()["location"].to_str().unwrap().to_owned();
-        assert!(
-            location.starts_with(&format!("/activate/{previous}?sent=")),
-            "{location}"
-        );
+        assert!(location.starts_with(&format!("/activate/{previous}?sent=")), "{location}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["email"], email.as_str());
-        let fresh = latest_token(&app, &email).await;
-        assert!(matches!(
-            inspect(&app.pool, &fresh).await.unwrap(),
-            LinkState::Valid { .. }
-        ));
+        let fresh = latest_activation_token(&app.pool, &email).await;
+        assert!(matches!(inspect(&app.pool, &fresh).await.unwrap(), LinkState::Valid { .. }));
         assert!(
-            matches!(
-                inspect(&app.pool, &previous).await.unwrap(),
-                LinkState::Replaced { .. }
-            ),
+            matches!(inspect(&app.pool, &previous).await.unwrap(), LinkState::Replaced { .. }),
             "the old link stays dead"
         );
         // The same expired link cannot ask twice.
-        let (status, _) = visitor
-            .call_json("request_new_link", &[("token", &previous)])
-            .await;
+        let (status, _) = visitor.call_json("request_new_link", &[("token", &previous)]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         previous = fresh;
     }
     expire_links_of(&app, id).await;
-    let (status, body) = visitor
-        .call_json("request_new_link", &[("token", &previous)])
-        .await;
+    let (status, body) = visitor.call_json("request_new_link", &[("token", &previous)]).await;
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
-    assert!(
-        body["message"]
-            .as_str()
-            .unwrap()
-            .contains("Ask your organization's admin"),
-        "{body}"
-    );
+    assert!(body["message"].as_str().unwrap().contains("Ask your organization's admin"), "{body}");
     assert_eq!(
         mail_states(&app, &email).await.len() as i64,
         1 + SELF_SERVICE_LINKS_PER_DAY,
         "one mail per granted request"
     );
-    let (_, unknown) = visitor
-        .call_json("request_new_link", &[("token", "forged")])
-        .await;
+    let (_, unknown) = visitor.call_json("request_new_link", &[("token", "forged")]).await;
     assert_eq!(unknown["kind"], "bad_request");
 
     // The expired page offers the button; after it, the page says where the link went.
     expire_links_of(&app, id).await;
-    let html = app
-        .browser()
-        .page_html(&format!("/activate/{previous}"))
-        .await;
-    assert!(
-        html.contains("This link has expired") && html.contains("Send me a new link"),
-        "{html}"
-    );
+    let html = app.browser().page_html(&format!("/activate/{previous}")).await;
+    assert!(html.contains("This link has expired") && html.contains("Send me a new link"), "{html}");
 }
 
 #[sqlx::test(migrations = false)]
 async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
-    let config = Config {
-        token_requests_per_minute: 3,
-        ..Config::for_database("postgres://unused")
-    };
+    let config = Config { token_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     let visitor = app.browser();
     for _ in 0..3 {
-        let (status, _) = visitor
-            .call_json("activation_link", &[("token", "guess")])
-            .await;
+        let (status, _) = visitor.call_json("activation_link", &[("token", "guess")]).await;
         assert_eq!(status, StatusCode::OK);
     }
     for function in ["activation_link", "request_new_link"] {
@@ -458,11 +294,7 @@ async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPo
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
     let id = invite(&admin, &email, "basic").await;
-    let row_of = |rows: Vec<Value>| {
-        rows.into_iter()
-            .find(|r| r["email"] == email.as_str())
-            .unwrap()
-    };
+    let row_of = |rows: Vec<Value>| rows.into_iter().find(|r| r["email"] == email.as_str()).unwrap();
 
     let row = row_of(listed(&admin, None).await);
     assert_eq!(row["status"], "invited");
@@ -474,27 +306,16 @@ async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPo
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         listener.local_addr().unwrap().port()
     };
-    let down = Delivery::from_config(
-        Some(&format!("smtp://127.0.0.1:{dead_port}")),
-        "Roster <roster@example.com>",
-    )
-    .unwrap();
+    let down =
+        Delivery::from_config(Some(&format!("smtp://127.0.0.1:{dead_port}")), "Roster <roster@example.com>").unwrap();
     assert_eq!(deliver_due(&app.pool, &down).await.unwrap(), 0);
     let row = row_of(listed(&admin, None).await);
     assert_eq!(row["invite"]["mail"]["state"], "retrying");
     assert_eq!(row["invite"]["mail"]["attempts"], 1);
-    assert!(
-        !row["invite"]["mail"]["last_error"]
-            .as_str()
-            .unwrap()
-            .is_empty(),
-        "{row}"
-    );
+    assert!(!row["invite"]["mail"]["last_error"].as_str().unwrap().is_empty(), "{row}");
 
     let id_text = id.to_string();
-    let (status, details) = admin
-        .call_json("user_details", &[("id", id_text.as_str())])
-        .await;
+    let (status, details) = admin.call_json("user_details", &[("id", id_text.as_str())]).await;
     assert_eq!(status, StatusCode::OK, "{details}");
     assert_eq!(details["row"]["invite"]["mail"]["state"], "retrying");
     assert_eq!(details["invited_by"], "Ada Lovelace");
@@ -502,41 +323,24 @@ async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPo
     assert_eq!(details["mails"].as_array().unwrap().len(), 1);
 
     // Delivered once it is due again.
-    sqlx::query("UPDATE outbox SET next_attempt_at = now()")
-        .execute(&app.pool)
-        .await
-        .unwrap();
-    assert_eq!(
-        deliver_due(&app.pool, &Delivery::DevMailbox).await.unwrap(),
-        1
-    );
+    sqlx::query("UPDATE outbox SET next_attempt_at = now()").execute(&app.pool).await.unwrap();
+    assert_eq!(deliver_due(&app.pool, &Delivery::DevMailbox).await.unwrap(), 1);
     let row = row_of(listed(&admin, None).await);
     assert_eq!(row["invite"]["mail"]["state"], "sent");
     assert!(row["invite"]["mail"]["sent"]["local"].as_str().is_some());
     assert!(row["invite"]["mail"]["last_error"].is_null());
 
     // A resend shows the new mail; the details list both.
-    admin
-        .call_json("resend_invite", &[("user", id_text.as_str())])
-        .await;
-    let (_, details) = admin
-        .call_json("user_details", &[("id", id_text.as_str())])
-        .await;
+    admin.call_json("resend_invite", &[("user", id_text.as_str())]).await;
+    let (_, details) = admin.call_json("user_details", &[("id", id_text.as_str())]).await;
     assert_eq!(details["row"]["invite"]["mail"]["state"], "queued");
-    let states: Vec<&str> = details["mails"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|m| m["state"].as_str().unwrap())
-        .collect();
+    let states: Vec<&str> = details["mails"].as_array().unwrap().iter().map(|m| m["state"].as_str().unwrap()).collect();
     assert_eq!(states, vec!["queued", "sent"], "newest first");
 
     // The panel renders on the server too (no JavaScript needed).
     let html = admin.page_html(&format!("/settings/users?user={id}")).await;
     assert!(
-        html.contains("User details")
-            && html.contains("Resend invite")
-            && html.contains("Cancel invite"),
+        html.contains("User details") && html.contains("Resend invite") && html.contains("Cancel invite"),
         "{html}"
     );
 }

@@ -39,27 +39,16 @@ async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     let signed_in = app.browser();
-    let response = signed_in
-        .call("sign_in", &[("email", &email), ("password", PASSWORD)])
-        .await;
+    let response = signed_in.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let session_id = set_session_cookie(&response).unwrap();
     app.browser().sign_in(&email, "Wrong-Secret-99").await;
     browser.list(&[("q", "ada")]).await;
     browser.call("sign_out", &[]).await;
 
     let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(
-        log.contains("request_id="),
-        "requests are logged with their id"
-    );
+    assert!(log.contains("request_id="), "requests are logged with their id");
     assert!(log.contains("signed in"), "the capture saw the sign-in");
     assert!(!log.contains(PASSWORD), "a password leaked into the log");
-    assert!(
-        !log.contains("Wrong-Secret-99"),
-        "a wrong password leaked into the log"
-    );
-    assert!(
-        !log.contains(&session_id),
-        "a session id leaked into the log"
-    );
+    assert!(!log.contains("Wrong-Secret-99"), "a wrong password leaked into the log");
+    assert!(!log.contains(&session_id), "a session id leaked into the log");
 }

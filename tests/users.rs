@@ -11,12 +11,7 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 fn emails(page: &Value) -> Vec<String> {
-    page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["email"].as_str().unwrap().to_owned())
-        .collect()
+    page["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
 }
 
 /// Adds `n` users with varied names, roles, statuses and dates in one go.
@@ -101,16 +96,8 @@ async fn each_organization_sees_only_its_own_users(pool: PgPool) {
 
     // Seats are per organization.
     let (_, seats) = beta.call_json("seat_usage", &[]).await;
-    let superuser = seats
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|s| s["role"] == "superuser")
-        .unwrap();
-    assert_eq!(
-        (superuser["used"].as_i64(), superuser["quota"].as_i64()),
-        (Some(1), Some(1))
-    );
+    let superuser = seats.as_array().unwrap().iter().find(|s| s["role"] == "superuser").unwrap();
+    assert_eq!((superuser["used"].as_i64(), superuser["quota"].as_i64()), (Some(1), Some(1)));
 }
 
 #[sqlx::test(migrations = false)]
@@ -119,22 +106,11 @@ async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool
     let (browser, admin) = app.signed_up("Acme").await;
     add_many(&app, app.org_id_of(&admin).await, 70).await;
 
-    for column in [
-        "status",
-        "role",
-        "active",
-        "access",
-        "first_name",
-        "last_name",
-        "email",
-        "created",
-        "last_sign_in",
-    ] {
+    for column in ["status", "role", "active", "access", "first_name", "last_name", "email", "created", "last_sign_in"]
+    {
         for dir in ["asc", "desc"] {
             // The whole list in one page is the reference order.
-            let (_, all) = browser
-                .list(&[("sort", column), ("dir", dir), ("size", "100")])
-                .await;
+            let (_, all) = browser.list(&[("sort", column), ("dir", dir), ("size", "100")]).await;
             let reference = emails(&all);
             assert_eq!(reference.len(), 71);
 
@@ -158,69 +134,34 @@ async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool
             }
             assert_eq!(walked, reference, "{column} {dir}: forwards");
             assert_eq!(pages.len(), 3);
-            assert!(
-                pages[0]["prev"].is_null(),
-                "the first page has no previous page"
-            );
+            assert!(pages[0]["prev"].is_null(), "the first page has no previous page");
 
             // Backwards from the last page with the `before` cursors.
             let last = pages.last().unwrap();
             let (_, middle) = browser
-                .list(&[
-                    ("sort", column),
-                    ("dir", dir),
-                    ("size", "25"),
-                    ("before", last["prev"].as_str().unwrap()),
-                ])
+                .list(&[("sort", column), ("dir", dir), ("size", "25"), ("before", last["prev"].as_str().unwrap())])
                 .await;
-            assert_eq!(
-                emails(&middle),
-                emails(&pages[1]),
-                "{column} {dir}: backwards"
-            );
+            assert_eq!(emails(&middle), emails(&pages[1]), "{column} {dir}: backwards");
             let (_, first) = browser
-                .list(&[
-                    ("sort", column),
-                    ("dir", dir),
-                    ("size", "25"),
-                    ("before", middle["prev"].as_str().unwrap()),
-                ])
+                .list(&[("sort", column), ("dir", dir), ("size", "25"), ("before", middle["prev"].as_str().unwrap())])
                 .await;
-            assert_eq!(
-                emails(&first),
-                emails(&pages[0]),
-                "{column} {dir}: back to the start"
-            );
+            assert_eq!(emails(&first), emails(&pages[0]), "{column} {dir}: back to the start");
             assert!(first["prev"].is_null());
         }
     }
 
     // Spot-check the order itself: last names case-insensitively, then by id.
-    let (_, page) = browser
-        .list(&[("sort", "last_name"), ("size", "100")])
-        .await;
-    let last_names: Vec<String> = page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["last_name"].as_str().unwrap().to_lowercase())
-        .collect();
+    let (_, page) = browser.list(&[("sort", "last_name"), ("size", "100")]).await;
+    let last_names: Vec<String> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["last_name"].as_str().unwrap().to_lowercase()).collect();
     let mut sorted = last_names.clone();
     sorted.sort();
     assert_eq!(last_names, sorted);
-    let (_, page) = browser
-        .list(&[("sort", "created"), ("dir", "desc"), ("size", "100")])
-        .await;
-    let created: Vec<String> = page["rows"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|r| r["created"]["iso"].as_str().unwrap().to_owned())
-        .collect();
-    let parsed: Vec<chrono::DateTime<chrono::FixedOffset>> = created
-        .iter()
-        .map(|c| chrono::DateTime::parse_from_rfc3339(c).unwrap())
-        .collect();
+    let (_, page) = browser.list(&[("sort", "created"), ("dir", "desc"), ("size", "100")]).await;
+    let created: Vec<String> =
+        page["rows"].as_array().unwrap().iter().map(|r| r["created"]["iso"].as_str().unwrap().to_owned()).collect();
+    let parsed: Vec<chrono::DateTime<chrono::FixedOffset>> =
+        created.iter().map(|c| chrono::DateTime::parse_from_rfc3339(c).unwrap()).collect();
     assert!(parsed.windows(2).all(|w| w[0] >= w[1]), "newest first");
 }
 
@@ -235,17 +176,9 @@ async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: 
     let (_, page) = browser.list(&[("q", "SMITH"), ("size", "100")]).await;
     let rows = page["rows"].as_array().unwrap();
     assert!(!rows.is_empty());
-    assert!(rows.iter().all(|r| {
-        r["last_name"]
-            .as_str()
-            .unwrap()
-            .to_lowercase()
-            .contains("smith")
-    }));
+    assert!(rows.iter().all(|r| { r["last_name"].as_str().unwrap().to_lowercase().contains("smith") }));
     // "smith" and "Goldsmith" rows: every one of them.
-    let expected = app
-        .count("SELECT count(*) FROM users WHERE last_name ILIKE '%smith%'")
-        .await;
+    let expected = app.count("SELECT count(*) FROM users WHERE last_name ILIKE '%smith%'").await;
     assert_eq!(rows.len() as i64, expected);
 
     let (_, page) = browser.list(&[("q", "ångström")]).await;
@@ -271,17 +204,9 @@ async fn the_page_size_is_remembered(pool: PgPool) {
     let (_, page) = browser.list(&[("size", "50")]).await;
     assert_eq!(emails(&page).len(), 50);
     let (_, page) = browser.list(&[]).await;
-    assert_eq!(
-        (page["size"].as_u64(), emails(&page).len()),
-        (Some(50), 50),
-        "remembered"
-    );
+    assert_eq!((page["size"].as_u64(), emails(&page).len()), (Some(50), 50), "remembered");
     let (_, page) = browser.list(&[("size", "7")]).await;
-    assert_eq!(
-        page["size"].as_u64(),
-        Some(50),
-        "an unsupported size falls back"
-    );
+    assert_eq!(page["size"].as_u64(), Some(50), "an unsupported size falls back");
 }
 
 #[sqlx::test(migrations = false)]
@@ -301,19 +226,10 @@ async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
 #[sqlx::test(migrations = false)]
 async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let response = app
-        .browser()
-        .client
-        .get(app.url("/settings/users?q=x"))
-        .header("accept", "text/html")
-        .send()
-        .await
-        .unwrap();
+    let response =
+        app.browser().client.get(app.url("/settings/users?q=x")).header("accept", "text/html").send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FOUND);
-    assert_eq!(
-        response.headers()["location"],
-        "/sign-in?next=%2Fsettings%2Fusers%3Fq%3Dx"
-    );
+    assert_eq!(response.headers()["location"], "/sign-in?next=%2Fsettings%2Fusers%3Fq%3Dx");
 
     let (browser, admin) = app.signed_up("Acme").await;
     let html = browser.page_html("/settings/users").await;
@@ -326,13 +242,8 @@ async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: Pg
 async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
-    app.add_user(
-        app.org_id_of(&admin).await,
-        "basic",
-        "<img src=x onerror=alert(1)>",
-        "<script>alert(2)</script>",
-    )
-    .await;
+    app.add_user(app.org_id_of(&admin).await, "basic", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>")
+        .await;
     let html = browser.page_html("/settings/users").await;
     assert!(!html.contains("<img src=x"), "escaped");
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
@@ -343,26 +254,13 @@ async fn internal_errors_show_only_a_reference_that_matches_the_request_id(pool:
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;
     // Break the database under the app.
-    sqlx::query("ALTER TABLE seats RENAME TO seats_gone")
-        .execute(&app.pool)
-        .await
-        .unwrap();
+    sqlx::query("ALTER TABLE seats RENAME TO seats_gone").execute(&app.pool).await.unwrap();
     let response = browser.call("seat_usage", &[]).await;
     assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
-    let request_id = response.headers()["x-request-id"]
-        .to_str()
-        .unwrap()
-        .to_owned();
+    let request_id = response.headers()["x-request-id"].to_str().unwrap().to_owned();
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["kind"], "internal");
-    assert_eq!(
-        body["request_id"],
-        request_id.as_str(),
-        "the reference is the logged request id"
-    );
+    assert_eq!(body["request_id"], request_id.as_str(), "the reference is the logged request id");
     let text = body.to_string();
-    assert!(
-        !text.contains("seats") && !text.contains("relation"),
-        "no database detail reaches the browser: {text}"
-    );
+    assert!(!text.contains("seats") && !text.contains("relation"), "no database detail reaches the browser: {text}");
 }

@@ -178,11 +178,8 @@ pub fn TimeZoneField(
 /// The browser's IANA zone, from `Intl.DateTimeFormat().resolvedOptions()`.
 #[cfg(feature = "hydrate")]
 fn browser_time_zone() -> Option<String> {
-    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new())
-        .resolved_options();
-    js_sys::Reflect::get(&options, &"timeZone".into())
-        .ok()?
-        .as_string()
+    let options = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new()).resolved_options();
+    js_sys::Reflect::get(&options, &"timeZone".into()).ok()?.as_string()
 }
 
 /// A form's main button: disabled with a progress label while the action runs.
@@ -207,11 +204,8 @@ pub fn SubmitButton(
 #[component]
 pub fn TimeZoneOptions() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let zones: Vec<&'static str> = chrono_tz::TZ_VARIANTS
-        .iter()
-        .map(|tz| tz.name())
-        .filter(|n| n.contains('/') || *n == "UTC")
-        .collect();
+    let zones: Vec<&'static str> =
+        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).filter(|n| n.contains('/') || *n == "UTC").collect();
     #[cfg(not(feature = "ssr"))]
     let zones: Vec<&'static str> = Vec::new();
     view! {

@@ -40,13 +40,8 @@ pub fn SettingsLayout() -> impl IntoView {
 #[component]
 fn SignedIn(user: CurrentUser) -> impl IntoView {
     let sign_out = ServerAction::<SignOut>::new();
-    let initials: String = user
-        .first_name
-        .chars()
-        .take(1)
-        .chain(user.last_name.chars().take(1))
-        .collect::<String>()
-        .to_uppercase();
+    let initials: String =
+        user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect::<String>().to_uppercase();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">

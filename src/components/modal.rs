@@ -65,16 +65,13 @@ pub fn Modal(
 #[cfg(feature = "hydrate")]
 fn focus_first_field(section: web_sys::HtmlElement, tries: u32) {
     let active = document().active_element();
-    let on_dialog = active
-        .as_ref()
-        .is_some_and(|a| a == section.as_ref() as &web_sys::Element);
+    let on_dialog = active.as_ref().is_some_and(|a| a == section.as_ref() as &web_sys::Element);
     let inside = active.as_ref().is_some_and(|a| section.contains(Some(a)));
     if inside && !on_dialog {
         return;
     }
-    let field = focusables(&section)
-        .into_iter()
-        .find(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    let field =
+        focusables(&section).into_iter().find(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
     match field {
         Some(field) if section.is_connected() => {
             let _ = field.focus();
@@ -84,10 +81,7 @@ fn focus_first_field(section: web_sys::HtmlElement, tries: u32) {
                 let _ = section.focus();
             }
             if tries > 0 {
-                set_timeout(
-                    move || focus_first_field(section, tries - 1),
-                    std::time::Duration::from_millis(50),
-                );
+                set_timeout(move || focus_first_field(section, tries - 1), std::time::Duration::from_millis(50));
             }
         }
     }
@@ -99,10 +93,7 @@ fn focusables(section: &web_sys::Element) -> Vec<web_sys::HtmlElement> {
     let Ok(list) = section.query_selector_all(FOCUSABLE) else {
         return Vec::new();
     };
-    (0..list.length())
-        .filter_map(|i| list.item(i))
-        .filter_map(|node| node.dyn_into().ok())
-        .collect()
+    (0..list.length()).filter_map(|i| list.item(i)).filter_map(|node| node.dyn_into().ok()).collect()
 }
 
 /// Tab from the last control goes to the first, Shift+Tab from the first to
@@ -120,9 +111,7 @@ fn keep_focus_inside(event: &leptos::ev::KeyboardEvent, dialog: NodeRef<leptos::
         let active = document().active_element();
         let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.as_ref());
         let target = match (event.shift_key(), active.is_some()) {
-            (true, _) if at(first) || !section.contains(active.as_ref().map(|a| a.as_ref())) => {
-                Some(last)
-            }
+            (true, _) if at(first) || !section.contains(active.as_ref().map(|a| a.as_ref())) => Some(last),
             (false, _) if at(last) => Some(first),
             _ => None,
         };

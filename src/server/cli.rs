@@ -10,17 +10,13 @@ use crate::features::users::types::Role;
 const USAGE: &str = "usage:\n  roster org list\n  roster org set-quota --org <organization id> --role basic|operator|superuser --seats <n>";
 
 pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
-    let pool = super::db::connect(&config)
-        .await
-        .map_err(|e| format!("cannot connect to the database: {e}"))?;
+    let pool = super::db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
     super::db::migrate(&pool).await.map_err(|e| e.to_string())?;
     match args.first().map(String::as_str) {
         Some("list") => {
             for (id, name, seats) in list_organizations(&pool).await.map_err(|e| e.to_string())? {
-                let seats: Vec<String> = seats
-                    .iter()
-                    .map(|s| format!("{} {}/{}", s.role.label(), s.used, s.quota))
-                    .collect();
+                let seats: Vec<String> =
+                    seats.iter().map(|s| format!("{} {}/{}", s.role.label(), s.used, s.quota)).collect();
                 println!("{id}  {name}  ({})", seats.join(" · "));
             }
             Ok(())
@@ -29,15 +25,10 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
             let (mut org, mut role, mut seats) = (None, None, None);
             let mut rest = args[1..].iter();
             while let Some(flag) = rest.next() {
-                let value = rest
-                    .next()
-                    .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                let value = rest.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
                 match flag.as_str() {
                     "--org" => {
-                        org = Some(
-                            Uuid::parse_str(value)
-                                .map_err(|_| format!("not an organization id: {value}"))?,
-                        )
+                        org = Some(Uuid::parse_str(value).map_err(|_| format!("not an organization id: {value}"))?)
                     }
                     "--role" => {
                         role = Some(match value.as_str() {
@@ -47,13 +38,7 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
                             other => return Err(format!("unknown role {other:?}\n{USAGE}")),
                         })
                     }
-                    "--seats" => {
-                        seats = Some(
-                            value
-                                .parse::<i32>()
-                                .map_err(|_| format!("not a number: {value}"))?,
-                        )
-                    }
+                    "--seats" => seats = Some(value.parse::<i32>().map_err(|_| format!("not a number: {value}"))?),
                     other => return Err(format!("unknown option {other:?}\n{USAGE}")),
                 }
             }
@@ -61,12 +46,7 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
                 return Err(USAGE.into());
             };
             let usage = set_quota(&pool, org, role, seats).await?;
-            println!(
-                "{} seats: {}/{}",
-                usage.role.label(),
-                usage.used,
-                usage.quota
-            );
+            println!("{} seats: {}/{}", usage.role.label(), usage.used, usage.quota);
             Ok(())
         }
         _ => Err(USAGE.into()),

@@ -54,36 +54,25 @@ pub struct Argon2Config {
 impl Default for Argon2Config {
     fn default() -> Self {
         // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
-        Self {
-            memory_kib: 19 * 1024,
-            iterations: 2,
-            lanes: 1,
-            concurrency: available_cores(),
-        }
+        Self { memory_kib: 19 * 1024, iterations: 2, lanes: 1, concurrency: available_cores() }
     }
 }
 
 pub fn available_cores() -> usize {
-    std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
+    std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
     match std::env::var(name) {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse()
-            .map_err(|_| format!("{name} has an invalid value: {v:?}")),
+        Ok(v) if !v.trim().is_empty() => v.trim().parse().map_err(|_| format!("{name} has an invalid value: {v:?}")),
         _ => Ok(default),
     }
 }
 
 impl Config {
     pub fn from_env() -> Result<Self, String> {
-        let database_url = std::env::var("DATABASE_URL").map_err(|_| {
-            "DATABASE_URL is not set (make run sets it for the private cluster)".to_string()
-        })?;
+        let database_url = std::env::var("DATABASE_URL")
+            .map_err(|_| "DATABASE_URL is not set (make run sets it for the private cluster)".to_string())?;
         let argon2_default = Argon2Config::default();
         let argon2 = Argon2Config {
             memory_kib: env_or("ARGON2_MEMORY_KIB", argon2_default.memory_kib)?,
@@ -92,29 +81,22 @@ impl Config {
             concurrency: env_or("HASH_CONCURRENCY", argon2_default.concurrency)?.max(1),
         };
         if argon2.memory_kib < 19 * 1024 || argon2.iterations < 2 || argon2.lanes < 1 {
-            return Err(
-                "argon2 parameters below OWASP's minimum (19456 KiB, 2 iterations, 1 lane)".into(),
-            );
+            return Err("argon2 parameters below OWASP's minimum (19456 KiB, 2 iterations, 1 lane)".into());
         }
         Ok(Self {
             database_url,
             db_max_connections: env_or("DB_MAX_CONNECTIONS", 20)?,
             cookie_secure: env_or("COOKIE_SECURE", false)?,
             session_idle: Duration::from_secs(60 * env_or::<u64>("SESSION_IDLE_MINUTES", 8 * 60)?),
-            public_origin: std::env::var("PUBLIC_ORIGIN")
-                .ok()
-                .filter(|s| !s.is_empty()),
+            public_origin: std::env::var("PUBLIC_ORIGIN").ok().filter(|s| !s.is_empty()),
             default_seats: DefaultSeats {
                 basic: env_or("DEFAULT_SEATS_BASIC", 10)?,
                 operator: env_or("DEFAULT_SEATS_OPERATOR", 5)?,
                 superuser: env_or("DEFAULT_SEATS_SUPERUSER", 1)?,
             },
             argon2,
-            smtp_url: std::env::var("SMTP_URL")
-                .ok()
-                .filter(|s| !s.trim().is_empty()),
-            mail_from: std::env::var("MAIL_FROM")
-                .unwrap_or_else(|_| "Roster <roster@localhost>".into()),
+            smtp_url: std::env::var("SMTP_URL").ok().filter(|s| !s.trim().is_empty()),
+            mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "Roster <roster@localhost>".into()),
             dev_mailbox: env_or("DEV_MAILBOX", false)?,
             token_requests_per_minute: env_or("TOKEN_REQUESTS_PER_MINUTE", 20u32)?.max(1),
             trust_proxy: env_or("TRUST_PROXY", false)?,
@@ -130,11 +112,7 @@ impl Config {
             cookie_secure: false,
             session_idle: Duration::from_secs(8 * 3600),
             public_origin: None,
-            default_seats: DefaultSeats {
-                basic: 10,
-                operator: 5,
-                superuser: 1,
-            },
+            default_seats: DefaultSeats { basic: 10, operator: 5, superuser: 1 },
             argon2: Argon2Config::default(),
             smtp_url: None,
             mail_from: "Roster <roster@localhost>".into(),

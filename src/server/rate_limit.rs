@@ -24,9 +24,7 @@ const RETAIN_AFTER: usize = 10_000;
 impl RateLimits {
     pub fn new(token_requests_per_minute: u32) -> Self {
         let per_minute = NonZeroU32::new(token_requests_per_minute.max(1)).expect("at least one");
-        Self {
-            links: RateLimiter::keyed(Quota::per_minute(per_minute)),
-        }
+        Self { links: RateLimiter::keyed(Quota::per_minute(per_minute)) }
     }
 
     /// One request from `client` to a link endpoint: refused with 429 once

@@ -41,12 +41,7 @@ impl RequestContext {
     pub fn capture() -> Self {
         let parts = use_context::<Parts>();
         let header = |name: header::HeaderName| {
-            parts.as_ref().and_then(|p| {
-                p.headers
-                    .get(&name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_owned)
-            })
+            parts.as_ref().and_then(|p| p.headers.get(&name).and_then(|v| v.to_str().ok()).map(str::to_owned))
         };
         let state = AppState::current();
         let forwarded = state
@@ -54,30 +49,16 @@ impl RequestContext {
             .trust_proxy
             .then(|| header(HeaderName::from_static("x-forwarded-for")))
             .flatten()
-            .and_then(|v| {
-                v.split(',')
-                    .next()
-                    .and_then(|ip| ip.trim().parse::<IpAddr>().ok())
-            });
-        let peer = parts
-            .as_ref()
-            .and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>())
-            .map(|c| c.0.ip());
+            .and_then(|v| v.split(',').next().and_then(|ip| ip.trim().parse::<IpAddr>().ok()));
+        let peer = parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip());
         Self {
-            client_ip: forwarded
-                .or(peer)
-                .unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            client_ip: forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             state,
-            request_id: header(HeaderName::from_static("x-request-id"))
-                .unwrap_or_else(|| "none".to_owned()),
-            session: parts
-                .as_ref()
-                .and_then(|p| p.extensions.get::<Session>().cloned()),
+            request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
+            session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
             response: use_context::<ResponseOptions>(),
             accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
-            via_api: parts
-                .as_ref()
-                .is_some_and(|p| p.uri.path().starts_with("/api/")),
+            via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
             host: header(header::HOST),
         }
     }
@@ -94,9 +75,7 @@ impl RequestContext {
     }
 
     pub fn session(&self) -> Result<&Session, AppError> {
-        self.session
-            .as_ref()
-            .ok_or_else(|| internal("session layer missing", "no Session in request extensions"))
+        self.session.as_ref().ok_or_else(|| internal("session layer missing", "no Session in request extensions"))
     }
 
     /// Sends the browser to `path` once the call succeeds: a 302 for a plain
@@ -112,10 +91,7 @@ impl RequestContext {
         if self.accepts_html {
             response.set_status(StatusCode::FOUND);
         } else {
-            response.insert_header(
-                HeaderName::from_static("serverfnredirect"),
-                HeaderValue::from_static(""),
-            );
+            response.insert_header(HeaderName::from_static("serverfnredirect"), HeaderValue::from_static(""));
         }
     }
 
@@ -127,9 +103,7 @@ impl RequestContext {
             return;
         }
         if let Some(response) = &self.response {
-            response.set_status(
-                StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-            );
+            response.set_status(StatusCode::from_u16(error.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR));
             if matches!(error, AppError::Unauthorized | AppError::InvalidCredentials) {
                 response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
@@ -156,12 +130,7 @@ where
 /// the request id when the call still sees its request, else a fresh one.
 pub fn internal(context: &str, error: impl Display) -> AppError {
     let request_id = use_context::<Parts>()
-        .and_then(|p| {
-            p.headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        })
+        .and_then(|p| p.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned))
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     tracing::error!(%request_id, context, error = %error, "internal error");
     AppError::Internal { request_id }

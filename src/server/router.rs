@@ -44,23 +44,18 @@ pub fn app(state: AppState) -> Router {
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         .layer(middleware::from_fn(security_headers))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-                let request_id =
-                    request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-                // The path only: query strings may hold search terms.
-                tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
+            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+            // The path only: query strings may hold search terms.
+            tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
+        }))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
 }
 
 /// Liveness and database reachability, for load balancers and `make run`.
-async fn health(
-    axum::extract::State(state): axum::extract::State<AppState>,
-) -> (StatusCode, &'static str) {
+async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
     match sqlx::query("SELECT 1").execute(&state.pool).await {
         Ok(_) => (StatusCode::OK, "ok"),
         Err(error) => {

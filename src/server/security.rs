@@ -13,22 +13,11 @@ use super::AppState;
 /// site. `Sec-Fetch-Site` is sent by every current browser; `Origin` covers
 /// the rest. A request with neither header does not come from a web page (a
 /// script or `curl`), so it cannot be riding on a victim's cookie.
-pub async fn refuse_cross_site(
-    State(state): State<AppState>,
-    request: Request<Body>,
-    next: Next,
-) -> Response {
-    let safe = matches!(
-        *request.method(),
-        Method::GET | Method::HEAD | Method::OPTIONS
-    );
+pub async fn refuse_cross_site(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+    let safe = matches!(*request.method(), Method::GET | Method::HEAD | Method::OPTIONS);
     if !safe && is_cross_site(request.headers(), state.config.public_origin.as_deref()) {
         tracing::warn!(method = %request.method(), path = %request.uri().path(), "refused a cross-site request");
-        return (
-            StatusCode::FORBIDDEN,
-            "Cross-site requests are not allowed.",
-        )
-            .into_response();
+        return (StatusCode::FORBIDDEN, "Cross-site requests are not allowed.").into_response();
     }
     next.run(request).await
 }
@@ -48,10 +37,7 @@ fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
         if public_origin.is_some_and(|allowed| allowed.trim_end_matches('/') == origin) {
             return false;
         }
-        let host = headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("");
+        let host = headers.get(header::HOST).and_then(|v| v.to_str().ok()).unwrap_or("");
         let origin_host = origin.split_once("://").map(|(_, rest)| rest).unwrap_or("");
         return origin == "null" || origin_host != host;
     }
@@ -77,53 +63,29 @@ mod tests {
     fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
         let mut map = HeaderMap::new();
         for (k, v) in pairs {
-            map.insert(
-                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
-                v.parse().unwrap(),
-            );
+            map.insert(axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(), v.parse().unwrap());
         }
         map
     }
 
     #[test]
     fn same_origin_requests_pass() {
-        assert!(!is_cross_site(
-            &headers(&[("host", "a:3000"), ("origin", "http://a:3000")]),
-            None
-        ));
-        assert!(!is_cross_site(
-            &headers(&[("sec-fetch-site", "same-origin")]),
-            None
-        ));
+        assert!(!is_cross_site(&headers(&[("host", "a:3000"), ("origin", "http://a:3000")]), None));
+        assert!(!is_cross_site(&headers(&[("sec-fetch-site", "same-origin")]), None));
         assert!(!is_cross_site(&headers(&[]), None));
     }
 
     #[test]
     fn other_sites_are_refused() {
-        assert!(is_cross_site(
-            &headers(&[("host", "a:3000"), ("origin", "http://evil:3000")]),
-            None
-        ));
-        assert!(is_cross_site(
-            &headers(&[("sec-fetch-site", "cross-site")]),
-            None
-        ));
-        assert!(is_cross_site(
-            &headers(&[("sec-fetch-site", "same-site")]),
-            None
-        ));
-        assert!(is_cross_site(
-            &headers(&[("host", "a"), ("origin", "null")]),
-            None
-        ));
+        assert!(is_cross_site(&headers(&[("host", "a:3000"), ("origin", "http://evil:3000")]), None));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), None));
+        assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), None));
+        assert!(is_cross_site(&headers(&[("host", "a"), ("origin", "null")]), None));
     }
 
     #[test]
     fn the_configured_public_origin_passes_behind_a_proxy() {
-        let h = headers(&[
-            ("host", "internal:3000"),
-            ("origin", "https://roster.example.com"),
-        ]);
+        let h = headers(&[("host", "internal:3000"), ("origin", "https://roster.example.com")]);
         assert!(!is_cross_site(&h, Some("https://roster.example.com/")));
         assert!(is_cross_site(&h, None));
     }

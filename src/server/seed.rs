@@ -11,11 +11,10 @@ use crate::features::auth::types::Password;
 use crate::features::orgs::server::create_organization;
 
 const FIRST_NAMES: &[&str] = &[
-    "Ada", "Alan", "Amara", "Ana", "Anders", "Aroha", "Beatriz", "Bruno", "Chen", "Chiara",
-    "Dmitri", "Elena", "Emeka", "Farah", "Finn", "Grace", "Hana", "Hugo", "Ines", "Ivan", "Jamal",
-    "Jana", "Kai", "Keiko", "Lars", "Leila", "Liam", "Lucia", "Mads", "Maria", "Mateo", "Mei",
-    "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rosa", "Sami", "Sofia", "Tariq", "Thea",
-    "Tomas", "Uma", "Victor", "Yara", "Yusuf", "Zoe", "Zhang",
+    "Ada", "Alan", "Amara", "Ana", "Anders", "Aroha", "Beatriz", "Bruno", "Chen", "Chiara", "Dmitri", "Elena", "Emeka",
+    "Farah", "Finn", "Grace", "Hana", "Hugo", "Ines", "Ivan", "Jamal", "Jana", "Kai", "Keiko", "Lars", "Leila", "Liam",
+    "Lucia", "Mads", "Maria", "Mateo", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rosa", "Sami",
+    "Sofia", "Tariq", "Thea", "Tomas", "Uma", "Victor", "Yara", "Yusuf", "Zoe", "Zhang",
 ];
 const LAST_NAMES: &[&str] = &[
     "Andersen",
@@ -84,20 +83,12 @@ pub async fn seed_organization(
     admin_email: &str,
     admin_password: &Password,
 ) -> Result<Seeded, String> {
-    let hash = hasher
-        .hash(admin_password)
-        .await
-        .map_err(|e| e.to_string())?;
+    let hash = hasher.hash(admin_password).await.map_err(|e| e.to_string())?;
     let mut tx = pool.begin().await.map_err(|e| e.to_string())?;
     // Seeding is the installation operator's job, so it may size the plan.
-    let plan = DefaultSeats {
-        basic: users as i32 + 10,
-        operator: users as i32 + 5,
-        superuser: 1,
-    };
-    let org_id = create_organization(&mut tx, "Seeded Organization", "Europe/Zurich", plan)
-        .await
-        .map_err(|e| e.to_string())?;
+    let plan = DefaultSeats { basic: users as i32 + 10, operator: users as i32 + 5, superuser: 1 };
+    let org_id =
+        create_organization(&mut tx, "Seeded Organization", "Europe/Zurich", plan).await.map_err(|e| e.to_string())?;
     sqlx::query(
         "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, password_hash, \
                             activated_at, last_sign_in_at) \
@@ -136,36 +127,19 @@ pub async fn seed_organization(
     tx.commit().await.map_err(|e| e.to_string())?;
     // Fresh statistics and visibility map now, rather than an autovacuum
     // competing with whatever runs next.
-    sqlx::query("VACUUM (ANALYZE) users")
-        .execute(pool)
-        .await
-        .map_err(|e| e.to_string())?;
-    Ok(Seeded {
-        org_id,
-        admin_email: admin_email.to_owned(),
-    })
+    sqlx::query("VACUUM (ANALYZE) users").execute(pool).await.map_err(|e| e.to_string())?;
+    Ok(Seeded { org_id, admin_email: admin_email.to_owned() })
 }
 
 pub async fn run(config: Config, args: &[String]) -> Result<(), String> {
     let mut users: i64 = 100_000;
-    let mut email = format!(
-        "admin-{}@seed.example.com",
-        &Uuid::new_v4().simple().to_string()[..8]
-    );
+    let mut email = format!("admin-{}@seed.example.com", &Uuid::new_v4().simple().to_string()[..8]);
     let mut password = "Seeded-Admin-1".to_owned();
     let mut args = args.iter();
     while let Some(arg) = args.next() {
-        let mut value = || {
-            args.next()
-                .cloned()
-                .ok_or_else(|| format!("{arg} needs a value"))
-        };
+        let mut value = || args.next().cloned().ok_or_else(|| format!("{arg} needs a value"));
         match arg.as_str() {
-            "--users" => {
-                users = value()?
-                    .parse()
-                    .map_err(|_| "--users needs a number".to_string())?
-            }
+            "--users" => users = value()?.parse().map_err(|_| "--users needs a number".to_string())?,
             "--admin-email" => email = value()?,
             "--admin-password" => password = value()?,
             other => {
@@ -175,21 +149,11 @@ pub async fn run(config: Config, args: &[String]) -> Result<(), String> {
             }
         }
     }
-    let pool = super::db::connect(&config)
-        .await
-        .map_err(|e| e.to_string())?;
+    let pool = super::db::connect(&config).await.map_err(|e| e.to_string())?;
     super::db::migrate(&pool).await.map_err(|e| e.to_string())?;
-    let hasher =
-        crate::features::auth::server::password::PasswordHasher::new(config.argon2).await?;
+    let hasher = crate::features::auth::server::password::PasswordHasher::new(config.argon2).await?;
     let started = Instant::now();
-    let seeded = seed_organization(
-        &pool,
-        &hasher,
-        users,
-        &email,
-        &Password::new(password.clone()),
-    )
-    .await?;
+    let seeded = seed_organization(&pool, &hasher, users, &email, &Password::new(password.clone())).await?;
     println!(
         "Seeded {users} users into organization {} in {:.1} s. Sign in as {} with password {password}",
         seeded.org_id,

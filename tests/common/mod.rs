@@ -27,24 +27,13 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
-    let options = LeptosOptions::builder()
-        .output_name("roster")
-        .site_root("target/site")
-        .site_pkg_dir("pkg")
-        .build();
-    let state = AppState::new(pool.clone(), config, options)
-        .await
-        .expect("app state");
+    let options = LeptosOptions::builder().output_name("roster").site_root("target/site").site_pkg_dir("pkg").build();
+    let state = AppState::new(pool.clone(), config, options).await.expect("app state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let router = app(state.clone());
     tokio::spawn(async move {
-        axum::serve(
-            listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .await
-        .unwrap()
+        axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
     });
     TestApp { addr, pool, state }
 }
@@ -61,10 +50,7 @@ impl TestApp {
     }
 
     pub fn browser(&self) -> Browser {
-        Browser {
-            client: client(true, header::HeaderMap::new()),
-            base: format!("http://{}", self.addr),
-        }
+        Browser { client: client(true, header::HeaderMap::new()), base: format!("http://{}", self.addr) }
     }
 
     /// Signs up a fresh organization and returns the signed-in browser and
@@ -73,12 +59,7 @@ impl TestApp {
         let browser = self.browser();
         let email = unique_email(org);
         let response = browser.sign_up(org, &email).await;
-        assert_eq!(
-            response.status(),
-            StatusCode::OK,
-            "sign-up failed: {}",
-            response.text().await.unwrap()
-        );
+        assert_eq!(response.status(), StatusCode::OK, "sign-up failed: {}", response.text().await.unwrap());
         (browser, email)
     }
 
@@ -98,23 +79,11 @@ impl TestApp {
     /// in a later issue); returns the user's email.
     pub async fn add_user(&self, org_id: Uuid, role: &str, first: &str, last: &str) -> String {
         let email = unique_email(&format!("{first}.{last}"));
-        let hash = self
-            .state
-            .hasher
-            .hash(&Password::new(PASSWORD))
-            .await
-            .unwrap();
+        let hash = self.state.hasher.hash(&Password::new(PASSWORD)).await.unwrap();
         // More seats through the installation operator's own path.
-        let seats = roster::features::orgs::server::seat_usage(&self.pool, org_id)
-            .await
-            .unwrap();
-        let seat = seats
-            .iter()
-            .find(|s| s.role.label().eq_ignore_ascii_case(role))
-            .unwrap();
-        roster::features::orgs::server::set_quota(&self.pool, org_id, seat.role, seat.used + 1)
-            .await
-            .unwrap();
+        let seats = roster::features::orgs::server::seat_usage(&self.pool, org_id).await.unwrap();
+        let seat = seats.iter().find(|s| s.role.label().eq_ignore_ascii_case(role)).unwrap();
+        roster::features::orgs::server::set_quota(&self.pool, org_id, seat.role, seat.used + 1).await.unwrap();
         sqlx::query(
             "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, password_hash, activated_at) \
              VALUES ($1, $2, $3, $4, $5::user_role, 'active', 'UTC', $6, now())",
@@ -132,49 +101,42 @@ impl TestApp {
     }
 }
 
+/// The activation token in the newest mail to `email`, as its recipient
+/// reads it from the link.
+pub async fn latest_activation_token(pool: &PgPool, email: &str) -> String {
+    let text: String =
+        sqlx::query_scalar("SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1")
+            .bind(email)
+            .fetch_one(pool)
+            .await
+            .unwrap();
+    let link = text.lines().find(|l| l.contains("/activate/")).expect("a link in the mail").trim();
+    link.rsplit('/').next().unwrap().to_owned()
+}
+
 pub fn unique_email(hint: &str) -> String {
-    let local: String = hint
-        .chars()
-        .filter(|c| c.is_ascii_alphanumeric() || *c == '.')
-        .collect();
-    format!(
-        "{}.{}@example.com",
-        local.to_lowercase(),
-        &Uuid::new_v4().simple().to_string()[..8]
-    )
+    let local: String = hint.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '.').collect();
+    format!("{}.{}@example.com", local.to_lowercase(), &Uuid::new_v4().simple().to_string()[..8])
 }
 
 impl Browser {
     /// Calls a server function the way the hydrated app does (URL-encoded
     /// POST, JSON answer).
     pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> Response {
-        self.client
-            .post(format!("{}/api/{function}", self.base))
-            .form(form)
-            .send()
-            .await
-            .unwrap()
+        self.client.post(format!("{}/api/{function}", self.base)).form(form).send().await.unwrap()
     }
 
     pub async fn call_json(&self, function: &str, form: &[(&str, &str)]) -> (StatusCode, Value) {
         let response = self.call(function, form).await;
         let status = response.status();
         let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
     /// A page as a browser without JavaScript gets it: the server-rendered HTML.
     pub async fn page_html(&self, path: &str) -> String {
-        let response = self
-            .client
-            .get(format!("{}{path}", self.base))
-            .header("accept", "text/html")
-            .send()
-            .await
-            .unwrap();
+        let response =
+            self.client.get(format!("{}{path}", self.base)).header("accept", "text/html").send().await.unwrap();
         response.text().await.unwrap()
     }
 
@@ -194,8 +156,7 @@ impl Browser {
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> (StatusCode, Value) {
-        self.call_json("sign_in", &[("email", email), ("password", password)])
-            .await
+        self.call_json("sign_in", &[("email", email), ("password", password)]).await
     }
 
     /// The signed-in user's email, or None.
@@ -206,50 +167,28 @@ impl Browser {
     }
 
     pub async fn list(&self, query: &[(&str, &str)]) -> (StatusCode, Value) {
-        let form: Vec<(String, &str)> = query
-            .iter()
-            .map(|(k, v)| (format!("query[{k}]"), *v))
-            .collect();
-        let response = self
-            .client
-            .post(format!("{}/api/list_users", self.base))
-            .form(&form)
-            .send()
-            .await
-            .unwrap();
+        let form: Vec<(String, &str)> = query.iter().map(|(k, v)| (format!("query[{k}]"), *v)).collect();
+        let response = self.client.post(format!("{}/api/list_users", self.base)).form(&form).send().await.unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        (
-            status,
-            serde_json::from_str(&text).unwrap_or(Value::String(text)),
-        )
+        (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 }
 
 /// The `roster_session` value from a response's Set-Cookie, if any.
 pub fn set_session_cookie(response: &Response) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .find_map(|v| {
-            let v = v.to_str().ok()?;
-            let pair = v.split(';').next()?;
-            pair.strip_prefix("roster_session=").map(str::to_owned)
-        })
+    response.headers().get_all(header::SET_COOKIE).iter().find_map(|v| {
+        let v = v.to_str().ok()?;
+        let pair = v.split(';').next()?;
+        pair.strip_prefix("roster_session=").map(str::to_owned)
+    })
 }
 
 /// A client without a jar that sends exactly the cookie it is given.
 pub fn with_cookie(app: &TestApp, cookie: &str) -> Browser {
     let mut headers = header::HeaderMap::new();
-    headers.insert(
-        header::COOKIE,
-        format!("roster_session={cookie}").parse().unwrap(),
-    );
-    Browser {
-        client: client(false, headers),
-        base: format!("http://{}", app.addr),
-    }
+    headers.insert(header::COOKIE, format!("roster_session={cookie}").parse().unwrap());
+    Browser { client: client(false, headers), base: format!("http://{}", app.addr) }
 }
 
 /// An HTTP client that does not follow redirects (tests look at them).

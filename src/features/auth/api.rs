@@ -21,21 +21,8 @@ pub async fn sign_up(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let state = &ctx.state;
-        let input = sign_up::SignUp {
-            organization,
-            time_zone,
-            first_name,
-            last_name,
-            email,
-            password,
-        };
-        let auth = sign_up::sign_up(
-            &state.pool,
-            &state.hasher,
-            state.config.default_seats,
-            input,
-        )
-        .await?;
+        let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
+        let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/settings/users");
         Ok(())
@@ -45,11 +32,7 @@ pub async fn sign_up(
 
 /// Public: checks the credentials and starts a session.
 #[server(endpoint = "sign_in")]
-pub async fn sign_in(
-    email: String,
-    password: Password,
-    next: Option<String>,
-) -> Result<(), AppError> {
+pub async fn sign_in(email: String, password: Password, next: Option<String>) -> Result<(), AppError> {
     use crate::features::auth::server::{session, sign_in};
     use crate::features::auth::types::safe_next;
     use crate::server::respond::respond;
@@ -82,10 +65,5 @@ pub async fn sign_out() -> Result<(), AppError> {
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::features::auth::server::guard::Actor;
     use crate::server::respond::respond;
-    respond(|ctx| async move {
-        Ok(Actor::current(&ctx)
-            .await?
-            .map(|actor| actor.to_current_user()))
-    })
-    .await
+    respond(|ctx| async move { Ok(Actor::current(&ctx).await?.map(|actor| actor.to_current_user())) }).await
 }

@@ -42,27 +42,13 @@ pub struct PasswordRule {
 /// server with the same function.
 pub fn password_rules(password: &str) -> [PasswordRule; 5] {
     [
-        PasswordRule {
-            label: "At least 8 characters",
-            met: password.chars().count() >= MIN_PASSWORD_CHARS,
-        },
-        PasswordRule {
-            label: "An upper-case letter",
-            met: password.chars().any(char::is_uppercase),
-        },
-        PasswordRule {
-            label: "A lower-case letter",
-            met: password.chars().any(char::is_lowercase),
-        },
-        PasswordRule {
-            label: "A digit",
-            met: password.chars().any(|c| c.is_ascii_digit()),
-        },
+        PasswordRule { label: "At least 8 characters", met: password.chars().count() >= MIN_PASSWORD_CHARS },
+        PasswordRule { label: "An upper-case letter", met: password.chars().any(char::is_uppercase) },
+        PasswordRule { label: "A lower-case letter", met: password.chars().any(char::is_lowercase) },
+        PasswordRule { label: "A digit", met: password.chars().any(|c| c.is_ascii_digit()) },
         PasswordRule {
             label: "A special character (like ! ? # or %)",
-            met: password
-                .chars()
-                .any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
+            met: password.chars().any(|c| !c.is_alphanumeric() && !c.is_whitespace()),
         },
     ]
 }
@@ -70,23 +56,10 @@ pub fn password_rules(password: &str) -> [PasswordRule; 5] {
 /// `None` when the password is acceptable, else what is wrong with it.
 pub fn password_problem(password: &str) -> Option<String> {
     if password.chars().count() > MAX_PASSWORD_CHARS {
-        return Some(format!(
-            "The password can be at most {MAX_PASSWORD_CHARS} characters."
-        ));
+        return Some(format!("The password can be at most {MAX_PASSWORD_CHARS} characters."));
     }
-    let missing: Vec<&str> = password_rules(password)
-        .iter()
-        .filter(|r| !r.met)
-        .map(|r| r.label)
-        .collect();
-    if missing.is_empty() {
-        None
-    } else {
-        Some(format!(
-            "The password needs: {}.",
-            missing.join(", ").to_lowercase()
-        ))
-    }
+    let missing: Vec<&str> = password_rules(password).iter().filter(|r| !r.met).map(|r| r.label).collect();
+    if missing.is_empty() { None } else { Some(format!("The password needs: {}.", missing.join(", ").to_lowercase())) }
 }
 
 /// The signed-in user, as the browser sees them.
@@ -105,9 +78,7 @@ pub struct CurrentUser {
 /// host (an open redirect would make our sign-in page a phishing tool).
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => {
-            path.to_owned()
-        }
+        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
         _ => "/settings/users".to_owned(),
     }
 }
@@ -120,19 +91,11 @@ mod tests {
     fn the_policy_needs_every_rule() {
         assert_eq!(password_problem("Tr0ub4dor&3"), None);
         assert!(password_problem("short1!A").is_none());
-        assert!(
-            password_problem("alllowercase1!")
-                .unwrap()
-                .contains("upper-case")
-        );
+        assert!(password_problem("alllowercase1!").unwrap().contains("upper-case"));
         assert!(password_problem("NoDigits!!").unwrap().contains("digit"));
         assert!(password_problem("NoSpecial12").unwrap().contains("special"));
         assert!(password_problem("Sh0rt!").unwrap().contains("8 characters"));
-        assert!(
-            password_problem(&format!("Aa1!{}", "x".repeat(200)))
-                .unwrap()
-                .contains("at most")
-        );
+        assert!(password_problem(&format!("Aa1!{}", "x".repeat(200))).unwrap().contains("at most"));
     }
 
     #[test]
@@ -143,10 +106,7 @@ mod tests {
 
     #[test]
     fn next_stays_on_this_site() {
-        assert_eq!(
-            safe_next(Some("/settings/users?q=a")),
-            "/settings/users?q=a"
-        );
+        assert_eq!(safe_next(Some("/settings/users?q=a")), "/settings/users?q=a");
         assert_eq!(safe_next(Some("//evil.example")), "/settings/users");
         assert_eq!(safe_next(Some("https://evil.example")), "/settings/users");
         assert_eq!(safe_next(Some("/\\evil.example")), "/settings/users");

@@ -24,9 +24,8 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
             organization: actor.organization.clone(),
         };
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
-        let back: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("invited", &valid.email)
-            .finish();
+        let back: String =
+            form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
         ctx.redirect(&format!("/settings/users?{back}"));
         Ok(InvitedUser {
             id: created.user_id,
@@ -57,9 +56,7 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
 /// What an activation link leads to. Public: the token is the credential.
 /// Reading it changes nothing (mail scanners may open links).
 #[server(endpoint = "activation_link")]
-pub async fn activation_link(
-    token: String,
-) -> Result<crate::features::invites::types::ActivationLink, AppError> {
+pub async fn activation_link(token: String) -> Result<crate::features::invites::types::ActivationLink, AppError> {
     use crate::features::invites::server::activate::{LinkState, inspect};
     use crate::features::invites::server::link::expiry_text;
     use crate::features::invites::types::ActivationLink;
@@ -67,14 +64,7 @@ pub async fn activation_link(
     respond(|ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
         Ok(match inspect(&ctx.state.pool, &token).await? {
-            LinkState::Valid {
-                first_name,
-                last_name,
-                email,
-                time_zone,
-                organization,
-                expires_at,
-            } => {
+            LinkState::Valid { first_name, last_name, email, time_zone, organization, expires_at } => {
                 let zone = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
                 ActivationLink::Valid {
                     first_name,
@@ -88,13 +78,7 @@ pub async fn activation_link(
             LinkState::Expired { organization } => ActivationLink::Expired { organization },
             LinkState::Used { organization } => ActivationLink::Used { organization },
             LinkState::Replaced { organization } => ActivationLink::Replaced { organization },
-            LinkState::Canceled {
-                organization,
-                admin,
-            } => ActivationLink::Canceled {
-                organization,
-                admin,
-            },
+            LinkState::Canceled { organization, admin } => ActivationLink::Canceled { organization, admin },
             LinkState::Unknown => ActivationLink::Unknown,
         })
     })
@@ -117,13 +101,7 @@ pub async fn activate_account(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
-        let input = Activation {
-            first_name,
-            last_name,
-            time_zone,
-            password,
-            password_confirmation,
-        };
+        let input = Activation { first_name, last_name, time_zone, password, password_confirmation };
         let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/");
@@ -136,10 +114,7 @@ pub async fn activate_account(
 /// reset; a cancelled invite becomes Invited again if a seat is free.
 /// Superuser only. `view` is the user table's query string to return to.
 #[server(endpoint = "resend_invite")]
-pub async fn resend_invite(
-    user: uuid::Uuid,
-    #[server(default)] view: String,
-) -> Result<(), AppError> {
+pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::invites::server::lifecycle::{Admin, resend};
     use crate::features::users::types::UserListQuery;
@@ -147,12 +122,8 @@ pub async fn resend_invite(
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         let name = format!("{} {}", actor.first_name, actor.last_name);
-        let admin = Admin {
-            org_id: actor.org_id,
-            user_id: actor.user_id,
-            name: &name,
-            organization: &actor.organization,
-        };
+        let admin =
+            Admin { org_id: actor.org_id, user_id: actor.user_id, name: &name, organization: &actor.organization };
         resend(&ctx.state.pool, &admin, user, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_resent")));
         Ok(())
@@ -163,10 +134,7 @@ pub async fn resend_invite(
 /// Cancels an invite: its link stops working, its seat is freed, the user
 /// shows as Invite canceled. Superuser only.
 #[server(endpoint = "cancel_invite")]
-pub async fn cancel_invite(
-    user: uuid::Uuid,
-    #[server(default)] view: String,
-) -> Result<(), AppError> {
+pub async fn cancel_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::invites::server::lifecycle::cancel;
     use crate::features::users::types::UserListQuery;
@@ -183,9 +151,7 @@ pub async fn cancel_invite(
 /// "Send me a new link", from an expired link's page. Public: the expired
 /// link is the credential; rate limited per client and per user.
 #[server(endpoint = "request_new_link")]
-pub async fn request_new_link(
-    token: String,
-) -> Result<crate::features::invites::types::NewLinkSent, AppError> {
+pub async fn request_new_link(token: String) -> Result<crate::features::invites::types::NewLinkSent, AppError> {
     use crate::features::invites::server::lifecycle;
     use crate::features::invites::server::link::expiry_text;
     use crate::features::invites::types::NewLinkSent;
@@ -193,14 +159,9 @@ pub async fn request_new_link(
     respond(|ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
         let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url()).await?;
-        let back: String = form_urlencoded::Serializer::new(String::new())
-            .append_pair("sent", &sent.email)
-            .finish();
+        let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("sent", &sent.email).finish();
         ctx.redirect(&format!("/activate/{token}?{back}"));
-        Ok(NewLinkSent {
-            email: sent.email,
-            expires: expiry_text(sent.expires_at, sent.time_zone),
-        })
+        Ok(NewLinkSent { email: sent.email, expires: expiry_text(sent.expires_at, sent.time_zone) })
     })
     .await
 }

@@ -16,10 +16,7 @@ pub struct OutgoingMail<'a> {
     pub mail: RenderedMail,
 }
 
-pub async fn enqueue(
-    conn: &mut PgConnection,
-    outgoing: OutgoingMail<'_>,
-) -> Result<Uuid, AppError> {
+pub async fn enqueue(conn: &mut PgConnection, outgoing: OutgoingMail<'_>) -> Result<Uuid, AppError> {
     let id = sqlx::query_scalar(
         "INSERT INTO outbox (org_id, user_id, invite_id, kind, recipient, subject, body_text, body_html) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",

@@ -45,17 +45,10 @@ impl InviteMail {
             subject: if self.renewed {
                 format!("Your new link to join {} on Roster", self.organization)
             } else {
-                format!(
-                    "{} invited you to {} on Roster",
-                    self.inviter, self.organization
-                )
+                format!("{} invited you to {} on Roster", self.inviter, self.organization)
             },
-            text: InviteText { mail: self }
-                .render()
-                .map_err(|e| internal("render invite mail", e))?,
-            html: InviteHtml { mail: self }
-                .render()
-                .map_err(|e| internal("render invite mail", e))?,
+            text: InviteText { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
+            html: InviteHtml { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
         })
     }
 }
@@ -77,25 +70,15 @@ mod tests {
         .render()
         .unwrap();
         assert!(!mail.html.contains("<img src=x"), "{}", mail.html);
-        assert!(
-            mail.html.contains("&#60;img src=x onerror=alert(1)&#62;"),
-            "{}",
-            mail.html
-        );
+        assert!(mail.html.contains("&#60;img src=x onerror=alert(1)&#62;"), "{}", mail.html);
         assert!(mail.html.contains("Acme &#38; Co"), "{}", mail.html);
         for body in [&mail.text, &mail.html] {
             assert!(body.contains("http://127.0.0.1:3000/activate/abc"));
             assert!(body.contains("25 Nov 2026, 10:15 (Europe/Zurich)"));
             assert!(body.contains("Ada Lovelace"));
         }
-        assert_eq!(
-            mail.subject,
-            "Ada Lovelace invited you to Acme & Co on Roster"
-        );
-        assert!(
-            mail.text.contains("Send me a new link"),
-            "an expired link can be renewed by its recipient"
-        );
+        assert_eq!(mail.subject, "Ada Lovelace invited you to Acme & Co on Roster");
+        assert!(mail.text.contains("Send me a new link"), "an expired link can be renewed by its recipient");
     }
 
     #[test]

@@ -45,9 +45,7 @@ impl Delivery {
             .map_err(|e| format!("SMTP_URL is not usable: {e}"))?
             .timeout(Some(Duration::from_secs(10)))
             .build();
-        let from = from
-            .parse()
-            .map_err(|e| format!("MAIL_FROM is not an address: {e}"))?;
+        let from = from.parse().map_err(|e| format!("MAIL_FROM is not an address: {e}"))?;
         Ok(Delivery::Smtp { transport, from })
     }
 }
@@ -113,11 +111,7 @@ pub async fn deliver_due(pool: &PgPool, delivery: &Delivery) -> Result<usize, Ap
                 }
                 Err(error) => {
                     let attempts = mail.attempts + 1;
-                    let state = if attempts >= MAX_ATTEMPTS {
-                        "failed"
-                    } else {
-                        "retrying"
-                    };
+                    let state = if attempts >= MAX_ATTEMPTS { "failed" } else { "retrying" };
                     tracing::warn!(outbox_id = %mail.id, attempts, %error, "mail not delivered");
                     sqlx::query(
                         "UPDATE outbox SET state = $2::mail_state, attempts = $3, last_error = $4, \
@@ -141,24 +135,14 @@ async fn send(delivery: &Delivery, mail: &Due) -> Result<(), String> {
     match delivery {
         Delivery::DevMailbox => Ok(()),
         Delivery::Smtp { transport, from } => {
-            let to: Mailbox = mail
-                .recipient
-                .parse()
-                .map_err(|e| format!("bad recipient: {e}"))?;
+            let to: Mailbox = mail.recipient.parse().map_err(|e| format!("bad recipient: {e}"))?;
             let message = Message::builder()
                 .from(from.clone())
                 .to(to)
                 .subject(&mail.subject)
-                .multipart(MultiPart::alternative_plain_html(
-                    mail.body_text.clone(),
-                    mail.body_html.clone(),
-                ))
+                .multipart(MultiPart::alternative_plain_html(mail.body_text.clone(), mail.body_html.clone()))
                 .map_err(|e| e.to_string())?;
-            transport
-                .send(message)
-                .await
-                .map(|_| ())
-                .map_err(|e| e.to_string())
+            transport.send(message).await.map(|_| ()).map_err(|e| e.to_string())
         }
     }
 }

@@ -27,9 +27,7 @@ pub async fn list_users(#[server(default)] query: UserListQuery) -> Result<UserP
 /// Everything about one user of the caller's organization, for the details
 /// panel: profile, invite expiry and the state of each invite mail.
 #[server(endpoint = "user_details")]
-pub async fn user_details(
-    id: uuid::Uuid,
-) -> Result<crate::features::users::types::UserDetails, AppError> {
+pub async fn user_details(id: uuid::Uuid) -> Result<crate::features::users::types::UserDetails, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::details;
     use crate::server::respond::respond;

@@ -14,10 +14,7 @@ pub const DEFAULT_PAGE_SIZE: u16 = 25;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "user_role", rename_all = "snake_case")
-)]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "user_role", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     Basic,
@@ -40,10 +37,7 @@ impl Role {
 /// The stored lifecycle state of a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "user_status", rename_all = "snake_case")
-)]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "user_status", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum UserStatus {
     Active,
@@ -121,10 +115,7 @@ impl ShownStatus {
 
     /// Whether the admin can resend (or re-send a cancelled) invite.
     pub fn can_resend(self) -> bool {
-        matches!(
-            self,
-            ShownStatus::Invited | ShownStatus::InviteExpired | ShownStatus::InviteCanceled
-        )
+        matches!(self, ShownStatus::Invited | ShownStatus::InviteExpired | ShownStatus::InviteCanceled)
     }
 
     pub fn can_cancel(self) -> bool {
@@ -146,9 +137,7 @@ impl StatusFilter {
     pub fn from_param(value: Option<&str>) -> Self {
         match value {
             Some("all") => StatusFilter::All,
-            Some(other) => {
-                ShownStatus::from_param(other).map_or(StatusFilter::Default, StatusFilter::Only)
-            }
+            Some(other) => ShownStatus::from_param(other).map_or(StatusFilter::Default, StatusFilter::Only),
             None => StatusFilter::Default,
         }
     }
@@ -276,17 +265,11 @@ pub struct UserListQuery {
 
 impl UserListQuery {
     pub fn sort_column(&self) -> SortColumn {
-        self.sort
-            .as_deref()
-            .and_then(SortColumn::from_param)
-            .unwrap_or_default()
+        self.sort.as_deref().and_then(SortColumn::from_param).unwrap_or_default()
     }
 
     pub fn direction(&self) -> SortDirection {
-        self.dir
-            .as_deref()
-            .and_then(SortDirection::from_param)
-            .unwrap_or_default()
+        self.dir.as_deref().and_then(SortDirection::from_param).unwrap_or_default()
     }
 
     pub fn status_filter(&self) -> StatusFilter {
@@ -301,8 +284,7 @@ impl UserListQuery {
     /// ignored, so the result only ever holds the view's own fields.
     pub fn parse(query_string: &str) -> Self {
         let mut view = UserListQuery::default();
-        for (key, value) in form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes())
-        {
+        for (key, value) in form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes()) {
             let value = Some(value.into_owned());
             match key.as_ref() {
                 "q" => view.q = value,
@@ -337,11 +319,7 @@ impl UserListQuery {
     /// The query string of this view with `changes` applied (cursors are
     /// dropped unless set again: a new sort or search starts at page 1).
     pub fn href(&self, changes: impl FnOnce(&mut UserListQuery)) -> String {
-        let mut next = UserListQuery {
-            after: None,
-            before: None,
-            ..self.clone()
-        };
+        let mut next = UserListQuery { after: None, before: None, ..self.clone() };
         changes(&mut next);
         let mut pairs: Vec<(&str, String)> = Vec::new();
         if let Some(q) = next.search() {
@@ -365,14 +343,8 @@ impl UserListQuery {
         if let Some(before) = &next.before {
             pairs.push(("before", before.clone()));
         }
-        let query: String = form_urlencoded::Serializer::new(String::new())
-            .extend_pairs(pairs)
-            .finish();
-        if query.is_empty() {
-            "/settings/users".to_owned()
-        } else {
-            format!("/settings/users?{query}")
-        }
+        let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
+        if query.is_empty() { "/settings/users".to_owned() } else { format!("/settings/users?{query}") }
     }
 }
 
@@ -418,10 +390,7 @@ pub struct MailStatus {
 /// `mail_state` in the database.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
-#[cfg_attr(
-    feature = "ssr",
-    sqlx(type_name = "mail_state", rename_all = "snake_case")
-)]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "mail_state", rename_all = "snake_case"))]
 #[serde(rename_all = "snake_case")]
 pub enum MailState {
     Queued,

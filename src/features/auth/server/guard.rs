@@ -97,20 +97,18 @@ impl Actor {
         .bind(auth.org_id)
         .fetch_optional(pool)
         .await?;
-        Ok(row
-            .filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch)
-            .map(|r| Actor {
-                user_id: auth.user_id,
-                org_id: auth.org_id,
-                role: r.role,
-                first_name: r.first_name,
-                last_name: r.last_name,
-                email: r.email,
-                time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
-                organization: r.organization,
-                organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
-                page_size: r.page_size,
-            }))
+        Ok(row.filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
+            user_id: auth.user_id,
+            org_id: auth.org_id,
+            role: r.role,
+            first_name: r.first_name,
+            last_name: r.last_name,
+            email: r.email,
+            time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
+            organization: r.organization,
+            organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
+            page_size: r.page_size,
+        }))
     }
 
     pub fn to_current_user(&self) -> CurrentUser {

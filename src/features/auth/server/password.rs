@@ -47,13 +47,7 @@ struct Inner {
 impl Inner {
     /// Runs `work` with at least `blocks` blocks of working memory.
     fn with_memory<T>(&self, blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
-        let mut buffer = self
-            .memory
-            .lock()
-            .map(|mut pool| pool.pop())
-            .ok()
-            .flatten()
-            .unwrap_or_default();
+        let mut buffer = self.memory.lock().map(|mut pool| pool.pop()).ok().flatten().unwrap_or_default();
         if buffer.len() < blocks {
             buffer.resize(blocks, Block::default());
         }
@@ -80,22 +74,14 @@ impl PasswordHasher {
         let dummy_params = params.clone();
         let dummy_hash = tokio::task::spawn_blocking(move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2(dummy_params)
-                .hash_password(b"dummy password for unknown accounts", &salt)
-                .map(|h| h.to_string())
+            argon2(dummy_params).hash_password(b"dummy password for unknown accounts", &salt).map(|h| h.to_string())
         })
         .await
         .map_err(|e| e.to_string())?
         .map_err(|e| e.to_string())?;
-        let inner = Inner {
-            params,
-            permits: Semaphore::new(config.concurrency),
-            dummy_hash,
-            memory: Mutex::new(Vec::new()),
-        };
-        Ok(Self {
-            inner: Arc::new(inner),
-        })
+        let inner =
+            Inner { params, permits: Semaphore::new(config.concurrency), dummy_hash, memory: Mutex::new(Vec::new()) };
+        Ok(Self { inner: Arc::new(inner) })
     }
 
     pub async fn hash(&self, password: &Password) -> Result<PasswordHashString, AppError> {
@@ -103,9 +89,8 @@ impl PasswordHasher {
         let password = password.clone();
         self.run_blocking(move || {
             let params = &inner.params;
-            inner.with_memory(params.block_count(), |blocks| {
-                hash_into_phc(params, password.expose().as_bytes(), blocks)
-            })
+            inner
+                .with_memory(params.block_count(), |blocks| hash_into_phc(params, password.expose().as_bytes(), blocks))
         })
         .await
     }
@@ -113,31 +98,21 @@ impl PasswordHasher {
     /// Checks a password against a stored hash, or against the dummy hash
     /// when there is none, so the time taken does not tell whether an
     /// account exists.
-    pub async fn verify(
-        &self,
-        password: &Password,
-        stored: Option<&str>,
-    ) -> Result<Verification, AppError> {
+    pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<Verification, AppError> {
         let known = stored.is_some();
         let stored = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
         let password = password.clone();
         let inner = self.inner.clone();
         self.run_blocking(move || {
             let current = &inner.params;
-            let parsed =
-                PasswordHash::new(&stored).map_err(|e| format!("unreadable password hash: {e}"))?;
+            let parsed = PasswordHash::new(&stored).map_err(|e| format!("unreadable password hash: {e}"))?;
             // The parameters come from the PHC string, so old hashes still verify.
             let matches = verify_phc(&inner, password.expose().as_bytes(), &parsed);
             let needs_rehash = parsed.algorithm != argon2::ARGON2ID_IDENT
                 || Params::try_from(&parsed).map_or(true, |p| {
-                    p.m_cost() < current.m_cost()
-                        || p.t_cost() < current.t_cost()
-                        || p.p_cost() < current.p_cost()
+                    p.m_cost() < current.m_cost() || p.t_cost() < current.t_cost() || p.p_cost() < current.p_cost()
                 });
-            Ok(Verification {
-                matches: matches && known,
-                needs_rehash,
-            })
+            Ok(Verification { matches: matches && known, needs_rehash })
         })
         .await
     }
@@ -146,12 +121,7 @@ impl PasswordHasher {
         &self,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self
-            .inner
-            .permits
-            .acquire()
-            .await
-            .map_err(|e| internal("password hasher", e))?;
+        let _permit = self.inner.permits.acquire().await.map_err(|e| internal("password hasher", e))?;
         match tokio::task::spawn_blocking(work).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(message)) => Err(internal("password hashing", message)),
@@ -174,26 +144,19 @@ impl PasswordHasher {
     pub fn time_one_pooled_hash(&self) -> std::time::Duration {
         let start = std::time::Instant::now();
         let params = &self.inner.params;
-        let _ = self.inner.with_memory(params.block_count(), |blocks| {
-            hash_into_phc(params, b"benchmark password", blocks)
-        });
+        let _ =
+            self.inner.with_memory(params.block_count(), |blocks| hash_into_phc(params, b"benchmark password", blocks));
         start.elapsed()
     }
 }
 
 /// argon2id of `password` with a fresh salt, as a PHC string, computed in
 /// `blocks` (the same string `Argon2::hash_password` produces).
-fn hash_into_phc(
-    params: &Params,
-    password: &[u8],
-    blocks: &mut [Block],
-) -> Result<PasswordHashString, String> {
+fn hash_into_phc(params: &Params, password: &[u8], blocks: &mut [Block]) -> Result<PasswordHashString, String> {
     let salt = SaltString::generate(&mut OsRng);
     let salt = salt.as_salt();
     let mut salt_buffer = [0u8; 64];
-    let salt_bytes = salt
-        .decode_b64(&mut salt_buffer)
-        .map_err(|e| e.to_string())?;
+    let salt_bytes = salt.decode_b64(&mut salt_buffer).map_err(|e| e.to_string())?;
     let length = params.output_len().unwrap_or(Params::DEFAULT_OUTPUT_LEN);
     let hasher = argon2(params.clone());
     let output = Output::init_with(length, |out| {
@@ -219,9 +182,7 @@ fn verify_phc(inner: &Inner, password: &[u8], stored: &PasswordHash<'_>) -> bool
     if stored.algorithm != argon2::ARGON2ID_IDENT {
         return Argon2::default().verify_password(password, stored).is_ok();
     }
-    let (Ok(params), Some(salt), Some(expected)) =
-        (Params::try_from(stored), stored.salt, stored.hash)
-    else {
+    let (Ok(params), Some(salt), Some(expected)) = (Params::try_from(stored), stored.salt, stored.hash) else {
         return false;
     };
     let Ok(version) = stored.version.map_or(Ok(Version::V0x13), Version::try_from) else {
@@ -254,51 +215,19 @@ mod tests {
         let hasher = PasswordHasher::new(Argon2Config::default()).await.unwrap();
         let password = Password::new("Correct-Horse-42");
         let ours = hasher.hash(&password).await.unwrap();
-        assert!(
-            ours.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"),
-            "{}",
-            ours.0
-        );
+        assert!(ours.0.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{}", ours.0);
         let parsed = PasswordHash::new(&ours.0).unwrap();
-        assert!(
-            Argon2::default()
-                .verify_password(b"Correct-Horse-42", &parsed)
-                .is_ok(),
-            "argon2 verifies ours"
-        );
-        assert!(
-            Argon2::default()
-                .verify_password(b"Correct-Horse-43", &parsed)
-                .is_err()
-        );
+        assert!(Argon2::default().verify_password(b"Correct-Horse-42", &parsed).is_ok(), "argon2 verifies ours");
+        assert!(Argon2::default().verify_password(b"Correct-Horse-43", &parsed).is_err());
 
         let salt = SaltString::generate(&mut OsRng);
         let theirs = argon2(Params::new(19456, 2, 1, None).unwrap())
             .hash_password(b"Correct-Horse-42", &salt)
             .unwrap()
             .to_string();
-        assert!(
-            hasher
-                .verify(&password, Some(&theirs))
-                .await
-                .unwrap()
-                .matches,
-            "we verify argon2's"
-        );
-        assert!(
-            !hasher
-                .verify(&Password::new("Correct-Horse-43"), Some(&theirs))
-                .await
-                .unwrap()
-                .matches
-        );
-        assert!(
-            hasher
-                .verify(&password, Some(&ours.0))
-                .await
-                .unwrap()
-                .matches
-        );
+        assert!(hasher.verify(&password, Some(&theirs)).await.unwrap().matches, "we verify argon2's");
+        assert!(!hasher.verify(&Password::new("Correct-Horse-43"), Some(&theirs)).await.unwrap().matches);
+        assert!(hasher.verify(&password, Some(&ours.0)).await.unwrap().matches);
         // Weaker (older) parameters still verify and ask for a rehash.
         let old = argon2(Params::new(8192, 1, 1, None).unwrap())
             .hash_password(b"Correct-Horse-42", &salt)

@@ -23,28 +23,16 @@ pub struct SessionAuth {
 /// before sign-in (session fixation) is worthless afterwards.
 pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppError> {
     let session = ctx.session()?;
-    session
-        .cycle_id()
-        .await
-        .map_err(|e| internal("session rotate", e))?;
-    session
-        .insert(AUTH_KEY, auth)
-        .await
-        .map_err(|e| internal("session insert", e))?;
+    session.cycle_id().await.map_err(|e| internal("session rotate", e))?;
+    session.insert(AUTH_KEY, auth).await.map_err(|e| internal("session insert", e))?;
     Ok(())
 }
 
 pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError> {
-    ctx.session()?
-        .get::<SessionAuth>(AUTH_KEY)
-        .await
-        .map_err(|e| internal("session read", e))
+    ctx.session()?.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| internal("session read", e))
 }
 
 /// Deletes the session row and clears the cookie.
 pub async fn end(ctx: &RequestContext) -> Result<(), AppError> {
-    ctx.session()?
-        .flush()
-        .await
-        .map_err(|e| internal("session delete", e))
+    ctx.session()?.flush().await.map_err(|e| internal("session delete", e))
 }

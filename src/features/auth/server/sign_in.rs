@@ -44,17 +44,12 @@ pub async fn sign_in(
     .await?;
     let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
     let verification = hasher.verify(password, stored).await?;
-    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active)
-    else {
+    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active) else {
         tracing::info!("sign-in refused");
         return Err(AppError::InvalidCredentials);
     };
 
-    let new_hash = if verification.needs_rehash {
-        Some(hasher.hash(password).await?.0)
-    } else {
-        None
-    };
+    let new_hash = if verification.needs_rehash { Some(hasher.hash(password).await?.0) } else { None };
     sqlx::query(
         "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
          WHERE org_id = $1 AND id = $2",
@@ -65,9 +60,5 @@ pub async fn sign_in(
     .execute(pool)
     .await?;
     tracing::info!(user_id = %user.id, org_id = %user.org_id, "signed in");
-    Ok(SessionAuth {
-        user_id: user.id,
-        org_id: user.org_id,
-        epoch: user.session_epoch,
-    })
+    Ok(SessionAuth { user_id: user.id, org_id: user.org_id, epoch: user.session_epoch })
 }

@@ -35,13 +35,8 @@ pub async fn sign_up(
     input: SignUp,
 ) -> Result<SessionAuth, AppError> {
     let mut v = Validator::new();
-    let organization = validate::required_text(
-        &mut v,
-        "organization",
-        "Organization name",
-        &input.organization,
-        MAX_ORG_NAME_CHARS,
-    );
+    let organization =
+        validate::required_text(&mut v, "organization", "Organization name", &input.organization, MAX_ORG_NAME_CHARS);
     let time_zone = validate::time_zone(&mut v, "time_zone", &input.time_zone);
     let first_name = validate::name(&mut v, "first_name", "First name", &input.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &input.last_name);
@@ -50,12 +45,10 @@ pub async fn sign_up(
         v.add("password", problem);
     }
     if !v.has("email") {
-        let taken: bool = sqlx::query_scalar(
-            "SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1))",
-        )
-        .bind(&email)
-        .fetch_one(pool)
-        .await?;
+        let taken: bool = sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1))")
+            .bind(&email)
+            .fetch_one(pool)
+            .await?;
         v.check(!taken, "email", EMAIL_TAKEN);
     }
     v.finish()?;
@@ -85,9 +78,5 @@ pub async fn sign_up(
     };
     tx.commit().await?;
     tracing::info!(%org_id, %user_id, "organization signed up");
-    Ok(SessionAuth {
-        user_id,
-        org_id,
-        epoch: 0,
-    })
+    Ok(SessionAuth { user_id, org_id, epoch: 0 })
 }

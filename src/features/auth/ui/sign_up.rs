@@ -3,9 +3,7 @@ use leptos_meta::Title;
 
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
-use crate::components::form::{
-    Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error,
-};
+use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::features::auth::api::SignUp;
 use crate::features::auth::types::MAX_ORG_NAME_CHARS;
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};

@@ -35,10 +35,7 @@ pub enum LinkState {
     /// Replaced by a newer link (the invite was resent).
     Replaced { organization: String },
     /// The admin cancelled the invite: ask them.
-    Canceled {
-        organization: String,
-        admin: Option<String>,
-    },
+    Canceled { organization: String, admin: Option<String> },
     /// No such link (mistyped, or never existed).
     Unknown,
 }
@@ -79,10 +76,7 @@ pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
     if row.used_at.is_some() {
         LinkState::Used { organization }
     } else if row.status == UserStatus::InviteCanceled {
-        LinkState::Canceled {
-            organization,
-            admin: row.admin.clone(),
-        }
+        LinkState::Canceled { organization, admin: row.admin.clone() }
     } else if row.revoked_at.is_some() || row.status != UserStatus::Invited {
         LinkState::Replaced { organization }
     } else if row.expires_at <= now {
@@ -104,11 +98,25 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<LinkState, AppEr
     if link_token.len() > 100 {
         return Ok(LinkState::Unknown);
     }
-    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY)
-        .bind(token::hash(link_token))
-        .fetch_optional(pool)
-        .await?;
+    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
     Ok(state_of(row.as_ref(), Utc::now()))
+}
+
+/// The link and its state, with its user's row locked for the rest of the
+/// transaction: the lock every invite change takes first, so activation,
+/// resend, cancel and "Send me a new link" on one user happen one at a time.
+pub(super) async fn lock_link(
+    conn: &mut sqlx::PgConnection,
+    link_token: &str,
+) -> Result<(LinkState, Option<LinkRow>), AppError> {
+    if link_token.len() > 100 {
+        return Ok((LinkState::Unknown, None));
+    }
+    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
+        .bind(token::hash(link_token))
+        .fetch_optional(&mut *conn)
+        .await?;
+    Ok((state_of(row.as_ref(), Utc::now()), row))
 }
 
 pub struct Activation {
@@ -127,9 +135,7 @@ pub(super) fn refusal(state: &LinkState) -> AppError {
         LinkState::Replaced { .. } => {
             "This activation link has been replaced by a newer one. Use the link in the most recent email."
         }
-        LinkState::Canceled { .. } => {
-            "This invitation was cancelled. Ask your organization's admin for a new one."
-        }
+        LinkState::Canceled { .. } => "This invitation was cancelled. Ask your organization's admin for a new one.",
         LinkState::Unknown | LinkState::Valid { .. } => "This activation link is not valid.",
     })
 }
@@ -154,28 +160,18 @@ pub async fn activate(
     let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &input.time_zone);
     if let Some(problem) = password_problem(input.password.expose()) {
         v.add("password", problem);
-    } else if let Some(weakness) =
-        weakness(input.password.expose(), &[email, &first_name, &last_name])
-    {
+    } else if let Some(weakness) = weakness(input.password.expose(), &[email, &first_name, &last_name]) {
         v.add("password", weakness);
     }
-    v.check(
-        input.password == input.password_confirmation,
-        "password_confirmation",
-        "The two passwords do not match.",
-    );
+    v.check(input.password == input.password_confirmation, "password_confirmation", "The two passwords do not match.");
     v.finish()?;
     let hash = hasher.hash(&input.password).await?;
 
     let mut tx = pool.begin().await?;
-    // Re-read under a lock on the user (the lock every invite change takes
-    // first): two submissions of one link activate once, and a resend or
-    // cancel at the same moment either happens before or sees Active.
-    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
-        .bind(token::hash(link_token))
-        .fetch_optional(&mut *tx)
-        .await?;
-    let state = state_of(row.as_ref(), Utc::now());
+    // Re-read under the user's lock: two submissions of one link activate
+    // once, and a resend or cancel at the same moment either happens first
+    // or sees Active.
+    let (state, row) = lock_link(&mut tx, link_token).await?;
     let (LinkState::Valid { .. }, Some(row)) = (&state, row) else {
         return Err(refusal(&state));
     };
@@ -197,29 +193,20 @@ pub async fn activate(
         .bind(row.invite_id)
         .execute(&mut *tx)
         .await?;
-    let epoch: i32 =
-        sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
-            .bind(row.org_id)
-            .bind(row.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
+        .bind(row.org_id)
+        .bind(row.user_id)
+        .fetch_one(&mut *tx)
+        .await?;
     tx.commit().await?;
     tracing::info!(user_id = %row.user_id, org_id = %row.org_id, "account activated");
-    Ok(SessionAuth {
-        user_id: row.user_id,
-        org_id: row.org_id,
-        epoch,
-    })
+    Ok(SessionAuth { user_id: row.user_id, org_id: row.org_id, epoch })
 }
 
 /// zxcvbn's verdict: `Some(advice)` when the password is too easy to guess
 /// (score below 3 of 4), taking the user's own name and email into account.
 pub fn weakness(password: &str, personal: &[&str]) -> Option<String> {
-    let inputs: Vec<&str> = personal
-        .iter()
-        .flat_map(|s| s.split(['@', '.', ' ']))
-        .filter(|s| s.len() > 2)
-        .collect();
+    let inputs: Vec<&str> = personal.iter().flat_map(|s| s.split(['@', '.', ' '])).filter(|s| s.len() > 2).collect();
     let estimate = zxcvbn::zxcvbn(password, &inputs);
     if (estimate.score() as u8) >= 3 {
         return None;
@@ -238,16 +225,7 @@ mod tests {
     #[test]
     fn common_and_personal_passwords_are_refused() {
         assert!(weakness("Password1!", &[]).is_some(), "common");
-        assert!(
-            weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(),
-            "personal"
-        );
-        assert!(
-            weakness(
-                "Tulip-Quarry-Vessel-42",
-                &["grace@example.com", "Grace", "Hopper"]
-            )
-            .is_none()
-        );
+        assert!(weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(), "personal");
+        assert!(weakness("Tulip-Quarry-Vessel-42", &["grace@example.com", "Grace", "Hopper"]).is_none());
     }
 }

@@ -60,10 +60,7 @@ pub async fn create_invite(
         Err(e) if is_quota_exceeded(&e) => {
             return Err(AppError::field(
                 "role",
-                format!(
-                    "All {} seats are taken. Cancel an invite or choose another role.",
-                    invite.role.label()
-                ),
+                format!("All {} seats are taken. Cancel an invite or choose another role.", invite.role.label()),
             ));
         }
         Err(e) => return Err(e.into()),
@@ -86,9 +83,5 @@ pub async fn create_invite(
     .await?;
     tx.commit().await?;
     tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");
-    Ok(CreatedInvite {
-        user_id,
-        invite_id: link.invite_id,
-        expires_at: link.expires_at,
-    })
+    Ok(CreatedInvite { user_id, invite_id: link.invite_id, expires_at: link.expires_at })
 }

@@ -8,9 +8,8 @@ use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::activate::{LINK_QUERY, LinkRow, LinkState, refusal, state_of};
+use super::activate::{LinkState, lock_link, refusal};
 use super::link::{Origin, Recipient, issue, revoke_open_links};
-use super::token;
 use crate::error::AppError;
 use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::types::{Role, UserStatus};
@@ -40,11 +39,7 @@ struct Target {
 
 /// Locks one user of the admin's organization (another organization's user
 /// is simply not found).
-async fn lock_user(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    user_id: Uuid,
-) -> Result<Target, AppError> {
+async fn lock_user(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Target, AppError> {
     sqlx::query_as(
         "SELECT email, first_name, last_name, time_zone, status, role FROM users \
          WHERE org_id = $1 AND id = $2 FOR UPDATE",
@@ -75,12 +70,7 @@ pub struct Resent {
 /// expiry starts over. A cancelled invite becomes Invited again, which
 /// takes a seat of its role (refused when none is free).
 #[tracing::instrument(skip_all, fields(org_id = %admin.org_id, %user_id))]
-pub async fn resend(
-    pool: &PgPool,
-    admin: &Admin<'_>,
-    user_id: Uuid,
-    base_url: &str,
-) -> Result<Resent, AppError> {
+pub async fn resend(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, base_url: &str) -> Result<Resent, AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, admin.org_id, user_id).await?;
     match target.status {
@@ -125,10 +115,7 @@ pub async fn resend(
     .await?;
     tx.commit().await?;
     tracing::info!(invite_id = %link.invite_id, "invite resent");
-    Ok(Resent {
-        email: target.email,
-        expires_at: link.expires_at,
-    })
+    Ok(Resent { email: target.email, expires_at: link.expires_at })
 }
 
 /// Cancel: the link stops working, unsent mail is withdrawn, the status
@@ -162,25 +149,12 @@ pub struct NewLink {
 /// kills it, so each link asks at most once, and a user gets at most
 /// `SELF_SERVICE_LINKS_PER_DAY` such links a day.
 #[tracing::instrument(skip_all)]
-pub async fn request_new_link(
-    pool: &PgPool,
-    link_token: &str,
-    base_url: &str,
-) -> Result<NewLink, AppError> {
-    if link_token.len() > 100 {
-        return Err(refusal(&LinkState::Unknown));
-    }
+pub async fn request_new_link(pool: &PgPool, link_token: &str, base_url: &str) -> Result<NewLink, AppError> {
     let mut tx = pool.begin().await?;
-    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
-        .bind(token::hash(link_token))
-        .fetch_optional(&mut *tx)
-        .await?;
-    let state = state_of(row.as_ref(), Utc::now());
+    let (state, row) = lock_link(&mut tx, link_token).await?;
     let (LinkState::Expired { organization }, Some(row)) = (&state, &row) else {
         return Err(match state {
-            LinkState::Valid { .. } => {
-                AppError::bad_request("This link still works: use it to activate your account.")
-            }
+            LinkState::Valid { .. } => AppError::bad_request("This link still works: use it to activate your account."),
             other => refusal(&other),
         });
     };
@@ -218,9 +192,5 @@ pub async fn request_new_link(
     .await?;
     tx.commit().await?;
     tracing::info!(user_id = %row.user_id, org_id = %row.org_id, invite_id = %link.invite_id, "new link requested by the invitee");
-    Ok(NewLink {
-        email: row.email.clone(),
-        expires_at: link.expires_at,
-        time_zone,
-    })
+    Ok(NewLink { email: row.email.clone(), expires_at: link.expires_at, time_zone })
 }

@@ -50,22 +50,14 @@ pub struct IssuedLink {
 
 /// How an expiry reads in the recipient's mail and on pages.
 pub fn expiry_text(at: DateTime<Utc>, zone: Tz) -> String {
-    format!(
-        "{} ({})",
-        at.with_timezone(&zone).format("%-d %b %Y, %H:%M"),
-        zone.name()
-    )
+    format!("{} ({})", at.with_timezone(&zone).format("%-d %b %Y, %H:%M"), zone.name())
 }
 
 /// Kills the user's open links and withdraws their invite mails that have
 /// not left yet (a queued mail with a dead link would only confuse). Part
 /// of the caller's transaction. A mail a worker is sending right now is
 /// locked; this waits for it and then leaves it as sent.
-pub async fn revoke_open_links(
-    conn: &mut PgConnection,
-    org_id: Uuid,
-    user_id: Uuid,
-) -> Result<(), AppError> {
+pub async fn revoke_open_links(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE invites SET revoked_at = now() \
          WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
@@ -129,8 +121,5 @@ pub async fn issue(
         },
     )
     .await?;
-    Ok(IssuedLink {
-        invite_id,
-        expires_at,
-    })
+    Ok(IssuedLink { invite_id, expires_at })
 }

@@ -4,9 +4,7 @@ use chrono::{Datelike, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 use crate::error::Validator;
-use crate::features::invites::types::{
-    InviteForm, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS,
-};
+use crate::features::invites::types::{InviteForm, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS};
 use crate::features::users::server::validate;
 use crate::features::users::types::Role;
 
@@ -46,21 +44,13 @@ fn phone(
         return None;
     }
     if number.chars().count() > MAX_PHONE_CHARS {
-        v.add(
-            field,
-            format!("{label} can be at most {MAX_PHONE_CHARS} characters."),
-        );
+        v.add(field, format!("{label} can be at most {MAX_PHONE_CHARS} characters."));
         return None;
     }
     match phonenumber::parse(region, number) {
-        Ok(parsed) if phonenumber::is_valid(&parsed) => {
-            Some(parsed.format().mode(phonenumber::Mode::E164).to_string())
-        }
+        Ok(parsed) if phonenumber::is_valid(&parsed) => Some(parsed.format().mode(phonenumber::Mode::E164).to_string()),
         _ => {
-            v.add(
-                field,
-                format!("{label} is not a valid number for the chosen country."),
-            );
+            v.add(field, format!("{label} is not a valid number for the chosen country."));
             None
         }
     }
@@ -80,10 +70,7 @@ fn date(v: &mut Validator, field: &str, label: &str, value: &str) -> Option<Naiv
     }
 }
 
-pub fn invite(
-    form: &InviteForm,
-    organization_zone: Tz,
-) -> Result<ValidInvite, crate::error::AppError> {
+pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, crate::error::AppError> {
     let mut v = Validator::new();
     let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
@@ -92,10 +79,7 @@ pub fn invite(
         "basic" => Some(Role::Basic),
         "operator" => Some(Role::Operator),
         "superuser" => {
-            v.add(
-                "role",
-                "An organization has one Superuser. Choose Basic or Operator.",
-            );
+            v.add("role", "An organization has one Superuser. Choose Basic or Operator.");
             None
         }
         _ => {
@@ -115,56 +99,25 @@ pub fn invite(
         },
     };
     let has_mobile = !form.mobile_number.trim().is_empty();
-    if has_mobile
-        && region.is_none()
-        && !form.mobile_number.trim().starts_with('+')
-        && !v.has("mobile_country")
-    {
+    if has_mobile && region.is_none() && !form.mobile_number.trim().starts_with('+') && !v.has("mobile_country") {
         v.add("mobile_country", "Choose the country of the mobile number.");
     }
     let mobile_phone = if v.has("mobile_country") {
         None
     } else {
-        phone(
-            &mut v,
-            "mobile_number",
-            "The mobile number",
-            &form.mobile_number,
-            region,
-        )
+        phone(&mut v, "mobile_number", "The mobile number", &form.mobile_number, region)
     };
-    let work_phone = phone(
-        &mut v,
-        "work_phone",
-        "The work phone",
-        &form.work_phone,
-        region,
-    );
+    let work_phone = phone(&mut v, "work_phone", "The work phone", &form.work_phone, region);
     let work_phone_ext = optional(&form.work_phone_ext);
     if let Some(ext) = &work_phone_ext {
-        let ok =
-            ext.chars().count() <= MAX_EXTENSION_CHARS && ext.chars().all(|c| c.is_ascii_digit());
-        v.check(
-            ok,
-            "work_phone_ext",
-            format!("The extension is up to {MAX_EXTENSION_CHARS} digits."),
-        );
-        v.check(
-            work_phone.is_some() || v.has("work_phone"),
-            "work_phone_ext",
-            "An extension needs a work phone.",
-        );
+        let ok = ext.chars().count() <= MAX_EXTENSION_CHARS && ext.chars().all(|c| c.is_ascii_digit());
+        v.check(ok, "work_phone_ext", format!("The extension is up to {MAX_EXTENSION_CHARS} digits."));
+        v.check(work_phone.is_some() || v.has("work_phone"), "work_phone_ext", "An extension needs a work phone.");
     }
 
     let department = optional(&form.department);
-    if department
-        .as_ref()
-        .is_some_and(|d| d.chars().count() > MAX_DEPARTMENT_CHARS)
-    {
-        v.add(
-            "department",
-            format!("Department can be at most {MAX_DEPARTMENT_CHARS} characters."),
-        );
+    if department.as_ref().is_some_and(|d| d.chars().count() > MAX_DEPARTMENT_CHARS) {
+        v.add("department", format!("Department can be at most {MAX_DEPARTMENT_CHARS} characters."));
     }
     let time_zone = if form.time_zone.trim().is_empty() {
         Some(organization_zone)
@@ -173,12 +126,7 @@ pub fn invite(
     };
 
     let today = Utc::now().date_naive();
-    let date_of_birth = date(
-        &mut v,
-        "date_of_birth",
-        "Date of birth",
-        &form.date_of_birth,
-    );
+    let date_of_birth = date(&mut v, "date_of_birth", "Date of birth", &form.date_of_birth);
     if date_of_birth.is_some_and(|d| d > today) {
         v.add("date_of_birth", "Date of birth cannot be in the future.");
     }
@@ -217,9 +165,7 @@ mod tests {
     }
 
     fn field_error(form: &InviteForm, field: &str) -> Option<String> {
-        invite(form, Tz::UTC)
-            .err()
-            .and_then(|e| e.field_message(field))
+        invite(form, Tz::UTC).err().and_then(|e| e.field_message(field))
     }
 
     #[test]
@@ -241,11 +187,7 @@ mod tests {
         assert_eq!(valid.mobile_phone.as_deref(), Some("+41791234567"));
         assert_eq!(valid.work_phone.as_deref(), Some("+41446681800"));
         f.mobile_number = "123".into();
-        assert!(
-            field_error(&f, "mobile_number")
-                .unwrap()
-                .contains("not a valid number")
-        );
+        assert!(field_error(&f, "mobile_number").unwrap().contains("not a valid number"));
         f.mobile_country = "XX".into();
         assert!(field_error(&f, "mobile_country").is_some());
     }
@@ -263,11 +205,7 @@ mod tests {
         assert!(field_error(&f, "hire_date").is_some());
         let mut f = form();
         f.hire_date = "31.03.2024".into();
-        assert!(
-            field_error(&f, "hire_date")
-                .unwrap()
-                .contains("like 2024-03-31")
-        );
+        assert!(field_error(&f, "hire_date").unwrap().contains("like 2024-03-31"));
         let mut f = form();
         f.department = "d".repeat(101);
         assert!(field_error(&f, "department").is_some());
@@ -290,10 +228,7 @@ pub fn phone_countries() -> &'static [crate::features::invites::types::PhoneCoun
                     .unwrap_or_default()
                     .into_iter()
                     .filter(|region| region.len() == 2 && *region != "001")
-                    .map(move |region| PhoneCountry {
-                        region: region.to_owned(),
-                        calling_code: code,
-                    })
+                    .map(move |region| PhoneCountry { region: region.to_owned(), calling_code: code })
             })
             .collect();
         countries.sort_by(|a, b| a.region.cmp(&b.region));

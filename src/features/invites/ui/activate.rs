@@ -3,9 +3,7 @@ use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
-use crate::components::form::{
-    Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error,
-};
+use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::components::layout::CardPage;
 use crate::features::invites::api::{ActivateAccount, RequestNewLink, activation_link};
 use crate::features::invites::types::ActivationLink;
@@ -22,10 +20,7 @@ pub fn ActivatePage() -> impl IntoView {
     let sent_to = Memo::new(move |_| query.with(|p| p.get("sent")));
     let link = {
         let token = token.clone();
-        Resource::new(
-            move || sent_to.get(),
-            move |_| activation_link(token.clone()),
-        )
+        Resource::new(move || sent_to.get(), move |_| activation_link(token.clone()))
     };
     view! {
         <CardPage>

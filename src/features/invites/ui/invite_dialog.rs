@@ -5,9 +5,7 @@ use crate::components::form::{Field, SubmitButton, TimeZoneField, action_error, 
 use crate::components::modal::Modal;
 use crate::error::AppError;
 use crate::features::invites::api::{InviteUser, invite_options};
-use crate::features::invites::types::{
-    InviteOptions, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS,
-};
+use crate::features::invites::types::{InviteOptions, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS};
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, Role};
 
 /// "Add new user": a modal over User Management, opened by its URL
@@ -47,9 +45,7 @@ fn InviteForm(
 ) -> impl IntoView {
     let seats = options.seats.clone();
     let seat = move |role: Role| seats.iter().find(|s| s.role == role).copied();
-    let first_free = [Role::Basic, Role::Operator]
-        .into_iter()
-        .find(|r| seat(*r).is_some_and(|s| !s.is_full()));
+    let first_free = [Role::Basic, Role::Operator].into_iter().find(|r| seat(*r).is_some_and(|s| !s.is_full()));
     let all_full = first_free.is_none();
     let role_error = field_error(error, "role");
     view! {

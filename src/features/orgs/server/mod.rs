@@ -15,13 +15,11 @@ pub async fn create_organization(
     time_zone: &str,
     seats: DefaultSeats,
 ) -> Result<Uuid, AppError> {
-    let org_id: Uuid = sqlx::query_scalar(
-        "INSERT INTO organizations (name, time_zone) VALUES ($1, $2) RETURNING id",
-    )
-    .bind(name)
-    .bind(time_zone)
-    .fetch_one(&mut *conn)
-    .await?;
+    let org_id: Uuid = sqlx::query_scalar("INSERT INTO organizations (name, time_zone) VALUES ($1, $2) RETURNING id")
+        .bind(name)
+        .bind(time_zone)
+        .fetch_one(&mut *conn)
+        .await?;
     sqlx::query(
         "INSERT INTO seats (org_id, role, quota) VALUES ($1, 'basic', $2), ($1, 'operator', $3), ($1, 'superuser', $4)",
     )
@@ -38,15 +36,9 @@ pub async fn create_organization(
 /// (one indexed row per role, whatever the number of users).
 pub async fn seat_usage(pool: &PgPool, org_id: Uuid) -> Result<Vec<SeatUsage>, AppError> {
     let mut seats: Vec<(Role, i32, i32)> =
-        sqlx::query_as("SELECT role, used, quota FROM seats WHERE org_id = $1")
-            .bind(org_id)
-            .fetch_all(pool)
-            .await?;
+        sqlx::query_as("SELECT role, used, quota FROM seats WHERE org_id = $1").bind(org_id).fetch_all(pool).await?;
     seats.sort_by_key(|(role, _, _)| std::cmp::Reverse(*role as u8));
-    Ok(seats
-        .into_iter()
-        .map(|(role, used, quota)| SeatUsage { role, used, quota })
-        .collect())
+    Ok(seats.into_iter().map(|(role, used, quota)| SeatUsage { role, used, quota }).collect())
 }
 
 /// Whether a database error is the seat quota's CHECK failing.
@@ -58,23 +50,17 @@ pub fn is_quota_exceeded(error: &sqlx::Error) -> bool {
 /// command (`roster org set-quota`), never the organization's own Superuser.
 /// A quota below the seats in use is refused rather than leaving the
 /// organization over its plan.
-pub async fn set_quota(
-    pool: &PgPool,
-    org_id: Uuid,
-    role: Role,
-    quota: i32,
-) -> Result<SeatUsage, String> {
+pub async fn set_quota(pool: &PgPool, org_id: Uuid, role: Role, quota: i32) -> Result<SeatUsage, String> {
     if quota < 0 {
         return Err("the number of seats cannot be negative".into());
     }
-    let updated: Result<Option<(i32, i32)>, sqlx::Error> = sqlx::query_as(
-        "UPDATE seats SET quota = $3 WHERE org_id = $1 AND role = $2 RETURNING used, quota",
-    )
-    .bind(org_id)
-    .bind(role)
-    .bind(quota)
-    .fetch_optional(pool)
-    .await;
+    let updated: Result<Option<(i32, i32)>, sqlx::Error> =
+        sqlx::query_as("UPDATE seats SET quota = $3 WHERE org_id = $1 AND role = $2 RETURNING used, quota")
+            .bind(org_id)
+            .bind(role)
+            .bind(quota)
+            .fetch_optional(pool)
+            .await;
     match updated {
         Ok(Some((used, quota))) => Ok(SeatUsage { role, used, quota }),
         Ok(None) => Err(format!("no organization with id {org_id}")),
@@ -96,18 +82,12 @@ async fn current_use(pool: &PgPool, org_id: Uuid, role: Role) -> i32 {
 }
 
 /// Every organization with its seats, for `roster org list`.
-pub async fn list_organizations(
-    pool: &PgPool,
-) -> Result<Vec<(Uuid, String, Vec<SeatUsage>)>, sqlx::Error> {
+pub async fn list_organizations(pool: &PgPool) -> Result<Vec<(Uuid, String, Vec<SeatUsage>)>, sqlx::Error> {
     let orgs: Vec<(Uuid, String)> =
-        sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at")
-            .fetch_all(pool)
-            .await?;
+        sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at").fetch_all(pool).await?;
     let mut out = Vec::with_capacity(orgs.len());
     for (id, name) in orgs {
-        let seats = seat_usage(pool, id)
-            .await
-            .map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
+        let seats = seat_usage(pool, id).await.map_err(|e| sqlx::Error::Protocol(e.to_string()))?;
         out.push((id, name, seats));
     }
     Ok(out)

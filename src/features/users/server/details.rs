@@ -36,12 +36,7 @@ struct MailRow {
 /// How many of a user's invite mails the panel lists.
 const MAIL_HISTORY: i64 = 10;
 
-pub async fn user_details(
-    pool: &PgPool,
-    org_id: Uuid,
-    user_id: Uuid,
-    zone: Tz,
-) -> Result<UserDetails, AppError> {
+pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
     let details: DetailsRow = sqlx::query_as(&format!(
         "SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, \
                 '' AS sort_key, {DELIVERY_COLUMNS}, u.time_zone, u.department, u.mobile_phone, u.work_phone, \

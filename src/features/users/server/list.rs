@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::features::users::types::{
-    DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus,
-    SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
+    DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection,
+    StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -27,10 +27,7 @@ fn sort_expression(column: SortColumn) -> (&'static str, &'static str) {
         SortColumn::LastName => ("lower(u.last_name)", "text"),
         SortColumn::Email => ("lower(u.email)", "text"),
         SortColumn::Created => ("u.created_at", "timestamptz"),
-        SortColumn::LastSignIn => (
-            "coalesce(u.last_sign_in_at, '-infinity'::timestamptz)",
-            "timestamptz",
-        ),
+        SortColumn::LastSignIn => ("coalesce(u.last_sign_in_at, '-infinity'::timestamptz)", "timestamptz"),
     }
 }
 
@@ -47,26 +44,14 @@ pub struct Cursor {
 
 impl Cursor {
     pub fn encode(&self) -> String {
-        format!(
-            "{}.{}",
-            self.id.simple(),
-            URL_SAFE_NO_PAD.encode(self.key.as_bytes())
-        )
+        format!("{}.{}", self.id.simple(), URL_SAFE_NO_PAD.encode(self.key.as_bytes()))
     }
 
     pub fn decode(value: &str) -> Result<Self, AppError> {
-        let bad = || {
-            AppError::bad_request(
-                "This page link is no longer valid. Start again from the first page.",
-            )
-        };
+        let bad = || AppError::bad_request("This page link is no longer valid. Start again from the first page.");
         let (id, key) = value.split_once('.').ok_or_else(bad)?;
         let id = Uuid::parse_str(id).map_err(|_| bad())?;
-        let key = URL_SAFE_NO_PAD
-            .decode(key)
-            .ok()
-            .and_then(|b| String::from_utf8(b).ok())
-            .ok_or_else(bad)?;
+        let key = URL_SAFE_NO_PAD.decode(key).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
         Ok(Cursor { key, id })
     }
 }
@@ -168,14 +153,10 @@ pub fn build_query<'a>(
         }
         StatusFilter::All => {}
         StatusFilter::Only(ShownStatus::Invited) => {
-            sql.push(format!(
-                " AND u.status = 'invited' AND {CURRENT_EXPIRY} > now()"
-            ));
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} > now()"));
         }
         StatusFilter::Only(ShownStatus::InviteExpired) => {
-            sql.push(format!(
-                " AND u.status = 'invited' AND {CURRENT_EXPIRY} <= now()"
-            ));
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} <= now()"));
         }
         StatusFilter::Only(status) => {
             // Active, Disabled and Invite canceled are stored as such.
@@ -183,8 +164,7 @@ pub fn build_query<'a>(
         }
     }
     if let Some(term) = query.search() {
-        sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE "))
-            .push_bind(like_pattern(term));
+        sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE ")).push_bind(like_pattern(term));
     }
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
@@ -198,17 +178,12 @@ pub fn build_query<'a>(
     sql.push(format!(" ORDER BY {expr} {order}, u.id {order} LIMIT "));
     // One extra row tells whether another page follows.
     sql.push_bind(i64::from(size) + 1);
-    sql.push(format!(
-        ") u {DELIVERY_JOINS} ORDER BY {expr} {order}, u.id {order}"
-    ));
+    sql.push(format!(") u {DELIVERY_JOINS} ORDER BY {expr} {order}, u.id {order}"));
     Ok((sql, backwards))
 }
 
 pub fn format_time(at: DateTime<Utc>, tz: Tz) -> Timestamp {
-    Timestamp {
-        iso: at.to_rfc3339(),
-        local: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string(),
-    }
+    Timestamp { iso: at.to_rfc3339(), local: at.with_timezone(&tz).format("%Y-%m-%d %H:%M").to_string() }
 }
 
 pub async fn list_users(
@@ -224,9 +199,7 @@ pub async fn list_users(
         // A cursor whose key does not parse as the column's type (a forged or
         // stale link) is the client's problem, not a server error.
         Err(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22")) => {
-            return Err(AppError::bad_request(
-                "This page link is no longer valid. Start again from the first page.",
-            ));
+            return Err(AppError::bad_request("This page link is no longer valid. Start again from the first page."));
         }
         Err(e) => return Err(e.into()),
     };
@@ -236,36 +209,15 @@ pub async fn list_users(
         rows.reverse();
     }
     let had_cursor = query.after.is_some() || query.before.is_some();
-    let cursor_of = |row: &Row| {
-        Cursor {
-            key: row.sort_key.clone(),
-            id: row.id,
-        }
-        .encode()
-    };
+    let cursor_of = |row: &Row| Cursor { key: row.sort_key.clone(), id: row.id }.encode();
     // Going forwards, a previous page exists if we came from one; going
     // backwards, the page we came from is the next one.
-    let (has_prev, has_next) = if backwards {
-        (more, true)
-    } else {
-        (had_cursor, more)
-    };
-    let prev = if has_prev {
-        rows.first().map(cursor_of)
-    } else {
-        None
-    };
-    let next = if has_next {
-        rows.last().map(cursor_of)
-    } else {
-        None
-    };
+    let (has_prev, has_next) = if backwards { (more, true) } else { (had_cursor, more) };
+    let prev = if has_prev { rows.first().map(cursor_of) } else { None };
+    let next = if has_next { rows.last().map(cursor_of) } else { None };
 
     Ok(UserPage {
-        rows: rows
-            .into_iter()
-            .map(|r| r.into_user_row(viewer_zone))
-            .collect(),
+        rows: rows.into_iter().map(|r| r.into_user_row(viewer_zone)).collect(),
         next,
         prev,
         size,
@@ -298,29 +250,19 @@ impl Row {
             email: self.email,
             created: format_time(self.created_at, zone),
             last_sign_in: self.last_sign_in_at.map(|at| format_time(at, zone)),
-            invite: self.invite_expires_at.map(|at| InviteDelivery {
-                expires: format_time(at, zone),
-                mail,
-            }),
+            invite: self.invite_expires_at.map(|at| InviteDelivery { expires: format_time(at, zone), mail }),
         }
     }
 }
 
 /// Remembers the page size the user picked, when it changed.
-pub async fn remember_page_size(
-    pool: &PgPool,
-    org_id: Uuid,
-    user_id: Uuid,
-    size: u16,
-) -> Result<(), AppError> {
-    sqlx::query(
-        "UPDATE users SET page_size = $3 WHERE org_id = $1 AND id = $2 AND page_size <> $3",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(size as i16)
-    .execute(pool)
-    .await?;
+pub async fn remember_page_size(pool: &PgPool, org_id: Uuid, user_id: Uuid, size: u16) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET page_size = $3 WHERE org_id = $1 AND id = $2 AND page_size <> $3")
+        .bind(org_id)
+        .bind(user_id)
+        .bind(size as i16)
+        .execute(pool)
+        .await?;
     Ok(())
 }
 
@@ -330,19 +272,10 @@ mod tests {
 
     #[test]
     fn cursors_round_trip_and_reject_garbage() {
-        let cursor = Cursor {
-            key: "smith, o'neil".into(),
-            id: Uuid::new_v4(),
-        };
+        let cursor = Cursor { key: "smith, o'neil".into(), id: Uuid::new_v4() };
         assert_eq!(Cursor::decode(&cursor.encode()).unwrap(), cursor);
-        assert!(matches!(
-            Cursor::decode("nonsense"),
-            Err(AppError::BadRequest { .. })
-        ));
-        assert!(matches!(
-            Cursor::decode("abc.def"),
-            Err(AppError::BadRequest { .. })
-        ));
+        assert!(matches!(Cursor::decode("nonsense"), Err(AppError::BadRequest { .. })));
+        assert!(matches!(Cursor::decode("abc.def"), Err(AppError::BadRequest { .. })));
     }
 
     #[test]

@@ -7,13 +7,7 @@ use crate::error::Validator;
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 
 /// Trims a required text field and checks its length. Returns the trimmed value.
-pub fn required_text(
-    v: &mut Validator,
-    field: &str,
-    label: &str,
-    value: &str,
-    max: usize,
-) -> String {
+pub fn required_text(v: &mut Validator, field: &str, label: &str, value: &str, max: usize) -> String {
     let value = value.trim();
     if value.is_empty() {
         v.add(field, format!("{label} is required."));
@@ -36,22 +30,12 @@ pub fn email(v: &mut Validator, field: &str, value: &str) -> String {
     if value.is_empty() {
         v.add(field, "Email is required.");
     } else if value.chars().count() > MAX_EMAIL_CHARS {
-        v.add(
-            field,
-            format!("Email can be at most {MAX_EMAIL_CHARS} characters."),
-        );
+        v.add(field, format!("Email can be at most {MAX_EMAIL_CHARS} characters."));
     } else {
-        let valid = email_address::EmailAddress::parse_with_options(
-            value,
-            email_address::Options::default(),
-        )
-        .map(|parsed| parsed.domain().contains('.') && !value.contains(['<', '>', ' ']))
-        .unwrap_or(false);
-        v.check(
-            valid,
-            field,
-            "Enter a valid email address, like name@example.com.",
-        );
+        let valid = email_address::EmailAddress::parse_with_options(value, email_address::Options::default())
+            .map(|parsed| parsed.domain().contains('.') && !value.contains(['<', '>', ' ']))
+            .unwrap_or(false);
+        v.check(valid, field, "Enter a valid email address, like name@example.com.");
     }
     value.to_owned()
 }
@@ -67,9 +51,7 @@ pub fn time_zone(v: &mut Validator, field: &str, value: &str) -> Option<Tz> {
                 if value.is_empty() {
                     "Choose a time zone.".to_owned()
                 } else {
-                    format!(
-                        "\u{201c}{value}\u{201d} is not a known time zone. Pick one from the list."
-                    )
+                    format!("\u{201c}{value}\u{201d} is not a known time zone. Pick one from the list.")
                 },
             );
             None
@@ -88,14 +70,7 @@ mod tests {
             email(&mut v, "email", good);
             assert!(v.finish().is_ok(), "{good}");
         }
-        for bad in [
-            "",
-            "ada",
-            "ada@localhost",
-            "a da@example.com",
-            "@example.com",
-            "ada@",
-        ] {
+        for bad in ["", "ada", "ada@localhost", "a da@example.com", "@example.com", "ada@"] {
             let mut v = Validator::new();
             email(&mut v, "email", bad);
             assert!(v.finish().is_err(), "{bad:?} should be refused");
@@ -108,19 +83,8 @@ mod tests {
         assert_eq!(name(&mut v, "first_name", "First name", "  Ada "), "Ada");
         assert!(v.finish().is_ok());
         let mut v = Validator::new();
-        name(
-            &mut v,
-            "first_name",
-            "First name",
-            &"x".repeat(MAX_NAME_CHARS + 1),
-        );
-        assert!(
-            v.finish()
-                .unwrap_err()
-                .field_message("first_name")
-                .unwrap()
-                .contains("at most 100")
-        );
+        name(&mut v, "first_name", "First name", &"x".repeat(MAX_NAME_CHARS + 1));
+        assert!(v.finish().unwrap_err().field_message("first_name").unwrap().contains("at most 100"));
     }
 
     #[test]

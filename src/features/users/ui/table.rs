@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter,
-    UserListQuery, UserPage, UserRow,
+    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, UserListQuery, UserPage,
+    UserRow,
 };
 
 /// The user table with sortable headers, pagination and the page-size choice.
@@ -17,11 +17,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
         let query = query.clone();
         move |column: SortColumn| {
             let active = column == sort;
-            let next_direction = if active {
-                direction.flipped()
-            } else {
-                SortDirection::Asc
-            };
+            let next_direction = if active { direction.flipped() } else { SortDirection::Asc };
             let href = query.href(|q| {
                 q.sort = Some(column.param().to_owned());
                 q.dir = Some(next_direction.param().to_owned());
@@ -55,14 +51,8 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
     };
     let all_statuses_href = query.href(|q| q.status = None);
     let first_href = query.href(|_| {});
-    let prev_href = page
-        .prev
-        .clone()
-        .map(|cursor| query.href(|q| q.before = Some(cursor)));
-    let next_href = page
-        .next
-        .clone()
-        .map(|cursor| query.href(|q| q.after = Some(cursor)));
+    let prev_href = page.prev.clone().map(|cursor| query.href(|q| q.before = Some(cursor)));
+    let next_href = page.next.clone().map(|cursor| query.href(|q| q.after = Some(cursor)));
     let count = page.rows.len();
     let size = page.size;
     let time_zone = page.time_zone.clone();
@@ -164,13 +154,8 @@ pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl Into
         (Some(sent), true) => Some(format!(" {}", sent.local)),
         _ => None,
     };
-    let attempts = (detailed && problem).then(|| {
-        format!(
-            " after {} attempt{}",
-            mail.attempts,
-            if mail.attempts == 1 { "" } else { "s" }
-        )
-    });
+    let attempts = (detailed && problem)
+        .then(|| format!(" after {} attempt{}", mail.attempts, if mail.attempts == 1 { "" } else { "s" }));
     view! {
         <span class="mail-state" class:mail-problem=problem>
             <span aria-hidden="true">{mail.state.icon()}" "</span>

@@ -24,10 +24,7 @@ pub fn UserPanel(
     cancel: ServerAction<CancelInvite>,
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
-    let details = Resource::new(
-        move || (resend.version().get(), cancel.version().get()),
-        move |_| user_details(id),
-    );
+    let details = Resource::new(move || (resend.version().get(), cancel.version().get()), move |_| user_details(id));
     let close_href = query.with_untracked(|q| {
         q.href(|next| {
             next.after = q.after.clone();
@@ -39,15 +36,10 @@ pub fn UserPanel(
             next.after = q.after.clone();
             next.before = q.before.clone();
         });
-        href.split_once('?')
-            .map(|(_, s)| s.to_owned())
-            .unwrap_or_default()
+        href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default()
     });
-    let error = Signal::derive(move || {
-        action_error(resend.value())
-            .get()
-            .or_else(|| action_error(cancel.value()).get())
-    });
+    let error =
+        Signal::derive(move || action_error(resend.value()).get().or_else(|| action_error(cancel.value()).get()));
     view! {
         <Modal labelled_by="user-panel-title" close_href=close_href.clone() class="drawer">
             <div class="modal-head">
@@ -85,13 +77,12 @@ fn DetailsBody(
     let email = row.email.clone();
     let notice_text = move || {
         notice.get().and_then(|n| match n.as_str() {
-            "invite_resent" => Some(format!(
-                "A new activation link is on its way to {email}. Earlier links no longer work."
-            )),
-            "invite_canceled" => Some(
-                "The invite was cancelled: its link no longer works and its seat is free again."
-                    .to_owned(),
-            ),
+            "invite_resent" => {
+                Some(format!("A new activation link is on its way to {email}. Earlier links no longer work."))
+            }
+            "invite_canceled" => {
+                Some("The invite was cancelled: its link no longer works and its seat is free again.".to_owned())
+            }
             _ => None,
         })
     };
@@ -103,11 +94,7 @@ fn DetailsBody(
     };
     let status = row.status;
     let (resend_view, cancel_view) = (view_string.clone(), view_string);
-    let resend_label = if status == ShownStatus::InviteCanceled {
-        "Send invite again"
-    } else {
-        "Resend invite"
-    };
+    let resend_label = if status == ShownStatus::InviteCanceled { "Send invite again" } else { "Resend invite" };
     view! {
         <div class="panel-identity">
             <p class="panel-name">{name.clone()}</p>

@@ -34,28 +34,13 @@ pub fn UsersPage() -> impl IntoView {
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = Resource::new(
-        move || {
-            (
-                query.get(),
-                params.with(|p| p.get("invited")),
-                resend.version().get(),
-                cancel.version().get(),
-            )
-        },
+        move || (query.get(), params.with(|p| p.get("invited")), resend.version().get(), cancel.version().get()),
         |(query, ..)| list_users(query),
     );
-    let panel_user = move || {
-        params
-            .with(|p| p.get("user"))
-            .and_then(|id| uuid::Uuid::parse_str(&id).ok())
-    };
+    let panel_user = move || params.with(|p| p.get("user")).and_then(|id| uuid::Uuid::parse_str(&id).ok());
     let notice = Signal::derive(move || params.with(|p| p.get("notice")));
     let status_filter = move || query.with(|q| q.status_filter());
-    let search = move || {
-        query
-            .with(|q| q.search().map(str::to_owned))
-            .unwrap_or_default()
-    };
+    let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let inviting = move || params.with(|p| p.get("invite").is_some());
     let invited = move || params.with(|p| p.get("invited"));
 
