@@ -191,3 +191,28 @@ async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
     assert!(refused.contains("1 seats of this role are in use"), "{refused}");
     assert!(set_quota(&app.pool, uuid::Uuid::new_v4(), Role::Basic, 3).await.unwrap_err().contains("no organization"));
 }
+
+#[sqlx::test(migrations = false)]
+async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: PgPool) {
+    use roster::features::orgs::server::set_invite_ttl;
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    assert_eq!(set_invite_ttl(&app.pool, org_id, 48).await.unwrap(), 48);
+    for hours in [0, 721] {
+        assert!(set_invite_ttl(&app.pool, org_id, hours).await.unwrap_err().contains("between 1 and 720"));
+    }
+    assert!(set_invite_ttl(&app.pool, uuid::Uuid::new_v4(), 24).await.unwrap_err().contains("no organization"));
+
+    let email = unique_email("grace");
+    let (status, body) = admin.call_json("invite_user", &invite_form(&email, "basic")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let hours_left: f64 =
+        sqlx::query_scalar("SELECT extract(epoch FROM expires_at - now())::float8 / 3600 FROM invites")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!((47.9..=48.0).contains(&hours_left), "the organization's lifetime: {hours_left}");
+    let text: String = sqlx::query_scalar("SELECT body_text FROM outbox").fetch_one(&app.pool).await.unwrap();
+    assert!(text.contains("expires on"), "{text}");
+}

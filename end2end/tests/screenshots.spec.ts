@@ -67,7 +67,8 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await inviteFromDialog(page, testInfo, 'Alan', 'Turing', alan);
   const katherine = uniqueEmail('katherine');
   await inviteFromDialog(page, testInfo, 'Katherine', 'Johnson', katherine);
-  await inviteFromDialog(page, testInfo, 'Edsger', 'Dijkstra', uniqueEmail('edsger'));
+  const edsger = uniqueEmail('edsger');
+  await inviteFromDialog(page, testInfo, 'Edsger', 'Dijkstra', edsger);
   await page.getByRole('link', { name: 'Details of Alan Turing' }).click();
   await settled(page, testInfo);
   await page.getByRole('button', { name: 'Cancel invite' }).click();
@@ -78,13 +79,33 @@ test('screenshots of every page', async ({ page }, testInfo) => {
     "UPDATE invites SET expires_at = now() - interval '1 minute' WHERE user_id = (SELECT id FROM users WHERE email = $1)",
     [katherine],
   );
+  // How a delivery problem looks (the retry itself is tested in tests/mail.rs).
+  const edsgerLink = activationPath(await mailTo(edsger));
+  await sql(
+    "UPDATE outbox SET state = 'retrying', attempts = 3, sent_at = NULL, next_attempt_at = now() + interval '1 day', " +
+      "last_error = 'Connection error: Connection refused (os error 111)' WHERE recipient = $1",
+    [edsger],
+  );
   await open(page, '/settings/users?status=all', testInfo);
   await shot('user-management-all-statuses');
+  await page.getByRole('link', { name: 'Details of Edsger Dijkstra' }).click();
+  await expect(page.getByRole('dialog', { name: 'User details' })).toContainText('Mail retrying after 3 attempts');
+  await settled(page, testInfo);
+  await shot('user-details-retrying');
   const cancelled = activationPath(await mailTo(alan));
   await page.context().clearCookies();
   await open(page, cancelled, testInfo);
   await expect(page.getByRole('heading', { name: 'This invitation was cancelled' })).toBeVisible();
   await shot('activation-cancelled');
+  await open(page, edsgerLink, testInfo);
+  await page.getByLabel('Password', { exact: true }).fill('Tulip-Quarry-Vessel-42');
+  await page.getByLabel('Confirm password').fill('Tulip-Quarry-Vessel-42');
+  await page.getByRole('button', { name: 'Activate account' }).click();
+  await expect(page).toHaveURL(/\/account/);
+  await page.context().clearCookies();
+  await open(page, edsgerLink, testInfo);
+  await expect(page.getByRole('heading', { name: 'This link has already been used' })).toBeVisible();
+  await shot('activation-used');
 
   // The development mailbox, on the server without SMTP.
   await open(page, `${process.env.ROSTER_DEV_URL ?? 'http://127.0.0.1:3101'}/dev/mailbox`, testInfo);

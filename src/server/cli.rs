@@ -4,10 +4,10 @@
 use uuid::Uuid;
 
 use super::config::Config;
-use crate::features::orgs::server::{list_organizations, set_quota};
+use crate::features::orgs::server::{list_organizations, set_invite_ttl, set_quota};
 use crate::features::users::types::Role;
 
-const USAGE: &str = "usage:\n  roster org list\n  roster org set-quota --org <organization id> --role basic|operator|superuser --seats <n>";
+const USAGE: &str = "usage:\n  roster org list\n  roster org set-quota --org <organization id> --role basic|operator|superuser --seats <n>\n  roster org set-invite-ttl --org <organization id> --hours <n>";
 
 pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
     let pool = super::db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -27,9 +27,7 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
             while let Some(flag) = rest.next() {
                 let value = rest.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
                 match flag.as_str() {
-                    "--org" => {
-                        org = Some(Uuid::parse_str(value).map_err(|_| format!("not an organization id: {value}"))?)
-                    }
+                    "--org" => org = Some(parse_org(value)?),
                     "--role" => {
                         role = Some(match value.as_str() {
                             "basic" => Role::Basic,
@@ -49,6 +47,26 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
             println!("{} seats: {}/{}", usage.role.label(), usage.used, usage.quota);
             Ok(())
         }
+        Some("set-invite-ttl") => {
+            let (mut org, mut hours) = (None, None);
+            let mut rest = args[1..].iter();
+            while let Some(flag) = rest.next() {
+                let value = rest.next().ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+                match flag.as_str() {
+                    "--org" => org = Some(parse_org(value)?),
+                    "--hours" => hours = Some(value.parse::<i32>().map_err(|_| format!("not a number: {value}"))?),
+                    other => return Err(format!("unknown option {other:?}\n{USAGE}")),
+                }
+            }
+            let (Some(org), Some(hours)) = (org, hours) else { return Err(USAGE.into()) };
+            let hours = set_invite_ttl(&pool, org, hours).await?;
+            println!("activation links of new invites stay valid for {hours} hours");
+            Ok(())
+        }
         _ => Err(USAGE.into()),
     }
+}
+
+fn parse_org(value: &str) -> Result<Uuid, String> {
+    Uuid::parse_str(value).map_err(|_| format!("not an organization id: {value}"))
 }

@@ -72,6 +72,29 @@ pub async fn set_quota(pool: &PgPool, org_id: Uuid, role: Role, quota: i32) -> R
     }
 }
 
+/// How long the organization's activation links stay valid (IoT Pro: 24
+/// hours by default). The installation's operator sets it (`roster org
+/// set-invite-ttl`); links already sent keep their expiry.
+pub async fn set_invite_ttl(pool: &PgPool, org_id: Uuid, hours: i32) -> Result<i32, String> {
+    if !(MIN_INVITE_TTL_HOURS..=MAX_INVITE_TTL_HOURS).contains(&hours) {
+        return Err(format!(
+            "an activation link must stay valid between {MIN_INVITE_TTL_HOURS} and {MAX_INVITE_TTL_HOURS} hours"
+        ));
+    }
+    let updated: Option<i32> =
+        sqlx::query_scalar("UPDATE organizations SET invite_ttl_hours = $2 WHERE id = $1 RETURNING invite_ttl_hours")
+            .bind(org_id)
+            .bind(hours)
+            .fetch_optional(pool)
+            .await
+            .map_err(|e| e.to_string())?;
+    updated.ok_or_else(|| format!("no organization with id {org_id}"))
+}
+
+/// The bounds of `organizations.invite_ttl_hours` (a CHECK in the schema).
+pub const MIN_INVITE_TTL_HOURS: i32 = 1;
+pub const MAX_INVITE_TTL_HOURS: i32 = 720;
+
 async fn current_use(pool: &PgPool, org_id: Uuid, role: Role) -> i32 {
     sqlx::query_scalar("SELECT used FROM seats WHERE org_id = $1 AND role = $2")
         .bind(org_id)
