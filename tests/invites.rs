@@ -77,13 +77,15 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[sqlx::test(migrations = false)]
-async fn only_a_superuser_may_invite(pool: PgPool) {
+async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let (_, admin_email) = app.signed_up("Acme").await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
     let email = unique_email("grace");
 
     let (status, _) = app.browser().call_json("invite_user", &invite_form(&email, "basic")).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
+    let (status, _) = app.browser().call_json("invite_options", &[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
     for role in ["operator", "basic"] {
         let login = app.add_user(org_id, role, "Other", "User").await;
@@ -91,9 +93,29 @@ async fn only_a_superuser_may_invite(pool: PgPool) {
         browser.sign_in(&login, PASSWORD).await;
         let (status, _) = browser.call_json("invite_user", &invite_form(&email, "basic")).await;
         assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
+        let (status, _) = browser.call_json("invite_options", &[]).await;
+        assert_eq!(status, StatusCode::FORBIDDEN, "{role}");
     }
     assert_eq!(app.count("SELECT count(*) FROM users WHERE status = 'invited'").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
+
+    // Another organization's Superuser invites into their own organization
+    // only, and sees only their own seats.
+    let (stranger, _) = app.signed_up("Globex").await;
+    let (status, body) = stranger.call_json("invite_user", &invite_form(&email, "basic")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let invited_org: uuid::Uuid = sqlx::query_scalar("SELECT org_id FROM users WHERE email = $1")
+        .bind(&email)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_ne!(invited_org, org_id);
+    let basic_used = |options: &Value| {
+        options["seats"].as_array().unwrap().iter().find(|s| s["role"] == "basic").unwrap()["used"].as_i64().unwrap()
+    };
+    let (_, theirs) = stranger.call_json("invite_options", &[]).await;
+    let (_, ours) = admin.call_json("invite_options", &[]).await;
+    assert_eq!((basic_used(&theirs), basic_used(&ours)), (1, 1), "Acme's Basic seat is its own added user");
 }
 
 #[sqlx::test(migrations = false)]
