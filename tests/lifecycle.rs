@@ -159,7 +159,10 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert_eq!(status, StatusCode::OK, "{body}");
     assert_eq!(status_of(&app, grace_id).await, "invited");
     assert_eq!(seats_used(&app, "operator").await, 2);
-    assert!(matches!(inspect(&app.pool, &latest_activation_token(&app.pool, &grace).await).await.unwrap(), LinkState::Valid { .. }));
+    assert!(matches!(
+        inspect(&app.pool, &latest_activation_token(&app.pool, &grace).await).await.unwrap(),
+        LinkState::Valid { .. }
+    ));
     assert!(
         matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Replaced { .. }),
         "the first link stays dead"

@@ -42,11 +42,15 @@ test('resend kills the old link; cancel frees the seat, kills the link and hides
   // The row says when the link expires and that the mail left.
   const row = page.getByRole('row').filter({ hasText: email });
   await expect(row).toContainText('Expires');
-  await expect(async () => {
-    await page.reload();
-    await expect(row).toContainText('Mail sent', { timeout: 1000 });
-  }).toPass({ timeout: 20_000 });
-  await settled(page, testInfo);
+  if (hasJs(testInfo)) {
+    // The table refreshes itself while a mail is on its way.
+    await expect(row).toContainText('Mail sent', { timeout: 20_000 });
+  } else {
+    await expect(async () => {
+      await page.reload();
+      await expect(row).toContainText('Mail sent', { timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+  }
 
   let panel = await openDetails(page, testInfo, 'Grace Hopper');
   await expect(panel).toContainText('Link expires');
@@ -59,6 +63,10 @@ test('resend kills the old link; cancel frees the seat, kills the link and hides
 
   const second = activationPath(await mailTo(email, (m) => m.subject.startsWith('Your new link')));
   expect(second).not.toBe(first);
+  if (hasJs(testInfo)) {
+    // The panel, too, follows the new mail until it has left.
+    await expect(page.getByRole('dialog', { name: 'User details' })).toContainText('Mail sent', { timeout: 20_000 });
+  }
 
   // Cancel from the same panel: the seat is free at once.
   panel = page.getByRole('dialog', { name: 'User details' });

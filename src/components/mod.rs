@@ -4,3 +4,4 @@ pub mod feedback;
 pub mod form;
 pub mod layout;
 pub mod modal;
+pub mod polling;

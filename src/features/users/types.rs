@@ -368,6 +368,13 @@ pub struct UserRow {
     pub invite: Option<InviteDelivery>,
 }
 
+impl UserRow {
+    /// Whether this row's invite mail is still queued or retrying.
+    pub fn mail_pending(&self) -> bool {
+        self.invite.as_ref().and_then(|i| i.mail.as_ref()).is_some_and(|m| m.state.is_pending())
+    }
+}
+
 /// Where an invite stands, so an admin never has to guess whether the mail
 /// left: when its link expires and what became of its latest mail.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -401,6 +408,11 @@ pub enum MailState {
 }
 
 impl MailState {
+    /// Still on its way: the view showing it refreshes until it settles.
+    pub fn is_pending(self) -> bool {
+        matches!(self, MailState::Queued | MailState::Retrying)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             MailState::Queued => "Mail queued",

@@ -8,6 +8,7 @@ use uuid::Uuid;
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
 use crate::components::form::action_error;
 use crate::components::modal::Modal;
+use crate::components::polling::refresh_while;
 use crate::error::AppError;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::users::api::user_details;
@@ -25,6 +26,10 @@ pub fn UserPanel(
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
     let details = Resource::new(move || (resend.version().get(), cancel.version().get()), move |_| user_details(id));
+    refresh_while(
+        move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
+        move || details.refetch(),
+    );
     let close_href = query.with_untracked(|q| {
         q.href(|next| {
             next.after = q.after.clone();

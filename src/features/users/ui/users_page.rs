@@ -7,6 +7,7 @@ use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
 use super::user_panel::UserPanel;
 use crate::components::feedback::{ErrorState, LoadingState};
+use crate::components::polling::refresh_while;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
@@ -36,6 +37,11 @@ pub fn UsersPage() -> impl IntoView {
     let page = Resource::new(
         move || (query.get(), params.with(|p| p.get("invited")), resend.version().get(), cancel.version().get()),
         |(query, ..)| list_users(query),
+    );
+    // A mail on its way turns to "sent" (or "retrying") without a reload.
+    refresh_while(
+        move || page.get().is_some_and(|p| p.is_ok_and(|p| p.rows.iter().any(|r| r.mail_pending()))),
+        move || page.refetch(),
     );
     let panel_user = move || params.with(|p| p.get("user")).and_then(|id| uuid::Uuid::parse_str(&id).ok());
     let notice = Signal::derive(move || params.with(|p| p.get("notice")));
