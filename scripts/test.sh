@@ -52,13 +52,14 @@ pids+=($!)
 for db in roster_e2e roster_e2e_dev; do
   scripts/pg.sh psql test "$pg_port" -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
 done
-# Link endpoints are rate limited per client; every browser test comes from
-# 127.0.0.1, so the suite gets a quota that only a runaway loop would hit.
-LEPTOS_SITE_ADDR="127.0.0.1:$app_port" SMTP_URL="smtp://127.0.0.1:$smtp_port" TOKEN_REQUESTS_PER_MINUTE=1000 \
+# Link and password endpoints are rate limited per client; every browser test
+# comes from 127.0.0.1, so the suite gets quotas only a runaway loop would hit.
+export TOKEN_REQUESTS_PER_MINUTE=1000 PASSWORD_REQUESTS_PER_MINUTE=1000
+LEPTOS_SITE_ADDR="127.0.0.1:$app_port" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
   DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
   RUST_LOG=info target/debug/roster serve > target/e2e/server.log 2>&1 &
 pids+=($!)
-LEPTOS_SITE_ADDR="127.0.0.1:$dev_port" DEV_MAILBOX=true TOKEN_REQUESTS_PER_MINUTE=1000 \
+LEPTOS_SITE_ADDR="127.0.0.1:$dev_port" DEV_MAILBOX=true \
   DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e_dev" \
   RUST_LOG=info target/debug/roster serve > target/e2e/server-dev.log 2>&1 &
 pids+=($!)

@@ -6,6 +6,7 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
+use roster::server::config::Config;
 use serde_json::Value;
 use sqlx::PgPool;
 
@@ -339,4 +340,25 @@ async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
         .call("sign_in", &[("email", &email), ("password", PASSWORD), ("next", "/settings/users?q=a")])
         .await;
     assert_eq!(response.headers()["location"], "/settings/users?q=a");
+}
+
+#[sqlx::test(migrations = false)]
+async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: PgPool) {
+    let config = Config { password_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
+    let app = spawn_app_with(pool, config).await;
+    let browser = app.browser();
+    let email = unique_email("ada");
+    assert_eq!(browser.sign_up("Acme", &email).await.status(), StatusCode::OK);
+    for _ in 0..2 {
+        let (status, _) = browser.sign_in(&email, "Wrong-Password-1!").await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    // The fourth attempt within the minute is refused, even with the right password.
+    let (status, body) = browser.sign_in(&email, PASSWORD).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert_eq!(body["kind"], "rate_limited");
+    assert!(body["message"].as_str().unwrap().contains("wait a minute"), "{body}");
+    let response = app.browser().sign_up("Globex", &unique_email("grace")).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "sign-up shares the limit");
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "nothing created");
 }

@@ -29,6 +29,10 @@ pub struct Config {
     /// Requests per minute one client address may make to the endpoints
     /// whose credential is a link token (activation, "Send me a new link").
     pub token_requests_per_minute: u32,
+    /// Password attempts per minute one client address may make (sign-in and
+    /// sign-up): slows credential stuffing and keeps a flood of attempts from
+    /// taking the hashing capacity of everyone else.
+    pub password_requests_per_minute: u32,
     /// Take the client address from `X-Forwarded-For` (only behind a proxy
     /// that sets it; otherwise clients could pick their own address).
     pub trust_proxy: bool,
@@ -99,6 +103,7 @@ impl Config {
             mail_from: std::env::var("MAIL_FROM").unwrap_or_else(|_| "Roster <roster@localhost>".into()),
             dev_mailbox: env_or("DEV_MAILBOX", false)?,
             token_requests_per_minute: env_or("TOKEN_REQUESTS_PER_MINUTE", 20u32)?.max(1),
+            password_requests_per_minute: env_or("PASSWORD_REQUESTS_PER_MINUTE", 30u32)?.max(1),
             trust_proxy: env_or("TRUST_PROXY", false)?,
         })
     }
@@ -118,6 +123,7 @@ impl Config {
             mail_from: "Roster <roster@localhost>".into(),
             dev_mailbox: false,
             token_requests_per_minute: 20,
+            password_requests_per_minute: 30,
             trust_proxy: false,
         }
     }
@@ -142,6 +148,7 @@ impl std::fmt::Debug for Config {
             .field("mail_from", &self.mail_from)
             .field("dev_mailbox", &self.dev_mailbox)
             .field("token_requests_per_minute", &self.token_requests_per_minute)
+            .field("password_requests_per_minute", &self.password_requests_per_minute)
             .field("trust_proxy", &self.trust_proxy)
             .finish_non_exhaustive()
     }

@@ -1,7 +1,8 @@
-//! Per-client rate limits (the `governor` crate's GCRA) for public endpoints
-//! whose credential travels in the request, such as activation links. A
+//! Per-client rate limits (the `governor` crate's GCRA) for the public
+//! endpoints whose credential travels in the request: activation links (a
 //! 256-bit token cannot be guessed anyway; the limit keeps a scanner from
-//! trying and from using the new-link form to flood someone's inbox.
+//! trying and the new-link form from flooding an inbox) and passwords
+//! (sign-in and sign-up: credential stuffing, and argon2's cost).
 //!
 //! The limits live in each app instance's memory: with N instances a client
 //! gets at most N times the quota, which is still nothing against 2^256.
@@ -16,26 +17,40 @@ use crate::error::AppError;
 pub struct RateLimits {
     /// Opening and using activation links, asking for a new one.
     links: DefaultKeyedRateLimiter<IpAddr>,
+    /// Sign-in and sign-up attempts.
+    passwords: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 /// Forget clients that have been quiet once the table grows past this.
 const RETAIN_AFTER: usize = 10_000;
 
 impl RateLimits {
-    pub fn new(token_requests_per_minute: u32) -> Self {
-        let per_minute = NonZeroU32::new(token_requests_per_minute.max(1)).expect("at least one");
-        Self { links: RateLimiter::keyed(Quota::per_minute(per_minute)) }
+    pub fn new(token_requests_per_minute: u32, password_requests_per_minute: u32) -> Self {
+        let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"));
+        Self {
+            links: RateLimiter::keyed(quota(token_requests_per_minute)),
+            passwords: RateLimiter::keyed(quota(password_requests_per_minute)),
+        }
     }
 
     /// One request from `client` to a link endpoint: refused with 429 once
     /// it is over its quota.
     pub fn link_request(&self, client: IpAddr) -> Result<(), AppError> {
-        if self.links.len() > RETAIN_AFTER {
-            self.links.retain_recent();
-        }
-        self.links.check_key(&client).map_err(|_| {
-            tracing::warn!(%client, "link requests rate limited");
-            AppError::too_many_attempts()
-        })
+        check(&self.links, client, "link requests")
     }
+
+    /// One password attempt from `client`, checked before any hashing.
+    pub fn password_attempt(&self, client: IpAddr) -> Result<(), AppError> {
+        check(&self.passwords, client, "password attempts")
+    }
+}
+
+fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, client: IpAddr, what: &str) -> Result<(), AppError> {
+    if limiter.len() > RETAIN_AFTER {
+        limiter.retain_recent();
+    }
+    limiter.check_key(&client).map_err(|_| {
+        tracing::warn!(%client, "{what} rate limited");
+        AppError::too_many_attempts()
+    })
 }

@@ -30,7 +30,7 @@ impl AppState {
         let sessions = PostgresStore::new(pool.clone());
         sessions.migrate().await.map_err(|e| format!("session store migration failed: {e}"))?;
         let hasher = PasswordHasher::new(config.argon2).await?;
-        let limits = Arc::new(RateLimits::new(config.token_requests_per_minute));
+        let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
         Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits })
     }
 

@@ -20,6 +20,7 @@ pub async fn sign_up(
     use crate::features::auth::server::{session, sign_up};
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
         let state = &ctx.state;
         let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
         let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
@@ -37,6 +38,7 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
     use crate::features::auth::types::safe_next;
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
         let auth = sign_in::sign_in(&ctx.state.pool, &ctx.state.hasher, &email, &password).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect(&safe_next(next.as_deref()));
