@@ -8,7 +8,7 @@ use common::*;
 use reqwest::StatusCode;
 use roster::error::AppError;
 use roster::features::auth::types::Password;
-use roster::features::invites::server::activate::{Activation, LinkState, activate, inspect};
+use roster::features::invites::server::activate::{Activation, ActivationLink, activate, inspect};
 use roster::features::invites::server::create::{Inviter, create_invite};
 use roster::features::invites::server::validate;
 use roster::features::invites::types::InviteForm;
@@ -63,7 +63,7 @@ async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPoo
 
     for _ in 0..3 {
         let state = inspect(&app.pool, &token).await.unwrap();
-        assert!(matches!(&state, LinkState::Valid { first_name, .. } if first_name == "Grace"), "{state:?}");
+        assert!(matches!(&state, ActivationLink::Valid { first_name, .. } if first_name == "Grace"), "{state:?}");
     }
     assert_eq!(status_of(&app, &email).await, ("invited".into(), false));
 
@@ -83,7 +83,7 @@ async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPoo
     // The new password signs in; the link is spent.
     let (status, _) = app.browser().sign_in(&email, NEW_PASSWORD).await;
     assert_eq!(status, StatusCode::OK);
-    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Used { .. }));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Used { .. }));
     let again = activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await;
     assert!(
         matches!(again, Err(AppError::BadRequest { ref message }) if message.contains("already been used")),
@@ -99,7 +99,7 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
     let expired = unique_email("expired");
     let token = invite(&app, &admin, &expired).await;
     sqlx::query("UPDATE invites SET expires_at = now() - interval '1 minute'").execute(&app.pool).await.unwrap();
-    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Expired { .. }));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Expired { .. }));
     let refused = activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await;
     assert!(matches!(refused, Err(AppError::BadRequest { ref message }) if message.contains("expired")));
     assert_eq!(status_of(&app, &expired).await, ("invited".into(), false));
@@ -112,7 +112,7 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
         .await
         .unwrap();
     let state = inspect(&app.pool, &token).await.unwrap();
-    assert_eq!(state, LinkState::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) });
+    assert_eq!(state, ActivationLink::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) });
     assert!(activate(&app.pool, &app.state.hasher, &token, activation(NEW_PASSWORD, NEW_PASSWORD)).await.is_err());
 
     let replaced = unique_email("replaced");
@@ -122,10 +122,10 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
         .execute(&app.pool)
         .await
         .unwrap();
-    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Replaced { .. }));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Replaced { .. }));
 
     for garbage in ["", "nope", &"x".repeat(5000), "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"] {
-        assert_eq!(inspect(&app.pool, garbage).await.unwrap(), LinkState::Unknown);
+        assert_eq!(inspect(&app.pool, garbage).await.unwrap(), ActivationLink::Unknown);
     }
 }
 
@@ -146,7 +146,7 @@ async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
         assert!(error.field_message(field).is_some(), "{password}: {error:?}");
     }
     assert_eq!(status_of(&app, &email).await, ("invited".into(), false));
-    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Valid { .. }));
+    assert!(matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Valid { .. }));
 }
 
 #[sqlx::test(migrations = false)]

@@ -7,7 +7,7 @@ mod common;
 
 use common::*;
 use reqwest::StatusCode;
-use roster::features::invites::server::activate::{LinkState, inspect};
+use roster::features::invites::server::activate::{ActivationLink, inspect};
 use roster::features::invites::server::lifecycle::SELF_SERVICE_LINKS_PER_DAY;
 use roster::features::mail::worker::{Delivery, deliver_due};
 use roster::features::orgs::server::set_quota;
@@ -88,8 +88,11 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
 
     let second = latest_activation_token(&app.pool, &email).await;
     assert_ne!(first, second);
-    assert!(matches!(inspect(&app.pool, &first).await.unwrap(), LinkState::Replaced { .. }), "the old link is dead");
-    assert!(matches!(inspect(&app.pool, &second).await.unwrap(), LinkState::Valid { .. }));
+    assert!(
+        matches!(inspect(&app.pool, &first).await.unwrap(), ActivationLink::Replaced { .. }),
+        "the old link is dead"
+    );
+    assert!(matches!(inspect(&app.pool, &second).await.unwrap(), ActivationLink::Valid { .. }));
     let hours_left: f64 = sqlx::query_scalar(
         "SELECT extract(epoch FROM expires_at - now())::float8 / 3600 FROM invites WHERE user_id = $1 AND revoked_at IS NULL",
     )
@@ -128,7 +131,7 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert_eq!(seats_used(&app, "operator").await, 0, "the seat is free");
     assert_eq!(
         inspect(&app.pool, &token).await.unwrap(),
-        LinkState::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) }
+        ActivationLink::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) }
     );
     assert_eq!(mail_states(&app, &grace).await, vec!["canceled"], "the unsent mail is withdrawn");
 
@@ -161,10 +164,10 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert_eq!(seats_used(&app, "operator").await, 2);
     assert!(matches!(
         inspect(&app.pool, &latest_activation_token(&app.pool, &grace).await).await.unwrap(),
-        LinkState::Valid { .. }
+        ActivationLink::Valid { .. }
     ));
     assert!(
-        matches!(inspect(&app.pool, &token).await.unwrap(), LinkState::Replaced { .. }),
+        matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Replaced { .. }),
         "the first link stays dead"
     );
 }
@@ -245,9 +248,9 @@ async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) 
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["email"], email.as_str());
         let fresh = latest_activation_token(&app.pool, &email).await;
-        assert!(matches!(inspect(&app.pool, &fresh).await.unwrap(), LinkState::Valid { .. }));
+        assert!(matches!(inspect(&app.pool, &fresh).await.unwrap(), ActivationLink::Valid { .. }));
         assert!(
-            matches!(inspect(&app.pool, &previous).await.unwrap(), LinkState::Replaced { .. }),
+            matches!(inspect(&app.pool, &previous).await.unwrap(), ActivationLink::Replaced { .. }),
             "the old link stays dead"
         );
         // The same expired link cannot ask twice.

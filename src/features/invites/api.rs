@@ -57,30 +57,11 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
 /// Reading it changes nothing (mail scanners may open links).
 #[server(endpoint = "activation_link")]
 pub async fn activation_link(token: String) -> Result<crate::features::invites::types::ActivationLink, AppError> {
-    use crate::features::invites::server::activate::{LinkState, inspect};
-    use crate::features::invites::server::link::expiry_text;
-    use crate::features::invites::types::ActivationLink;
+    use crate::features::invites::server::activate::inspect;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
-        Ok(match inspect(&ctx.state.pool, &token).await? {
-            LinkState::Valid { first_name, last_name, email, time_zone, organization, expires_at } => {
-                let zone = time_zone.parse().unwrap_or(chrono_tz::Tz::UTC);
-                ActivationLink::Valid {
-                    first_name,
-                    last_name,
-                    email,
-                    time_zone,
-                    organization,
-                    expires: expiry_text(expires_at, zone),
-                }
-            }
-            LinkState::Expired { organization } => ActivationLink::Expired { organization },
-            LinkState::Used { organization } => ActivationLink::Used { organization },
-            LinkState::Replaced { organization } => ActivationLink::Replaced { organization },
-            LinkState::Canceled { organization, admin } => ActivationLink::Canceled { organization, admin },
-            LinkState::Unknown => ActivationLink::Unknown,
-        })
+        inspect(&ctx.state.pool, &token).await
     })
     .await
 }

@@ -8,6 +8,7 @@ use chrono_tz::Tz;
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
+use super::link::expiry_text;
 use super::token;
 use crate::error::{AppError, Validator};
 use crate::features::auth::server::password::PasswordHasher;
@@ -16,29 +17,9 @@ use crate::features::auth::types::{Password, password_problem};
 use crate::features::users::server::validate;
 use crate::features::users::types::UserStatus;
 
-/// What an activation link leads to.
-#[derive(Debug, Clone, PartialEq)]
-pub enum LinkState {
-    /// Usable: the form is shown, prefilled.
-    Valid {
-        first_name: String,
-        last_name: String,
-        email: String,
-        time_zone: String,
-        organization: String,
-        expires_at: DateTime<Utc>,
-    },
-    /// Past its expiry: the page offers to mail a fresh link.
-    Expired { organization: String },
-    /// Already used to activate the account.
-    Used { organization: String },
-    /// Replaced by a newer link (the invite was resent).
-    Replaced { organization: String },
-    /// The admin cancelled the invite: ask them.
-    Canceled { organization: String, admin: Option<String> },
-    /// No such link (mistyped, or never existed).
-    Unknown,
-}
+/// What an activation link leads to is the shared `ActivationLink`: the
+/// server decides it here and the page renders it as it is.
+pub use crate::features::invites::types::ActivationLink;
 
 #[derive(FromRow)]
 pub(super) struct LinkRow {
@@ -68,35 +49,36 @@ pub(super) const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_
      LEFT JOIN users a ON a.org_id = u.org_id AND a.id = u.invited_by \
      WHERE i.token_hash = $1";
 
-pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> LinkState {
+pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> ActivationLink {
     let Some(row) = row else {
-        return LinkState::Unknown;
+        return ActivationLink::Unknown;
     };
     let organization = row.organization.clone();
     if row.used_at.is_some() {
-        LinkState::Used { organization }
+        ActivationLink::Used { organization }
     } else if row.status == UserStatus::InviteCanceled {
-        LinkState::Canceled { organization, admin: row.admin.clone() }
+        ActivationLink::Canceled { organization, admin: row.admin.clone() }
     } else if row.revoked_at.is_some() || row.status != UserStatus::Invited {
-        LinkState::Replaced { organization }
+        ActivationLink::Replaced { organization }
     } else if row.expires_at <= now {
-        LinkState::Expired { organization }
+        ActivationLink::Expired { organization }
     } else {
-        LinkState::Valid {
+        ActivationLink::Valid {
             first_name: row.first_name.clone(),
             last_name: row.last_name.clone(),
             email: row.email.clone(),
             time_zone: row.time_zone.clone(),
             organization,
-            expires_at: row.expires_at,
+            // In the invited person's own zone, as their mail states it.
+            expires: expiry_text(row.expires_at, row.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC)),
         }
     }
 }
 
 /// What the link leads to, without changing anything.
-pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<LinkState, AppError> {
+pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<ActivationLink, AppError> {
     if link_token.len() > 100 {
-        return Ok(LinkState::Unknown);
+        return Ok(ActivationLink::Unknown);
     }
     let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
     Ok(state_of(row.as_ref(), Utc::now()))
@@ -108,9 +90,9 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<LinkState, AppEr
 pub(super) async fn lock_link(
     conn: &mut sqlx::PgConnection,
     link_token: &str,
-) -> Result<(LinkState, Option<LinkRow>), AppError> {
+) -> Result<(ActivationLink, Option<LinkRow>), AppError> {
     if link_token.len() > 100 {
-        return Ok((LinkState::Unknown, None));
+        return Ok((ActivationLink::Unknown, None));
     }
     let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
         .bind(token::hash(link_token))
@@ -128,15 +110,17 @@ pub struct Activation {
 }
 
 /// Why a link cannot activate, as the error the form shows.
-pub(super) fn refusal(state: &LinkState) -> AppError {
+pub(super) fn refusal(state: &ActivationLink) -> AppError {
     AppError::bad_request(match state {
-        LinkState::Expired { .. } => "This activation link has expired. Ask for a new one below.",
-        LinkState::Used { .. } => "This activation link has already been used. Sign in instead.",
-        LinkState::Replaced { .. } => {
+        ActivationLink::Expired { .. } => "This activation link has expired. Ask for a new one below.",
+        ActivationLink::Used { .. } => "This activation link has already been used. Sign in instead.",
+        ActivationLink::Replaced { .. } => {
             "This activation link has been replaced by a newer one. Use the link in the most recent email."
         }
-        LinkState::Canceled { .. } => "This invitation was cancelled. Ask your organization's admin for a new one.",
-        LinkState::Unknown | LinkState::Valid { .. } => "This activation link is not valid.",
+        ActivationLink::Canceled { .. } => {
+            "This invitation was cancelled. Ask your organization's admin for a new one."
+        }
+        ActivationLink::Unknown | ActivationLink::Valid { .. } => "This activation link is not valid.",
     })
 }
 
@@ -150,7 +134,7 @@ pub async fn activate(
     input: Activation,
 ) -> Result<SessionAuth, AppError> {
     let state = inspect(pool, link_token).await?;
-    let LinkState::Valid { email, .. } = &state else {
+    let ActivationLink::Valid { email, .. } = &state else {
         return Err(refusal(&state));
     };
 
@@ -172,7 +156,7 @@ pub async fn activate(
     // once, and a resend or cancel at the same moment either happens first
     // or sees Active.
     let (state, row) = lock_link(&mut tx, link_token).await?;
-    let (LinkState::Valid { .. }, Some(row)) = (&state, row) else {
+    let (ActivationLink::Valid { .. }, Some(row)) = (&state, row) else {
         return Err(refusal(&state));
     };
     sqlx::query(

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
-use super::activate::{LinkState, lock_link, refusal};
+use super::activate::{ActivationLink, lock_link, refusal};
 use super::link::{Origin, Recipient, issue, revoke_open_links};
 use crate::error::AppError;
 use crate::features::orgs::server::is_quota_exceeded;
@@ -152,9 +152,11 @@ pub struct NewLink {
 pub async fn request_new_link(pool: &PgPool, link_token: &str, base_url: &str) -> Result<NewLink, AppError> {
     let mut tx = pool.begin().await?;
     let (state, row) = lock_link(&mut tx, link_token).await?;
-    let (LinkState::Expired { organization }, Some(row)) = (&state, &row) else {
+    let (ActivationLink::Expired { organization }, Some(row)) = (&state, &row) else {
         return Err(match state {
-            LinkState::Valid { .. } => AppError::bad_request("This link still works: use it to activate your account."),
+            ActivationLink::Valid { .. } => {
+                AppError::bad_request("This link still works: use it to activate your account.")
+            }
             other => refusal(&other),
         });
     };
