@@ -362,3 +362,22 @@ async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: 
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "sign-up shares the limit");
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "nothing created");
 }
+
+#[sqlx::test(migrations = false)]
+async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::{Id, Record};
+    let app = spawn_app(pool).await;
+    let expiry = time::OffsetDateTime::now_utc() + time::Duration::hours(1);
+    let id = Id::default();
+    let mut first = Record { id, data: Default::default(), expiry_date: expiry };
+    app.state.sessions.create(&mut first).await.unwrap();
+    assert_eq!(first.id, id);
+    // The same id again (a collision): the store draws another one.
+    let mut second = Record { id, data: Default::default(), expiry_date: expiry };
+    app.state.sessions.create(&mut second).await.unwrap();
+    assert_ne!(second.id, id);
+    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 2);
+    assert!(app.state.sessions.load(&id).await.unwrap().is_some());
+    assert!(app.state.sessions.load(&second.id).await.unwrap().is_some());
+}

@@ -6,18 +6,18 @@ use std::sync::Arc;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
-use tower_sessions_sqlx_store::PostgresStore;
 
 use super::config::Config;
 use super::rate_limit::RateLimits;
 use crate::features::auth::server::password::PasswordHasher;
+use crate::features::auth::server::session_store::Sessions;
 
 #[derive(Clone)]
 pub struct AppState {
     pub pool: PgPool,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
-    pub sessions: PostgresStore,
+    pub sessions: Sessions,
     pub hasher: PasswordHasher,
     pub limits: Arc<RateLimits>,
 }
@@ -27,8 +27,7 @@ impl AppState {
     /// session store's, and prepares the password hasher.
     pub async fn new(pool: PgPool, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
         super::db::migrate(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
-        let sessions = PostgresStore::new(pool.clone());
-        sessions.migrate().await.map_err(|e| format!("session store migration failed: {e}"))?;
+        let sessions = Sessions::new(pool.clone()).await?;
         let hasher = PasswordHasher::new(config.argon2).await?;
         let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
         Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits })

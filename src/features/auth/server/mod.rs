@@ -3,5 +3,6 @@
 pub mod guard;
 pub mod password;
 pub mod session;
+pub mod session_store;
 pub mod sign_in;
 pub mod sign_up;
