@@ -300,13 +300,18 @@ impl UserListQuery {
         view
     }
 
+    /// The URL of this exact view, its page cursor included.
+    pub fn current_href(&self) -> String {
+        self.href(|q| {
+            q.after = self.after.clone();
+            q.before = self.before.clone();
+        })
+    }
+
     /// This exact view (cursor included) with the details panel of `user`
     /// open and a notice to show: where an action in the panel returns to.
     pub fn href_with_panel(&self, user: Uuid, notice: Option<&str>) -> String {
-        let base = self.href(|q| {
-            q.after = self.after.clone();
-            q.before = self.before.clone();
-        });
+        let base = self.current_href();
         let mut extra = form_urlencoded::Serializer::new(String::new());
         extra.append_pair("user", &user.to_string());
         if let Some(notice) = notice {

@@ -30,19 +30,10 @@ pub fn UserPanel(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
     );
-    let close_href = query.with_untracked(|q| {
-        q.href(|next| {
-            next.after = q.after.clone();
-            next.before = q.before.clone();
-        })
-    });
-    let view_string = query.with_untracked(|q| {
-        let href = q.href(|next| {
-            next.after = q.after.clone();
-            next.before = q.before.clone();
-        });
-        href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default()
-    });
+    // Closing returns to the view the panel was opened from; the actions
+    // send that view along (`view`) so their redirect returns there too.
+    let close_href = query.with_untracked(UserListQuery::current_href);
+    let view_string = close_href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default();
     let error =
         Signal::derive(move || action_error(resend.value()).get().or_else(|| action_error(cancel.value()).get()));
     view! {
