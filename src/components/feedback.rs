@@ -20,6 +20,17 @@ pub fn ErrorAlert(#[prop(into)] error: Signal<Option<AppError>>) -> impl IntoVie
     }
 }
 
+/// The confirmation of something that worked, announced to screen readers.
+#[component]
+pub fn SuccessAlert(#[prop(into)] message: String) -> impl IntoView {
+    view! {
+        <div class="alert alert-success" role="status">
+            <span class="alert-icon" aria-hidden="true">"✓"</span>
+            <span>{message}</span>
+        </div>
+    }
+}
+
 /// A whole-area error with a way out.
 #[component]
 pub fn ErrorState(error: AppError) -> impl IntoView {

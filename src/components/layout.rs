@@ -98,3 +98,13 @@ pub fn CardPage(children: Children) -> impl IntoView {
         </main>
     }
 }
+
+/// The heading of a `CardPage`: the page's title (in the tab too) and the
+/// `<h1>` the card is labelled by.
+#[component]
+pub fn CardHeading(#[prop(into)] title: String) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title.clone() />
+        <h1 id="auth-title">{title}</h1>
+    }
+}

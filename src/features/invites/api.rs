@@ -17,13 +17,7 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         let valid = validate::invite(&invite, actor.organization_time_zone)?;
-        let inviter = Inviter {
-            org_id: actor.org_id,
-            user_id: actor.user_id,
-            name: format!("{} {}", actor.first_name, actor.last_name),
-            organization: actor.organization.clone(),
-        };
-        let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
+        let created = create_invite(&ctx.state.pool, &Inviter::from_actor(&actor), &valid, &ctx.base_url()).await?;
         let back: String =
             form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
         ctx.redirect(&format!("/settings/users?{back}"));
@@ -97,15 +91,13 @@ pub async fn activate_account(
 #[server(endpoint = "resend_invite")]
 pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
-    use crate::features::invites::server::lifecycle::{Admin, resend};
+    use crate::features::invites::server::create::Inviter;
+    use crate::features::invites::server::lifecycle::resend;
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
-        let name = format!("{} {}", actor.first_name, actor.last_name);
-        let admin =
-            Admin { org_id: actor.org_id, user_id: actor.user_id, name: &name, organization: &actor.organization };
-        resend(&ctx.state.pool, &admin, user, &ctx.base_url()).await?;
+        resend(&ctx.state.pool, &Inviter::from_actor(&actor), user, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_resent")));
         Ok(())
     })

@@ -280,24 +280,26 @@ impl UserListQuery {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
     }
 
-    /// Reads a view from a query string (without the `?`); unknown keys are
-    /// ignored, so the result only ever holds the view's own fields.
-    pub fn parse(query_string: &str) -> Self {
-        let mut view = UserListQuery::default();
-        for (key, value) in form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes()) {
-            let value = Some(value.into_owned());
-            match key.as_ref() {
-                "q" => view.q = value,
-                "status" => view.status = value,
-                "sort" => view.sort = value,
-                "dir" => view.dir = value,
-                "size" => view.size = value.and_then(|v| v.parse().ok()),
-                "after" => view.after = value,
-                "before" => view.before = value,
-                _ => {}
-            }
+    /// Reads a view from its query parameters, however they are looked up
+    /// (the router's query map, or a parsed query string); other keys are
+    /// never read, so the result only ever holds the view's own fields.
+    pub fn from_params(get: impl Fn(&str) -> Option<String>) -> Self {
+        UserListQuery {
+            q: get("q"),
+            status: get("status"),
+            sort: get("sort"),
+            dir: get("dir"),
+            size: get("size").and_then(|s| s.parse().ok()),
+            after: get("after"),
+            before: get("before"),
         }
-        view
+    }
+
+    /// Reads a view from a query string (with or without its `?`).
+    pub fn parse(query_string: &str) -> Self {
+        let pairs: Vec<(String, String)> =
+            form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes()).into_owned().collect();
+        Self::from_params(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
     }
 
     /// The URL of this exact view, its page cursor included.

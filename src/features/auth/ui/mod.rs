@@ -10,14 +10,14 @@ pub use sign_up::SignUpPage;
 
 use leptos::prelude::*;
 
-use crate::components::layout::CardPage;
+use crate::components::layout::{CardHeading, CardPage};
 
 /// The centred card layout of the pages a visitor sees before signing in.
 #[component]
 fn AuthCard(title: &'static str, #[prop(into)] lead: String, children: Children) -> impl IntoView {
     view! {
         <CardPage>
-            <h1 id="auth-title">{title}</h1>
+            <CardHeading title />
             <p class="lead">{lead}</p>
             {children()}
         </CardPage>

@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use super::AuthCard;
@@ -15,7 +14,6 @@ pub fn SignInPage() -> impl IntoView {
     let pending = action.pending();
     let next = use_query_map().with_untracked(|q| q.get("next"));
     view! {
-        <Title text="Sign in" />
         <AuthCard title="Sign in" lead="Welcome back. Sign in to manage your organization's users.">
             <ErrorAlert error />
             <ActionForm action>

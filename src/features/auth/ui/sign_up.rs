@@ -1,5 +1,4 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
@@ -14,7 +13,6 @@ pub fn SignUpPage() -> impl IntoView {
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
-        <Title text="Create your organization" />
         <AuthCard title="Create your organization" lead="Set up Roster for your organization. You will be its Superuser.">
             <ErrorAlert error />
             <ActionForm action>

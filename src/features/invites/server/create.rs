@@ -9,15 +9,28 @@ use uuid::Uuid;
 use super::link::{Origin, Recipient, issue};
 use super::validate::ValidInvite;
 use crate::error::AppError;
+use crate::features::auth::server::guard::Actor;
 use crate::features::auth::server::sign_up::{EMAIL_TAKEN, is_email_taken};
 use crate::features::orgs::server::is_quota_exceeded;
 
-/// Who sends the invite, from the request's actor.
+/// Who sends (or resends) an invite, as its mail names them.
 pub struct Inviter {
     pub org_id: Uuid,
     pub user_id: Uuid,
     pub name: String,
     pub organization: String,
+}
+
+impl Inviter {
+    /// The signed-in admin of the request.
+    pub fn from_actor(actor: &Actor) -> Self {
+        Self {
+            org_id: actor.org_id,
+            user_id: actor.user_id,
+            name: format!("{} {}", actor.first_name, actor.last_name),
+            organization: actor.organization.clone(),
+        }
+    }
 }
 
 pub struct CreatedInvite {

@@ -9,6 +9,7 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::activate::{ActivationLink, lock_link, refusal};
+use super::create::Inviter;
 use super::link::{Origin, Recipient, issue, revoke_open_links};
 use crate::error::AppError;
 use crate::features::orgs::server::is_quota_exceeded;
@@ -18,14 +19,6 @@ use crate::features::users::types::{Role, UserStatus};
 /// day. Each request also kills the link it came from, so this is a cap on
 /// mail to one address, not the only guard.
 pub const SELF_SERVICE_LINKS_PER_DAY: i64 = 3;
-
-/// The admin acting, as the mail names them.
-pub struct Admin<'a> {
-    pub org_id: Uuid,
-    pub user_id: Uuid,
-    pub name: &'a str,
-    pub organization: &'a str,
-}
 
 #[derive(FromRow)]
 struct Target {
@@ -61,16 +54,11 @@ fn not_pending(target: &Target) -> AppError {
     })
 }
 
-pub struct Resent {
-    pub email: String,
-    pub expires_at: DateTime<Utc>,
-}
-
 /// Resend: a new link and a new mail; the old link stops working and the
 /// expiry starts over. A cancelled invite becomes Invited again, which
 /// takes a seat of its role (refused when none is free).
 #[tracing::instrument(skip_all, fields(org_id = %admin.org_id, %user_id))]
-pub async fn resend(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, base_url: &str) -> Result<Resent, AppError> {
+pub async fn resend(pool: &PgPool, admin: &Inviter, user_id: Uuid, base_url: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, admin.org_id, user_id).await?;
     match target.status {
@@ -106,8 +94,8 @@ pub async fn resend(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, base_url: &
             email: &target.email,
             first_name: &target.first_name,
             time_zone: target.time_zone.parse().unwrap_or(Tz::UTC),
-            organization: admin.organization,
-            inviter: admin.name,
+            organization: &admin.organization,
+            inviter: &admin.name,
         },
         Origin::Resend,
         base_url,
@@ -115,13 +103,13 @@ pub async fn resend(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, base_url: &
     .await?;
     tx.commit().await?;
     tracing::info!(invite_id = %link.invite_id, "invite resent");
-    Ok(Resent { email: target.email, expires_at: link.expires_at })
+    Ok(())
 }
 
 /// Cancel: the link stops working, unsent mail is withdrawn, the status
 /// becomes Invite canceled and the seat is freed (by the seats trigger).
 #[tracing::instrument(skip_all, fields(%org_id, %user_id))]
-pub async fn cancel(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<String, AppError> {
+pub async fn cancel(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, org_id, user_id).await?;
     if target.status != UserStatus::Invited {
@@ -135,7 +123,7 @@ pub async fn cancel(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<String
     revoke_open_links(&mut tx, org_id, user_id).await?;
     tx.commit().await?;
     tracing::info!("invite cancelled");
-    Ok(target.email)
+    Ok(())
 }
 
 pub struct NewLink {

@@ -1,10 +1,9 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
-use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
-use crate::components::layout::CardPage;
+use crate::components::layout::{CardHeading, CardPage};
 use crate::features::invites::api::{ActivateAccount, RequestNewLink, activation_link};
 use crate::features::invites::types::ActivationLink;
 use crate::features::users::types::MAX_NAME_CHARS;
@@ -63,8 +62,7 @@ fn ActivationForm(
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
-        <Title text="Activate your account" />
-        <h1 id="auth-title">"Activate your account"</h1>
+        <CardHeading title="Activate your account" />
         <p class="lead">{format!("Join {organization} on Roster. You will sign in as {email}.")}</p>
         <ErrorAlert error />
         <ActionForm action>
@@ -90,8 +88,7 @@ fn ExpiredLink(token: String, organization: String) -> impl IntoView {
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
-        <Title text="This link has expired" />
-        <h1 id="auth-title">"This link has expired"</h1>
+        <CardHeading title="This link has expired" />
         <p class="lead">{format!(
             "Activation links are valid for a limited time. We can email you a new link to join {organization}; it replaces this one."
         )}</p>
@@ -107,12 +104,8 @@ fn ExpiredLink(token: String, organization: String) -> impl IntoView {
 #[component]
 fn NewLinkSent(email: String) -> impl IntoView {
     view! {
-        <Title text="Check your email" />
-        <h1 id="auth-title">"Check your email"</h1>
-        <div class="alert alert-success" role="status">
-            <span class="alert-icon" aria-hidden="true">"✓"</span>
-            <span>{format!("We sent a new activation link to {email}.")}</span>
-        </div>
+        <CardHeading title="Check your email" />
+        <SuccessAlert message=format!("We sent a new activation link to {email}.") />
         <p class="lead">"Open the newest email and use its link; this one no longer works. If nothing arrives within a few minutes, check your spam folder or ask your admin."</p>
     }
 }
@@ -151,8 +144,7 @@ fn LinkProblem(link: ActivationLink) -> impl IntoView {
         ),
     };
     view! {
-        <Title text=title />
-        <h1 id="auth-title">{title}</h1>
+        <CardHeading title />
         <p class="lead">{message}</p>
         {sign_in.then(|| view! { <a class="button button-primary button-block" href="/sign-in">"Sign in"</a> })}
     }

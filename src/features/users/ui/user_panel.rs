@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
-use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::action_error;
 use crate::components::modal::Modal;
 use crate::components::polling::refresh_while;
@@ -97,12 +97,7 @@ fn DetailsBody(
             <p class="muted">{row.email.clone()}</p>
             <p><StatusBadge status /> " " <span class="role-tag">{row.role.label()}</span></p>
         </div>
-        {move || notice_text().map(|text| view! {
-            <div class="alert alert-success" role="status">
-                <span class="alert-icon" aria-hidden="true">"✓"</span>
-                <span>{text}</span>
-            </div>
-        })}
+        {move || notice_text().map(|text| view! { <SuccessAlert message=text /> })}
         <ErrorAlert error />
         {row.invite.clone().map(|invite| view! {
             <section class="panel-section" aria-labelledby="panel-invite">

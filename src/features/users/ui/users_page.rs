@@ -6,7 +6,7 @@ use leptos_router::hooks::use_query_map;
 use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
 use super::user_panel::UserPanel;
-use crate::components::feedback::{ErrorState, LoadingState};
+use crate::components::feedback::{ErrorState, LoadingState, SuccessAlert};
 use crate::components::polling::refresh_while;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
@@ -18,17 +18,7 @@ use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
 #[component]
 pub fn UsersPage() -> impl IntoView {
     let params = use_query_map();
-    let query = Memo::new(move |_| {
-        params.with(|p| UserListQuery {
-            q: p.get("q"),
-            status: p.get("status"),
-            sort: p.get("sort"),
-            dir: p.get("dir"),
-            size: p.get("size").and_then(|s| s.parse().ok()),
-            after: p.get("after"),
-            before: p.get("before"),
-        })
-    });
+    let query = Memo::new(move |_| params.with(|p| UserListQuery::from_params(|key| p.get(key))));
     // The details panel's actions live here so the table reloads after each.
     let resend = ServerAction::<ResendInvite>::new();
     let cancel = ServerAction::<CancelInvite>::new();
@@ -64,10 +54,7 @@ pub fn UsersPage() -> impl IntoView {
             </div>
         </div>
         {move || invited().map(|email| view! {
-            <div class="alert alert-success" role="status">
-                <span class="alert-icon" aria-hidden="true">"✓"</span>
-                <span>{format!("Invitation sent to {email}. They appear below as Invited until they activate their account.")}</span>
-            </div>
+            <SuccessAlert message=format!("Invitation sent to {email}. They appear below as Invited until they activate their account.") />
         })}
         {move || inviting().then(|| view! { <InviteDialog /> })}
         {move || panel_user().map(|id| view! { <UserPanel id query notice resend cancel /> })}
