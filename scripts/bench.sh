@@ -12,8 +12,16 @@ if [ -z "${DATABASE_URL:-}" ]; then
   port=${ROSTER_BENCH_PG_PORT:-54349}
   scripts/pg.sh start bench "$port"
   trap 'scripts/pg.sh stop bench' EXIT
-  export DATABASE_URL="postgres://roster@127.0.0.1:$port/roster"
+  # Through the cluster's Unix socket: app and database share this machine's
+  # cores, and loopback TCP costs the database more CPU per query than the
+  # queries themselves (measured with perf). BENCH_PG_TCP=1 compares.
+  if [ -n "${BENCH_PG_TCP:-}" ]; then
+    export DATABASE_URL="postgres://roster@127.0.0.1:$port/roster"
+  else
+    export DATABASE_URL="$(scripts/pg.sh url bench "$port")"
+  fi
 fi
+echo "==> database: $DATABASE_URL"
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 
 echo "==> benchmarks (release build of the server)"

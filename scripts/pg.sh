@@ -4,6 +4,7 @@
 #
 #   scripts/pg.sh start <name> <port>   initdb on first use, start, create database "roster"
 #   scripts/pg.sh stop  <name>          stop it (the data stays for the next run)
+#   scripts/pg.sh url   <name> <port>   a DATABASE_URL through its Unix socket
 #
 # initdb refuses to run as root, so as root the cluster runs as the
 # "postgres" user. The server binaries come from Debian's postgresql package,
@@ -77,6 +78,12 @@ case "$cmd" in
       as_pg "$bin/pg_ctl" -D "$data" -m fast -w stop >/dev/null 2>&1 || true
     fi
     ;;
+  url)
+    # The socket skips the loopback TCP stack: on a machine that runs the
+    # app and PostgreSQL side by side, that is measurably less CPU per query.
+    pick_root
+    echo "postgres://roster@localhost/roster?host=$sock&port=$port"
+    ;;
   psql)
     bin=$(find_bin)
     pick_root
@@ -84,7 +91,7 @@ case "$cmd" in
     as_pg "$bin/psql" -h "$sock" -p "$port" -U roster "$@"
     ;;
   *)
-    echo "usage: pg.sh start|stop|psql <name> <port>" >&2
+    echo "usage: pg.sh start|stop|url|psql <name> <port>" >&2
     exit 2
     ;;
 esac

@@ -160,6 +160,44 @@ async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPoo
 }
 
 #[sqlx::test(migrations = false)]
+async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&email).await;
+    let seats_before: Vec<(String, i32)> =
+        sqlx::query_as("SELECT role::text, used FROM seats WHERE org_id = $1 ORDER BY role")
+            .bind(org_id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+
+    // Another transaction (an invite, say) holds the seat rows. A sign-in
+    // only records the time; it must not queue behind that transaction.
+    let mut holder = app.pool.begin().await.unwrap();
+    sqlx::query("SELECT * FROM seats WHERE org_id = $1 FOR UPDATE").bind(org_id).execute(&mut *holder).await.unwrap();
+    let signed_in = tokio::time::timeout(std::time::Duration::from_secs(10), app.browser().sign_in(&email, PASSWORD))
+        .await
+        .expect("the sign-in waited for the seat rows' lock");
+    assert_eq!(signed_in.0, StatusCode::OK, "{}", signed_in.1);
+    holder.rollback().await.unwrap();
+
+    let seats_after: Vec<(String, i32)> =
+        sqlx::query_as("SELECT role::text, used FROM seats WHERE org_id = $1 ORDER BY role")
+            .bind(org_id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(seats_before, seats_after);
+    let signed_in_at: Option<chrono::DateTime<chrono::Utc>> =
+        sqlx::query_scalar("SELECT last_sign_in_at FROM users WHERE org_id = $1")
+            .bind(org_id)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(signed_in_at.is_some(), "the sign-in is recorded");
+}
+
+#[sqlx::test(migrations = false)]
 async fn sign_in_rotates_the_session_id(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
