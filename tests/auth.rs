@@ -198,6 +198,23 @@ async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
 }
 
 #[sqlx::test(migrations = false)]
+async fn a_session_in_use_outlives_the_idle_time_and_an_unused_one_ends(pool: PgPool) {
+    use std::time::Duration;
+    let mut config = Config::for_database("postgres://unused");
+    config.session_idle = Duration::from_secs(4);
+    let app = spawn_app_with(pool, config).await;
+    let (browser, email) = app.signed_up("Acme").await;
+    // Used every 1.5 s for 7.5 s, well past the 4 s idle time.
+    for _ in 0..5 {
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()), "an active session must stay");
+    }
+    // Then left alone for longer than the idle time.
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    assert_eq!(browser.whoami().await, None, "an idle session must end");
+}
+
+#[sqlx::test(migrations = false)]
 async fn sign_in_rotates_the_session_id(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;

@@ -14,7 +14,7 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::AppState;
-use super::security::{refuse_cross_site, security_headers};
+use super::security::{keep_session_alive, refuse_cross_site, security_headers};
 use crate::app::{App, shell};
 
 /// Requests larger than this are refused with 413 before any handler runs.
@@ -40,6 +40,8 @@ pub fn app(state: AppState) -> Router {
         .route("/healthz", get(health))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        // Inside the session layer, so that renewing marks the session to save.
+        .layer(middleware::from_fn_with_state(state.clone(), keep_session_alive))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
