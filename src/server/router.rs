@@ -14,8 +14,9 @@ use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::AppState;
-use super::security::{keep_session_alive, refuse_cross_site, security_headers};
+use super::security::{refuse_cross_site, security_headers};
 use crate::app::{App, shell};
+use crate::features::auth::server::session;
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -41,7 +42,7 @@ pub fn app(state: AppState) -> Router {
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         // Inside the session layer, so that renewing marks the session to save.
-        .layer(middleware::from_fn_with_state(state.clone(), keep_session_alive))
+        .layer(middleware::from_fn_with_state(state.clone(), session::keep_alive))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))

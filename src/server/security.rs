@@ -8,7 +8,6 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
-use crate::features::auth::server::session;
 
 /// Refuses a state-changing request that a browser says comes from another
 /// site. `Sec-Fetch-Site` is sent by every current browser; `Origin` covers
@@ -43,23 +42,6 @@ fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
         return origin == "null" || origin_host != host;
     }
     false
-}
-
-/// Keeps the caller's session alive (see `session::renew_if_due`). It runs
-/// here, before the handler, because a page streams its body after the
-/// session layer has already decided whether to save: a change made while
-/// rendering would be lost. Static files never touch the session.
-pub async fn keep_session_alive(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
-    let session = request.extensions().get::<tower_sessions::Session>().cloned();
-    let path = request.uri().path();
-    let is_static = path.starts_with("/pkg/") || path == "/favicon.ico" || path == "/healthz";
-    if let Some(session) = session.filter(|s| s.id().is_some() && !is_static) {
-        if let Err(error) = session::renew_if_due(&session, state.config.session_idle).await {
-            // The request goes on: at worst the session ends on time.
-            tracing::warn!(%error, "could not renew the session");
-        }
-    }
-    next.run(request).await
 }
 
 /// Headers every response carries.

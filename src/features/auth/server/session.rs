@@ -4,11 +4,17 @@
 
 use std::time::Duration;
 
+use axum::body::Body;
+use axum::extract::State;
+use axum::http::Request;
+use axum::middleware::Next;
+use axum::response::Response;
 use serde::{Deserialize, Serialize};
 use tower_sessions::Session;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::server::AppState;
 use crate::server::respond::{RequestContext, internal};
 
 const AUTH_KEY: &str = "auth";
@@ -48,19 +54,40 @@ pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppErr
 /// `SESSION_IDLE_MINUTES` after sign-in however busy its user. Touching it
 /// once a quarter of the idle time has passed makes the layer save it and
 /// send a fresh cookie: one write per session every two hours by default,
-/// instead of one per request. Returns whether the session was touched.
-pub async fn renew_if_due(session: &Session, idle: Duration) -> Result<bool, tower_sessions::session::Error> {
+/// instead of one per request.
+///
+/// A middleware inside the session layer, because a page streams its body
+/// after the layer has decided whether to save: a change made while
+/// rendering would be lost. Static files (which carry the cookie too) never
+/// load the session.
+pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
+    let session = request.extensions().get::<Session>().cloned();
+    if let Some(session) = session.filter(|s| s.id().is_some() && !is_static_file(request.uri().path())) {
+        if let Err(error) = renew_if_due(&session, state.config.session_idle).await {
+            // The request goes on: at worst the session ends on time.
+            tracing::warn!(%error, "could not renew the session");
+        }
+    }
+    next.run(request).await
+}
+
+/// The WASM bundle, styles and files from `public/` (all named with an
+/// extension); no page or server function has a dot in its last segment.
+fn is_static_file(path: &str) -> bool {
+    path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+async fn renew_if_due(session: &Session, idle: Duration) -> Result<(), tower_sessions::session::Error> {
     if session.get::<SessionAuth>(AUTH_KEY).await?.is_none() {
-        return Ok(false);
+        return Ok(());
     }
     let now = unix_now();
     // A session from before renewal existed has no mark: renew it now.
     let renewed = session.get::<i64>(RENEWED_KEY).await?.unwrap_or(0);
-    let due = now.saturating_sub(renewed) >= (idle.as_secs() / 4).max(1) as i64;
-    if due {
+    if now.saturating_sub(renewed) >= (idle.as_secs() / 4).max(1) as i64 {
         session.insert(RENEWED_KEY, now).await?;
     }
-    Ok(due)
+    Ok(())
 }
 
 fn unix_now() -> i64 {
@@ -74,4 +101,18 @@ pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError>
 /// Deletes the session row and clears the cookie.
 pub async fn end(ctx: &RequestContext) -> Result<(), AppError> {
     ctx.session()?.flush().await.map_err(|e| internal("session delete", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_static_file;
+
+    #[test]
+    fn only_files_skip_the_session() {
+        assert!(is_static_file("/pkg/roster.wasm"));
+        assert!(is_static_file("/favicon.svg"));
+        assert!(!is_static_file("/settings/users"));
+        assert!(!is_static_file("/api/list_users"));
+        assert!(!is_static_file("/activate/abc-DEF_123"));
+    }
 }
