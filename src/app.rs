@@ -7,8 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
-use crate::features::auth::api::get_current_user;
-use crate::features::auth::ui::{AccountPage, SignInPage, SignUpPage};
+use crate::features::auth::ui::{AccountPage, SignInPage, SignUpPage, current_user};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::users::types::Role;
@@ -79,7 +78,7 @@ fn mark_hydrated() {
 /// visitors to sign in.
 #[component]
 fn HomePage() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_current_user());
+    let me = current_user();
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -5,13 +5,15 @@ use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
 use crate::components::feedback::{ErrorState, LoadingState};
-use crate::features::auth::api::{SignOut, get_current_user};
+use crate::components::server_form::{FormAction, ServerForm};
+use crate::features::auth::api::SignOut;
 use crate::features::auth::types::CurrentUser;
+use crate::features::auth::ui::current_user;
 use crate::features::users::types::Role;
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
-    let me = Resource::new(|| (), |_| get_current_user());
+    let me = current_user();
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
@@ -39,7 +41,10 @@ pub fn SettingsLayout() -> impl IntoView {
 
 #[component]
 fn SignedIn(user: CurrentUser) -> impl IntoView {
-    let sign_out = ServerAction::<SignOut>::new();
+    // The pages in the `<Outlet />` read who is signed in from here instead
+    // of asking the server again.
+    provide_context(user.clone());
+    let sign_out = FormAction::new::<SignOut>();
     let initials: String =
         user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect::<String>().to_uppercase();
     view! {
@@ -56,9 +61,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                     {format!("{} {}", user.first_name, user.last_name)}
                     <small>{user.role.label()}</small>
                 </span>
-                <ActionForm action=sign_out>
+                <ServerForm action=sign_out>
                     <button type="submit" class="button button-quiet">"Sign out"</button>
-                </ActionForm>
+                </ServerForm>
             </div>
         </header>
         <div class="settings-shell">

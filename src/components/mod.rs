@@ -5,3 +5,5 @@ pub mod form;
 pub mod layout;
 pub mod modal;
 pub mod polling;
+pub mod resource;
+pub mod server_form;

@@ -56,7 +56,7 @@ pub struct InviteOptions {
 
 /// What an activation link's page shows, decided when it opens.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "state", rename_all = "snake_case")]
+#[serde(tag = "state", rename_all = "snake_case", try_from = "ActivationLinkWire")]
 pub enum ActivationLink {
     Valid {
         first_name: String,
@@ -82,10 +82,105 @@ pub enum ActivationLink {
     Unknown,
 }
 
+/// How the browser reads an `ActivationLink`: a flat object rather than
+/// serde's internally tagged enum, whose buffering deserializer is heavy in
+/// the WASM bundle. Same JSON on the wire (`{"state": …, …}`).
+#[derive(Deserialize)]
+struct ActivationLinkWire {
+    state: ActivationState,
+    #[serde(default)]
+    first_name: Option<String>,
+    #[serde(default)]
+    last_name: Option<String>,
+    #[serde(default)]
+    email: Option<String>,
+    #[serde(default)]
+    time_zone: Option<String>,
+    #[serde(default)]
+    organization: Option<String>,
+    #[serde(default)]
+    expires: Option<String>,
+    #[serde(default)]
+    admin: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum ActivationState {
+    Valid,
+    Expired,
+    Used,
+    Replaced,
+    Canceled,
+    Unknown,
+}
+
+impl TryFrom<ActivationLinkWire> for ActivationLink {
+    type Error = &'static str;
+
+    fn try_from(wire: ActivationLinkWire) -> Result<Self, Self::Error> {
+        fn required(value: Option<String>) -> Result<String, &'static str> {
+            value.ok_or("an activation link state is missing a field")
+        }
+        Ok(match wire.state {
+            ActivationState::Valid => ActivationLink::Valid {
+                first_name: required(wire.first_name)?,
+                last_name: required(wire.last_name)?,
+                email: required(wire.email)?,
+                time_zone: required(wire.time_zone)?,
+                organization: required(wire.organization)?,
+                expires: required(wire.expires)?,
+            },
+            ActivationState::Expired => ActivationLink::Expired { organization: required(wire.organization)? },
+            ActivationState::Used => ActivationLink::Used { organization: required(wire.organization)? },
+            ActivationState::Replaced => ActivationLink::Replaced { organization: required(wire.organization)? },
+            ActivationState::Canceled => {
+                ActivationLink::Canceled { organization: required(wire.organization)?, admin: wire.admin }
+            }
+            ActivationState::Unknown => ActivationLink::Unknown,
+        })
+    }
+}
+
 /// What the expired link's page says after "Send me a new link".
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewLinkSent {
     pub email: String,
     /// The new link's expiry, in the invited person's time zone.
     pub expires: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_link_state_reads_back_what_the_server_wrote() {
+        let org = || "Acme".to_owned();
+        let states = [
+            ActivationLink::Valid {
+                first_name: "Ada".into(),
+                last_name: "Lovelace".into(),
+                email: "ada@example.com".into(),
+                time_zone: "Europe/London".into(),
+                organization: org(),
+                expires: "1 Dec 2026, 09:00".into(),
+            },
+            ActivationLink::Expired { organization: org() },
+            ActivationLink::Used { organization: org() },
+            ActivationLink::Replaced { organization: org() },
+            ActivationLink::Canceled { organization: org(), admin: Some("Grace Hopper".into()) },
+            ActivationLink::Canceled { organization: org(), admin: None },
+            ActivationLink::Unknown,
+        ];
+        for state in states {
+            let json = serde_json::to_string(&state).unwrap();
+            assert_eq!(serde_json::from_str::<ActivationLink>(&json).unwrap(), state, "{json}");
+        }
+        assert_eq!(
+            serde_json::to_value(ActivationLink::Used { organization: org() }).unwrap(),
+            serde_json::json!({"state": "used", "organization": "Acme"})
+        );
+        assert!(serde_json::from_str::<ActivationLink>(r#"{"state":"expired"}"#).is_err());
+    }
 }

@@ -11,6 +11,16 @@ pub use sign_up::SignUpPage;
 use leptos::prelude::*;
 
 use crate::components::layout::{CardHeading, CardPage};
+use crate::components::resource::{Json, server_resource};
+use crate::error::AppError;
+use crate::features::auth::api::get_current_user;
+use crate::features::auth::types::CurrentUser;
+
+/// Who is signed in (`None` for a visitor). Every page asks through this one
+/// function, so the browser bundle carries one copy of the resource's code.
+pub fn current_user() -> Resource<Result<Option<CurrentUser>, AppError>, Json> {
+    server_resource(|| (), |_| get_current_user())
+}
 
 /// The centred card layout of the pages a visitor sees before signing in.
 #[component]

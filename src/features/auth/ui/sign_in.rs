@@ -4,24 +4,25 @@ use leptos_router::hooks::use_query_map;
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
 use crate::components::form::{Field, SubmitButton, action_error, field_error};
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::auth::api::SignIn;
 use crate::features::users::types::MAX_EMAIL_CHARS;
 
 #[component]
 pub fn SignInPage() -> impl IntoView {
-    let action = ServerAction::<SignIn>::new();
+    let action = FormAction::new::<SignIn>();
     let error = action_error(action.value());
     let pending = action.pending();
     let next = use_query_map().with_untracked(|q| q.get("next"));
     view! {
         <AuthCard title="Sign in" lead="Welcome back. Sign in to manage your organization's users.">
             <ErrorAlert error />
-            <ActionForm action>
+            <ServerForm action>
                 {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}
                 <Field label="Email" name="email" input_type="email" required=true max_chars=MAX_EMAIL_CHARS autocomplete="username" error=field_error(error, "email") />
                 <Field label="Password" name="password" input_type="password" required=true autocomplete="current-password" error=field_error(error, "password") />
                 <SubmitButton label="Sign in" pending_label="Signing in…" pending />
-            </ActionForm>
+            </ServerForm>
             <p class="auth-switch">"New to Roster? " <a href="/sign-up">"Create an organization"</a></p>
         </AuthCard>
     }

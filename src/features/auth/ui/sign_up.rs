@@ -3,19 +3,20 @@ use leptos::prelude::*;
 use super::AuthCard;
 use crate::components::feedback::ErrorAlert;
 use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::auth::api::SignUp;
 use crate::features::auth::types::MAX_ORG_NAME_CHARS;
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS};
 
 #[component]
 pub fn SignUpPage() -> impl IntoView {
-    let action = ServerAction::<SignUp>::new();
+    let action = FormAction::new::<SignUp>();
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
         <AuthCard title="Create your organization" lead="Set up Roster for your organization. You will be its Superuser.">
             <ErrorAlert error />
-            <ActionForm action>
+            <ServerForm action>
                 <fieldset class="form-section">
                     <legend>"Organization"</legend>
                     <Field label="Organization name" name="organization" required=true max_chars=MAX_ORG_NAME_CHARS autocomplete="organization" error=field_error(error, "organization") />
@@ -32,7 +33,7 @@ pub fn SignUpPage() -> impl IntoView {
                 </fieldset>
                 <p class="form-note"><span aria-hidden="true">"* "</span>"Required fields are marked with an asterisk."</p>
                 <SubmitButton label="Create organization" pending_label="Creating your organization…" pending />
-            </ActionForm>
+            </ServerForm>
             <p class="auth-switch">"Already have an account? " <a href="/sign-in">"Sign in"</a></p>
         </AuthCard>
     }

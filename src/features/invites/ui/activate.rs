@@ -4,6 +4,8 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::components::layout::{CardHeading, CardPage};
+use crate::components::resource::server_resource;
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::invites::api::{ActivateAccount, RequestNewLink, activation_link};
 use crate::features::invites::types::ActivationLink;
 use crate::features::users::types::MAX_NAME_CHARS;
@@ -19,7 +21,7 @@ pub fn ActivatePage() -> impl IntoView {
     let sent_to = Memo::new(move |_| query.with(|p| p.get("sent")));
     let link = {
         let token = token.clone();
-        Resource::new(move || sent_to.get(), move |_| activation_link(token.clone()))
+        server_resource(move || sent_to.get(), move |_| activation_link(token.clone()))
     };
     view! {
         <CardPage>
@@ -58,14 +60,14 @@ fn ActivationForm(
     organization: String,
     expires: String,
 ) -> impl IntoView {
-    let action = ServerAction::<ActivateAccount>::new();
+    let action = FormAction::new::<ActivateAccount>();
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
         <CardHeading title="Activate your account" />
         <p class="lead">{format!("Join {organization} on Roster. You will sign in as {email}.")}</p>
         <ErrorAlert error />
-        <ActionForm action>
+        <ServerForm action>
             <input type="hidden" name="token" value=token />
             <div class="field-row">
                 <Field label="First name" name="first_name" required=true max_chars=MAX_NAME_CHARS autocomplete="given-name" value=first_name error=field_error(error, "first_name") />
@@ -76,7 +78,7 @@ fn ActivationForm(
             <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
             <p class="form-note">{format!("This link works once and expires on {expires}.")}</p>
             <SubmitButton label="Activate account" pending_label="Activating…" pending />
-        </ActionForm>
+        </ServerForm>
     }
 }
 
@@ -84,7 +86,7 @@ fn ActivationForm(
 /// waiting for an admin (the old link stays dead).
 #[component]
 fn ExpiredLink(token: String, organization: String) -> impl IntoView {
-    let action = ServerAction::<RequestNewLink>::new();
+    let action = FormAction::new::<RequestNewLink>();
     let error = action_error(action.value());
     let pending = action.pending();
     view! {
@@ -93,10 +95,10 @@ fn ExpiredLink(token: String, organization: String) -> impl IntoView {
             "Activation links are valid for a limited time. We can email you a new link to join {organization}; it replaces this one."
         )}</p>
         <ErrorAlert error />
-        <ActionForm action>
+        <ServerForm action>
             <input type="hidden" name="token" value=token />
             <SubmitButton label="Send me a new link" pending_label="Sending…" pending />
-        </ActionForm>
+        </ServerForm>
     }
 }
 

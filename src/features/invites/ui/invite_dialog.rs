@@ -3,19 +3,23 @@ use leptos::prelude::*;
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
 use crate::components::form::{Field, SubmitButton, TimeZoneField, action_error, field_error};
 use crate::components::modal::Modal;
+use crate::components::resource::server_resource;
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
 use crate::features::invites::api::{InviteUser, invite_options};
-use crate::features::invites::types::{InviteOptions, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS};
+use crate::features::invites::types::{
+    InviteOptions, InvitedUser, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS,
+};
 use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, Role};
 
 /// "Add new user": a modal over User Management, opened by its URL
 /// (`?invite`), so it works without JavaScript and Back closes it.
 #[component]
 pub fn InviteDialog() -> impl IntoView {
-    let action = ServerAction::<InviteUser>::new();
+    let action = FormAction::new::<InviteUser>();
     let error = action_error(action.value());
     let pending = action.pending();
-    let options = Resource::new(|| (), |_| invite_options());
+    let options = server_resource(|| (), |_| invite_options());
     view! {
         <Modal labelled_by="invite-title" close_href="/settings/users">
                 <div class="modal-head">
@@ -39,7 +43,7 @@ pub fn InviteDialog() -> impl IntoView {
 #[component]
 fn InviteForm(
     options: InviteOptions,
-    action: ServerAction<InviteUser>,
+    action: FormAction<InvitedUser>,
     error: Signal<Option<AppError>>,
     pending: Memo<bool>,
 ) -> impl IntoView {
@@ -54,7 +58,7 @@ fn InviteForm(
                 "Every Basic and Operator seat is taken. Cancel an invite, or ask for more seats, before inviting someone."
             </div>
         })}
-        <ActionForm action>
+        <ServerForm action>
             <div class="field-row">
                 <Field label="First name" name="invite[first_name]" required=true max_chars=MAX_NAME_CHARS autocomplete="off" error=field_error(error, "first_name") />
                 <Field label="Last name" name="invite[last_name]" required=true max_chars=MAX_NAME_CHARS autocomplete="off" error=field_error(error, "last_name") />
@@ -107,6 +111,6 @@ fn InviteForm(
                 <a href="/settings/users" class="button">"Cancel"</a>
                 <SubmitButton label="Add user" pending_label="Adding…" pending />
             </div>
-        </ActionForm>
+        </ServerForm>
     }
 }

@@ -5,11 +5,12 @@ use leptos::prelude::*;
 use leptos_meta::Title;
 
 use crate::components::feedback::{ErrorState, LoadingState};
+use crate::components::resource::server_resource;
 use crate::features::mail::api::dev_mailbox;
 
 #[component]
 pub fn DevMailboxPage() -> impl IntoView {
-    let mails = Resource::new(|| (), |_| dev_mailbox());
+    let mails = server_resource(|| (), |_| dev_mailbox());
     view! {
         <Title text="Development mailbox" />
         <main class="mailbox-page">

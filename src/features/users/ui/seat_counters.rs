@@ -1,5 +1,6 @@
 use leptos::prelude::*;
 
+use crate::components::resource::server_resource;
 use crate::features::orgs::api::get_seat_usage;
 
 /// "Superuser 1/1 · Operator 0/5 · Basic 0/10", read from the database.
@@ -7,7 +8,7 @@ use crate::features::orgs::api::get_seat_usage;
 pub fn SeatCounters() -> impl IntoView {
     // Refetched on every navigation of the page (an invite changes them).
     let location = leptos_router::hooks::use_location();
-    let seats = Resource::new(move || location.search.get(), |_| get_seat_usage());
+    let seats = server_resource(move || location.search.get(), |_| get_seat_usage());
     view! {
         <Transition fallback=|| view! { <p class="seats seats-placeholder" aria-hidden="true">" "</p> }>
             {move || Suspend::new(async move {

@@ -5,27 +5,27 @@
 use leptos::prelude::*;
 use uuid::Uuid;
 
+use super::table::{MailLine, StatusBadge};
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::action_error;
 use crate::components::modal::Modal;
 use crate::components::polling::refresh_while;
+use crate::components::resource::server_resource;
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
-use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::users::api::user_details;
 use crate::features::users::types::{MailStatus, ShownStatus, UserDetails, UserListQuery};
-
-use super::table::{MailLine, StatusBadge};
 
 #[component]
 pub fn UserPanel(
     id: Uuid,
     query: Memo<UserListQuery>,
     notice: Signal<Option<String>>,
-    resend: ServerAction<ResendInvite>,
-    cancel: ServerAction<CancelInvite>,
+    resend: FormAction<()>,
+    cancel: FormAction<()>,
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
-    let details = Resource::new(move || (resend.version().get(), cancel.version().get()), move |_| user_details(id));
+    let details = server_resource(move || (resend.version().get(), cancel.version().get()), move |_| user_details(id));
     refresh_while(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
@@ -64,8 +64,8 @@ fn DetailsBody(
     user: UserDetails,
     notice: Signal<Option<String>>,
     error: Signal<Option<AppError>>,
-    resend: ServerAction<ResendInvite>,
-    cancel: ServerAction<CancelInvite>,
+    resend: FormAction<()>,
+    cancel: FormAction<()>,
     view_string: String,
 ) -> impl IntoView {
     let row = user.row.clone();
@@ -125,22 +125,22 @@ fn DetailsBody(
         {(status.can_resend() || status.can_cancel()).then(|| view! {
             <div class="panel-actions">
                 {status.can_resend().then(|| view! {
-                    <ActionForm action=resend>
+                    <ServerForm action=resend>
                         <input type="hidden" name="user" value=row.id.to_string() />
                         <input type="hidden" name="view" value=resend_view.clone() />
                         <button type="submit" class="button button-primary" disabled=move || resend.pending().get()>
                             {resend_label}
                         </button>
-                    </ActionForm>
+                    </ServerForm>
                 })}
                 {status.can_cancel().then(|| view! {
-                    <ActionForm action=cancel>
+                    <ServerForm action=cancel>
                         <input type="hidden" name="user" value=row.id.to_string() />
                         <input type="hidden" name="view" value=cancel_view.clone() />
                         <button type="submit" class="button button-danger" disabled=move || cancel.pending().get()>
                             "Cancel invite"
                         </button>
-                    </ActionForm>
+                    </ServerForm>
                 })}
             </div>
         })}

@@ -8,6 +8,8 @@ use super::table::UsersTable;
 use super::user_panel::UserPanel;
 use crate::components::feedback::{ErrorState, LoadingState, SuccessAlert};
 use crate::components::polling::refresh_while;
+use crate::components::resource::server_resource;
+use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
@@ -20,11 +22,11 @@ pub fn UsersPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserListQuery::from_params(|key| p.get(key))));
     // The details panel's actions live here so the table reloads after each.
-    let resend = ServerAction::<ResendInvite>::new();
-    let cancel = ServerAction::<CancelInvite>::new();
+    let resend = FormAction::new::<ResendInvite>();
+    let cancel = FormAction::new::<CancelInvite>();
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
-    let page = Resource::new(
+    let page = server_resource(
         move || (query.get(), params.with(|p| p.get("invited")), resend.version().get(), cancel.version().get()),
         |(query, ..)| list_users(query),
     );
