@@ -102,6 +102,8 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await page.getByLabel('Confirm password').fill('Tulip-Quarry-Vessel-42');
   await page.getByRole('button', { name: 'Activate account' }).click();
   await expect(page).toHaveURL(/\/account/);
+  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await shot('account');
   await page.context().clearCookies();
   await open(page, edsgerLink, testInfo);
   await expect(page.getByRole('heading', { name: 'This link has already been used' })).toBeVisible();

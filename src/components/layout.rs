@@ -45,8 +45,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
     // of asking the server again.
     provide_context(user.clone());
     let sign_out = FormAction::new::<SignOut>();
-    let initials: String =
-        user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect::<String>().to_uppercase();
+    // Upper-cased by the stylesheet: Unicode case tables would cost the WASM
+    // bundle more than the rest of this component.
+    let initials: String = user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect();
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">

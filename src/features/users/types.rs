@@ -25,6 +25,15 @@ pub enum Role {
 impl Role {
     pub const ALL: [Role; 3] = [Role::Superuser, Role::Operator, Role::Basic];
 
+    /// The value in forms and URLs (the same as in JSON).
+    pub fn param(self) -> &'static str {
+        match self {
+            Role::Basic => "basic",
+            Role::Operator => "operator",
+            Role::Superuser => "superuser",
+        }
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::Basic => "Basic",

@@ -70,10 +70,10 @@ fn InviteForm(
                     let usage = seat(role);
                     let full = usage.is_none_or(|s| s.is_full());
                     let free = usage.map(|s| (s.quota - s.used).max(0)).unwrap_or(0);
-                    let id = format!("role-{}", role.label().to_lowercase());
+                    let id = format!("role-{}", role.param());
                     view! {
                         <div class="radio" class:radio-disabled=full>
-                            <input type="radio" id=id.clone() name="invite[role]" value=role.label().to_lowercase() required=true disabled=full checked=first_free == Some(role) />
+                            <input type="radio" id=id.clone() name="invite[role]" value=role.param() required=true disabled=full checked=first_free == Some(role) />
                             <label for=id>
                                 {role.label()}
                                 <span class="hint">{if full { "No seats free".to_owned() } else { format!("{free} of {} seats free", usage.map(|s| s.quota).unwrap_or(0)) }}</span>

@@ -84,7 +84,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                             <a class="button" href=clear_href.clone()>"Clear search"</a>
                         }.into_any(),
                         None if filtered.is_some() => view! {
-                            <p class="state-title">{format!("No users are {}.", filtered.map(|s| s.label()).unwrap_or_default().to_lowercase())}</p>
+                            <p class="state-title">{format!("No users with the status \u{201c}{}\u{201d}.", filtered.map(|s| s.label()).unwrap_or_default())}</p>
                             <p>"Nobody in your organization has this status right now."</p>
                             <a class="button" href=all_statuses_href.clone()>"Show every status"</a>
                         }.into_any(),
