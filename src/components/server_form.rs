@@ -81,13 +81,11 @@ pub fn ServerForm<O: Send + Sync + 'static>(action: FormAction<O>, children: Chi
         if ev.default_prevented() {
             return;
         }
-        ev.prevent_default();
-        match url_encoded_form(&ev) {
-            Some(body) => {
-                action.action.dispatch(body);
-            }
-            // A browser that cannot read its own form: let it post natively.
-            None => leptos::logging::error!("The form could not be read; it was not sent."),
+        // A form the script cannot read is left to the browser, which posts
+        // it natively like it does without JavaScript.
+        if let Some(body) = url_encoded_form(&ev) {
+            ev.prevent_default();
+            action.action.dispatch(body);
         }
     };
     view! {
