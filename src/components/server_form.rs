@@ -16,8 +16,9 @@ use serde::de::DeserializeOwned;
 
 use crate::error::AppError;
 
-/// The state of a form posted to server function `S`: pending while it
-/// runs, then its result (`value`); `version` counts the submissions.
+/// The state of a form posted to a server function whose answer is `O`:
+/// pending while it runs, then its result (`value`); `version` counts the
+/// submissions.
 pub struct FormAction<O: 'static> {
     action: Action<String, Result<O, AppError>>,
     url: &'static str,
