@@ -42,14 +42,12 @@ pub enum AppError {
 /// How the browser reads an `AppError`: one flat object instead of serde's
 /// internally tagged enum, whose buffering deserializer cost the WASM bundle
 /// about 30 KB. The JSON on the wire is the same (`{"kind": …, …}`).
+/// Fields a variant does not have are simply absent (`None`).
 #[derive(Deserialize)]
 struct AppErrorWire {
     kind: AppErrorKind,
-    #[serde(default)]
     message: Option<String>,
-    #[serde(default)]
     fields: Option<Vec<FieldError>>,
-    #[serde(default)]
     request_id: Option<String>,
 }
 
@@ -200,6 +198,22 @@ impl From<sqlx::Error> for AppError {
 mod tests {
     use super::*;
 
+    /// Fails to compile when a variant is added, so it is added to the
+    /// round trip below (and to `AppErrorKind`) too.
+    fn listed_below(error: &AppError) {
+        match error {
+            AppError::Unauthorized
+            | AppError::InvalidCredentials
+            | AppError::Forbidden
+            | AppError::NotFound
+            | AppError::BadRequest { .. }
+            | AppError::Validation { .. }
+            | AppError::RateLimited { .. }
+            | AppError::Network
+            | AppError::Internal { .. } => {}
+        }
+    }
+
     #[test]
     fn every_error_reads_back_what_the_server_wrote() {
         let errors = [
@@ -214,6 +228,7 @@ mod tests {
             AppError::Internal { request_id: "r-1".into() },
         ];
         for error in errors {
+            listed_below(&error);
             let json = serde_json::to_string(&error).unwrap();
             assert_eq!(serde_json::from_str::<AppError>(&json).unwrap(), error, "{json}");
         }

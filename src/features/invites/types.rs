@@ -88,19 +88,12 @@ pub enum ActivationLink {
 #[derive(Deserialize)]
 struct ActivationLinkWire {
     state: ActivationState,
-    #[serde(default)]
     first_name: Option<String>,
-    #[serde(default)]
     last_name: Option<String>,
-    #[serde(default)]
     email: Option<String>,
-    #[serde(default)]
     time_zone: Option<String>,
-    #[serde(default)]
     organization: Option<String>,
-    #[serde(default)]
     expires: Option<String>,
-    #[serde(default)]
     admin: Option<String>,
 }
 
@@ -154,6 +147,19 @@ pub struct NewLinkSent {
 mod tests {
     use super::*;
 
+    /// Fails to compile when a state is added, so it is added to the round
+    /// trip below (and to `ActivationState`) too.
+    fn listed_below(link: &ActivationLink) {
+        match link {
+            ActivationLink::Valid { .. }
+            | ActivationLink::Expired { .. }
+            | ActivationLink::Used { .. }
+            | ActivationLink::Replaced { .. }
+            | ActivationLink::Canceled { .. }
+            | ActivationLink::Unknown => {}
+        }
+    }
+
     #[test]
     fn every_link_state_reads_back_what_the_server_wrote() {
         let org = || "Acme".to_owned();
@@ -174,6 +180,7 @@ mod tests {
             ActivationLink::Unknown,
         ];
         for state in states {
+            listed_below(&state);
             let json = serde_json::to_string(&state).unwrap();
             assert_eq!(serde_json::from_str::<ActivationLink>(&json).unwrap(), state, "{json}");
         }

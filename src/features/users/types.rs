@@ -34,6 +34,10 @@ impl Role {
         }
     }
 
+    pub fn from_param(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.param() == value)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Role::Basic => "Basic",

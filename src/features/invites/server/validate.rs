@@ -75,7 +75,7 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
     let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
     let email = validate::email(&mut v, "email", &form.email);
-    let role = match Role::ALL.into_iter().find(|r| r.param() == form.role.trim()) {
+    let role = match Role::from_param(form.role.trim()) {
         Some(Role::Superuser) => {
             v.add("role", "An organization has one Superuser. Choose Basic or Operator.");
             None
