@@ -194,6 +194,86 @@ async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: 
     assert!(emails(&page).is_empty());
 }
 
+/// Walks a view page by page (`size` rows each) and returns every email.
+async fn walk(browser: &Browser, view: &[(&str, &str)], size: &str) -> Vec<String> {
+    let mut walked = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let mut query = view.to_vec();
+        query.push(("size", size));
+        if let Some(cursor) = &after {
+            query.push(("after", cursor.as_str()));
+        }
+        let (status, page) = browser.list(&query).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        walked.extend(emails(&page));
+        match page["next"].as_str() {
+            Some(next) => after = Some(next.to_owned()),
+            None => return walked,
+        }
+    }
+}
+
+/// A search first walks the next rows in order and, when they do not fill
+/// the page, collects its matches through the trigram index instead. Both
+/// ways must give exactly the order and pages a plain query gives.
+#[sqlx::test(migrations = false)]
+async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(pool: PgPool) {
+    use roster::features::users::server::list::SEARCH_WINDOW;
+    let app = spawn_app(pool).await;
+    let (browser, admin) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin).await;
+    add_many(&app, org_id, 1200).await;
+
+    let reference = |order: &'static str, term: &'static str| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&format!(
+                "SELECT email FROM users u WHERE org_id = $1 AND status <> 'invite_canceled' \
+                 AND lower(first_name || ' ' || last_name || ' ' || email) LIKE $2 ORDER BY {order}"
+            ))
+            .bind(org_id)
+            .bind(format!("%{term}%"))
+            .fetch_all(&pool)
+            .await
+            .unwrap()
+        }
+    };
+    // "Ångström" sorts after every other last name: the first rows in
+    // ascending order hold none of them, so those pages come from the
+    // trigram index; descending, they come first and the walk finds them.
+    let in_window: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT last_name FROM users WHERE org_id = $1 \
+         ORDER BY lower(last_name), id LIMIT $2) w WHERE last_name = 'Ångström'",
+    )
+    .bind(org_id)
+    .bind(SEARCH_WINDOW)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(in_window, 0, "the test needs matches beyond the window");
+
+    for (view, order, term) in [
+        (vec![("q", "ÅNGSTRÖM"), ("sort", "last_name")], "lower(last_name), id", "ångström"),
+        (vec![("q", "ångström"), ("sort", "last_name"), ("dir", "desc")], "lower(last_name) DESC, id DESC", "ångström"),
+        (vec![("q", "smith"), ("sort", "email")], "lower(email), id", "smith"),
+        (vec![("q", "ström"), ("sort", "created"), ("dir", "desc")], "created_at DESC, id DESC", "ström"),
+    ] {
+        let expected = reference(order, term).await;
+        assert!(expected.len() > 150, "{term}: {} matches", expected.len());
+        assert_eq!(walk(&browser, &view, "25").await, expected, "{view:?}, 25 a page");
+        assert_eq!(walk(&browser, &view, "100").await, expected, "{view:?}, 100 a page");
+    }
+
+    // Back from the last page of a search served by the trigram index.
+    let view = [("q", "ångström"), ("sort", "last_name"), ("size", "25")];
+    let (_, first) = browser.list(&view).await;
+    let (_, second) = browser.list(&[&view[..], &[("after", first["next"].as_str().unwrap())]].concat()).await;
+    let (_, back) = browser.list(&[&view[..], &[("before", second["prev"].as_str().unwrap())]].concat()).await;
+    assert_eq!(emails(&back), emails(&first));
+    assert!(back["prev"].is_null());
+}
+
 #[sqlx::test(migrations = false)]
 async fn the_page_size_is_remembered(pool: PgPool) {
     let app = spawn_app(pool).await;

@@ -64,7 +64,7 @@ const CURRENT_EXPIRY: &str = "(SELECT i.expires_at FROM invites i WHERE i.org_id
 /// A row of the page query: the user, the shown status, and for invites the
 /// link's expiry and the state of its newest mail.
 #[derive(FromRow)]
-pub(super) struct Row {
+pub struct Row {
     pub(super) id: Uuid,
     pub(super) shown_status: String,
     pub(super) role: Role,
@@ -120,13 +120,60 @@ pub fn page_size(requested: Option<u16>, remembered: i16) -> u16 {
     }
 }
 
-/// Builds the page query. Public so the benchmark can time (and `EXPLAIN`,
-/// through `prefix`) the very same SQL directly against PostgreSQL.
+/// How the rows of a page are found.
+///
+/// A search and a sort order pull against each other: the sort column's
+/// index yields rows in order but knows nothing of the term, the trigram
+/// index finds the matches but in no order. Walking the sort index and
+/// filtering is instant when matches are everywhere ("example.com") and a
+/// scan of the organization when they cluster far down the order (a search
+/// for "smi" sorted by last name walks past every A to R). Collecting the
+/// matches through the trigram index costs in proportion to how many there
+/// are. PostgreSQL's estimate cannot tell these apart (it assumes matches are
+/// spread evenly), so the choice is made by trying: see [`strategies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Strategy {
+    /// Walk the sort column's index from the cursor, keeping the rows that
+    /// match, until the page is full or the organization ends.
+    InOrder,
+    /// The same walk, but over at most [`SEARCH_WINDOW`] rows: a page this
+    /// fills is the right page; one it does not fill says nothing.
+    InOrderWindow,
+    /// Every match of the term through the trigram index, then sorted.
+    Matches,
+}
+
+/// How many rows a search walks in order before it collects its matches
+/// through the trigram index instead (about a millisecond of walking).
+pub const SEARCH_WINDOW: i64 = 1000;
+
+/// The strategies for a query, tried in turn until one fills the page (the
+/// last one's answer always stands). A search the trigram index can serve
+/// first walks [`SEARCH_WINDOW`] rows in order, then collects its matches;
+/// anything else walks the sort index.
+pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
+    match query.search() {
+        Some(term) if trigram_searchable(term) => &[Strategy::InOrderWindow, Strategy::Matches],
+        _ => &[Strategy::InOrder],
+    }
+}
+
+/// pg_trgm can narrow a `LIKE '%term%'` down only through a word of three or
+/// more letters or digits in it; for shorter words its index would return
+/// every row, so such a search walks the sort index instead.
+fn trigram_searchable(term: &str) -> bool {
+    term.split(|c: char| !c.is_alphanumeric()).any(|word| word.chars().count() >= 3)
+}
+
+/// Builds the page query for one strategy. Public so the benchmark can time
+/// (and `EXPLAIN`, through `prefix`) the very same SQL directly against
+/// PostgreSQL.
 pub fn build_query<'a>(
     prefix: &str,
     org_id: Uuid,
     query: &'a UserListQuery,
     size: u16,
+    strategy: Strategy,
 ) -> Result<(QueryBuilder<'a, Postgres>, bool), AppError> {
     let (expr, sql_type) = sort_expression(query.sort_column());
     let direction = query.direction();
@@ -137,13 +184,23 @@ pub fn build_query<'a>(
         (None, None) => (None, false),
     };
     let ascending = (direction == SortDirection::Asc) != backwards;
+    let order = if ascending { "ASC" } else { "DESC" };
+    let order_by = format!(" ORDER BY {expr} {order}, u.id {order}");
+    let search = query.search().map(like_pattern);
 
-    // The page itself is the inner query (served by the sort index); the
-    // outer one adds each row's invite delivery and keeps the order.
+    // The page itself is the inner query (served by the sort index, or by the
+    // trigram index for `Matches`); the outer one adds each row's invite
+    // delivery and keeps the order. The sort expression only reads columns
+    // the inner query selects, so every level can order by it verbatim.
     let mut sql = QueryBuilder::new(format!(
         "{prefix}SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, \
-         u.created_at, u.sort_key, {DELIVERY_COLUMNS} FROM (\
-         SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
+         u.created_at, u.sort_key, {DELIVERY_COLUMNS} FROM ("
+    ));
+    if strategy != Strategy::InOrder {
+        sql.push("SELECT * FROM (");
+    }
+    sql.push(format!(
+        "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
@@ -163,9 +220,6 @@ pub fn build_query<'a>(
             sql.push(format!(" AND u.status = '{}'", status.param()));
         }
     }
-    if let Some(term) = query.search() {
-        sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE ")).push_bind(like_pattern(term));
-    }
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
         sql.push(format!(" AND ({expr}, u.id) {op} (CAST("))
@@ -174,12 +228,68 @@ pub fn build_query<'a>(
             .push_bind(cursor.id)
             .push(")");
     }
-    let order = if ascending { "ASC" } else { "DESC" };
-    sql.push(format!(" ORDER BY {expr} {order}, u.id {order} LIMIT "));
+    let push_search = |sql: &mut QueryBuilder<'a, Postgres>| {
+        if let Some(pattern) = search.clone() {
+            sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE ")).push_bind(pattern);
+        }
+    };
+    match strategy {
+        Strategy::InOrder => {
+            push_search(&mut sql);
+            sql.push(&order_by);
+        }
+        Strategy::InOrderWindow => {
+            sql.push(&order_by).push(" LIMIT ").push_bind(SEARCH_WINDOW).push(") u WHERE true");
+            push_search(&mut sql);
+            sql.push(&order_by);
+        }
+        Strategy::Matches => {
+            push_search(&mut sql);
+            // OFFSET 0 keeps PostgreSQL from planning this level together
+            // with the ORDER BY and LIMIT around it, which would bring back
+            // the walk along the sort index: alone, it collects every match
+            // (through the trigram index when they are few).
+            sql.push(" OFFSET 0) u");
+            sql.push(&order_by);
+        }
+    }
     // One extra row tells whether another page follows.
-    sql.push_bind(i64::from(size) + 1);
-    sql.push(format!(") u {DELIVERY_JOINS} ORDER BY {expr} {order}, u.id {order}"));
+    sql.push(" LIMIT ").push_bind(i64::from(size) + 1);
+    sql.push(format!(") u {DELIVERY_JOINS}{order_by}"));
     Ok((sql, backwards))
+}
+
+/// The rows of a page (one more than `size` when another page follows), in
+/// the order asked for or its reverse when paging backwards (the `bool`).
+pub async fn fetch_rows(
+    pool: &PgPool,
+    org_id: Uuid,
+    query: &UserListQuery,
+    size: u16,
+) -> Result<(Vec<Row>, bool), AppError> {
+    let strategies = strategies(query);
+    let mut found = None;
+    for (i, &strategy) in strategies.iter().enumerate() {
+        let (mut sql, backwards) = build_query("", org_id, query, size, strategy)?;
+        let rows: Vec<Row> = match sql.build_query_as().fetch_all(pool).await {
+            Ok(rows) => rows,
+            // A cursor whose key does not parse as the column's type (a
+            // forged or stale link) is the client's problem, not a server
+            // error.
+            Err(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22")) => {
+                return Err(AppError::bad_request(
+                    "This page link is no longer valid. Start again from the first page.",
+                ));
+            }
+            Err(e) => return Err(e.into()),
+        };
+        let page_full = rows.len() > usize::from(size);
+        found = Some((rows, backwards));
+        if page_full || strategy != Strategy::InOrderWindow || i + 1 == strategies.len() {
+            break;
+        }
+    }
+    found.ok_or_else(|| crate::server::respond::internal("user list", "no strategy for the query"))
 }
 
 pub fn format_time(at: DateTime<Utc>, tz: Tz) -> Timestamp {
@@ -193,16 +303,7 @@ pub async fn list_users(
     size: u16,
     viewer_zone: Tz,
 ) -> Result<UserPage, AppError> {
-    let (mut sql, backwards) = build_query("", org_id, query, size)?;
-    let mut rows: Vec<Row> = match sql.build_query_as().fetch_all(pool).await {
-        Ok(rows) => rows,
-        // A cursor whose key does not parse as the column's type (a forged or
-        // stale link) is the client's problem, not a server error.
-        Err(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22")) => {
-            return Err(AppError::bad_request("This page link is no longer valid. Start again from the first page."));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size).await?;
     let more = rows.len() > usize::from(size);
     rows.truncate(usize::from(size));
     if backwards {
@@ -281,6 +382,20 @@ mod tests {
     #[test]
     fn search_terms_match_literally() {
         assert_eq!(like_pattern("50%_a\\B"), "%50\\%\\_a\\\\b%");
+    }
+
+    #[test]
+    fn only_searches_the_trigram_index_can_narrow_try_it() {
+        assert!(trigram_searchable("smi"));
+        assert!(trigram_searchable("olsen.12"));
+        assert!(trigram_searchable("Ång"));
+        assert!(!trigram_searchable("ab"));
+        assert!(!trigram_searchable("o.1"));
+        assert!(!trigram_searchable("a b c"));
+        let search = |q: &str| UserListQuery { q: Some(q.into()), ..Default::default() };
+        assert_eq!(strategies(&search("smi")), [Strategy::InOrderWindow, Strategy::Matches]);
+        assert_eq!(strategies(&search("ab")), [Strategy::InOrder]);
+        assert_eq!(strategies(&UserListQuery::default()), [Strategy::InOrder]);
     }
 
     #[test]
