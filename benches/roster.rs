@@ -15,7 +15,9 @@ use std::time::{Duration, Instant};
 
 use leptos::config::LeptosOptions;
 use roster::features::auth::types::Password;
-use roster::features::users::server::list::{Cursor, SEARCH_WINDOW, Strategy, build_query, fetch_rows, strategies};
+use roster::features::users::server::list::{
+    Cursor, FEW_MATCHES, SEARCH_WINDOW, Strategy, build_query, fetch_rows, strategies,
+};
 use roster::features::users::types::UserListQuery;
 use roster::server::config::{Config, available_cores};
 use roster::server::seed::seed_organization;
@@ -148,8 +150,9 @@ async fn run(url: &str) -> Result<(), String> {
     println!(
         "{CALLS} calls each, page size 25, after 30 warm-up calls. Each HTTP call is followed by the same \
          page's SQL, so both see the machine in the same state. HTTP is timed until the body has arrived; \
-         the SQL is the statement(s) the server function runs (a search first walks {SEARCH_WINDOW} rows in \
-         order, then, if that does not fill the page, collects the matches through the trigram index).\n"
+         the SQL is the statement(s) the server function runs (a search sorts its matches if there are at \
+         most {FEW_MATCHES}, else walks {SEARCH_WINDOW} rows in order, and only if that does not fill the \
+         page sorts every match).\n"
     );
     println!("| view | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 overhead ms | rows |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -222,8 +225,9 @@ async fn run(url: &str) -> Result<(), String> {
     for (name, strategy, plan) in plans {
         let how = match strategy {
             Strategy::InOrder => "walking the sort index",
-            Strategy::InOrderWindow => "first step: the next rows in order",
-            Strategy::Matches => "second step, when the first did not fill the page: the matches",
+            Strategy::FewMatches => "step 1: the matches, if at most FEW_MATCHES",
+            Strategy::InOrderWindow => "step 2, if step 1 found more: the next rows in order",
+            Strategy::Matches => "step 3, if step 2 did not fill the page: every match, sorted",
         };
         println!("{name}, {how}:\n```\n{}\n```", plan.join("\n"));
     }

@@ -129,31 +129,40 @@ pub fn page_size(requested: Option<u16>, remembered: i16) -> u16 {
 /// scan of the organization when they cluster far down the order (a search
 /// for "smi" sorted by last name walks past every A to R). Collecting the
 /// matches through the trigram index costs in proportion to how many there
-/// are. PostgreSQL's estimate cannot tell these apart (it assumes matches are
-/// spread evenly), so the choice is made by trying: see [`strategies`].
+/// are. PostgreSQL's estimate cannot tell these apart (it assumes matches
+/// are spread evenly, and its guess for an infix term is often off by a
+/// hundredfold), so its plan for the same search flipped between 20 and
+/// 75 ms from one `ANALYZE` to the next. The choice is made by trying, each
+/// step bounded: see [`strategies`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Strategy {
     /// Walk the sort column's index from the cursor, keeping the rows that
     /// match, until the page is full or the organization ends.
     InOrder,
-    /// The same walk, but over at most [`SEARCH_WINDOW`] rows: a page this
-    /// fills is the right page; one it does not fill says nothing.
+    /// The matches, if there are at most [`FEW_MATCHES`] of them past the
+    /// cursor: then this is the page; else it says nothing.
+    FewMatches,
+    /// Walk at most [`SEARCH_WINDOW`] rows in order: a page this fills is
+    /// the right page; one it does not fill says nothing.
     InOrderWindow,
-    /// Every match of the term through the trigram index, then sorted.
+    /// Every match past the cursor, then sorted.
     Matches,
 }
 
-/// How many rows a search walks in order before it collects its matches
-/// through the trigram index instead (about a millisecond of walking).
+/// Up to this many matches, a search sorts them all (a millisecond or so).
+pub const FEW_MATCHES: i64 = 200;
+
+/// How many rows a search with many matches walks in order before it
+/// collects them through the trigram index instead (a few milliseconds).
 pub const SEARCH_WINDOW: i64 = 1000;
 
-/// The strategies for a query, tried in turn until one fills the page (the
-/// last one's answer always stands). A search the trigram index can serve
-/// first walks [`SEARCH_WINDOW`] rows in order, then collects its matches;
-/// anything else walks the sort index.
+/// The strategies for a query, tried in turn until one answers (the last
+/// one always does). A search the trigram index can serve looks for a few
+/// matches, then walks [`SEARCH_WINDOW`] rows in order, then collects every
+/// match; anything else walks the sort index.
 pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
     match query.search() {
-        Some(term) if trigram_searchable(term) => &[Strategy::InOrderWindow, Strategy::Matches],
+        Some(term) if trigram_searchable(term) => &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches],
         _ => &[Strategy::InOrder],
     }
 }
@@ -192,12 +201,20 @@ pub fn build_query<'a>(
     // trigram index for `Matches`); the outer one adds each row's invite
     // delivery and keeps the order. The sort expression only reads columns
     // the inner query selects, so every level can order by it verbatim.
+    let candidates = if strategy == Strategy::FewMatches { "u.candidates" } else { "NULL::bigint" };
     let mut sql = QueryBuilder::new(format!(
         "{prefix}SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, \
-         u.created_at, u.sort_key, {DELIVERY_COLUMNS} FROM ("
+         u.created_at, u.sort_key, {candidates} AS candidates, {DELIVERY_COLUMNS} FROM ("
     ));
-    if strategy != Strategy::InOrder {
-        sql.push("SELECT * FROM (");
+    match strategy {
+        Strategy::InOrder => {}
+        // How many matches the capped level below found, on every row.
+        Strategy::FewMatches => {
+            sql.push("SELECT *, count(*) OVER () AS candidates FROM (");
+        }
+        Strategy::InOrderWindow | Strategy::Matches => {
+            sql.push("SELECT * FROM (");
+        }
     }
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
@@ -243,6 +260,13 @@ pub fn build_query<'a>(
             push_search(&mut sql);
             sql.push(&order_by);
         }
+        Strategy::FewMatches => {
+            push_search(&mut sql);
+            // Unordered: PostgreSQL fetches through the trigram index when
+            // it expects few matches, else scans until it has enough.
+            sql.push(" LIMIT ").push_bind(FEW_MATCHES + 1).push(") u");
+            sql.push(&order_by);
+        }
         Strategy::Matches => {
             push_search(&mut sql);
             // OFFSET 0 keeps PostgreSQL from planning this level together
@@ -259,6 +283,15 @@ pub fn build_query<'a>(
     Ok((sql, backwards))
 }
 
+#[derive(FromRow)]
+struct CandidateRow {
+    #[sqlx(flatten)]
+    row: Row,
+    /// For `FewMatches`: how many matches it found (at most one more than
+    /// the cap, which means "too many").
+    candidates: Option<i64>,
+}
+
 /// The rows of a page (one more than `size` when another page follows), in
 /// the order asked for or its reverse when paging backwards (the `bool`).
 pub async fn fetch_rows(
@@ -268,10 +301,9 @@ pub async fn fetch_rows(
     size: u16,
 ) -> Result<(Vec<Row>, bool), AppError> {
     let strategies = strategies(query);
-    let mut found = None;
     for (i, &strategy) in strategies.iter().enumerate() {
         let (mut sql, backwards) = build_query("", org_id, query, size, strategy)?;
-        let rows: Vec<Row> = match sql.build_query_as().fetch_all(pool).await {
+        let rows: Vec<CandidateRow> = match sql.build_query_as().fetch_all(pool).await {
             Ok(rows) => rows,
             // A cursor whose key does not parse as the column's type (a
             // forged or stale link) is the client's problem, not a server
@@ -283,13 +315,16 @@ pub async fn fetch_rows(
             }
             Err(e) => return Err(e.into()),
         };
-        let page_full = rows.len() > usize::from(size);
-        found = Some((rows, backwards));
-        if page_full || strategy != Strategy::InOrderWindow || i + 1 == strategies.len() {
-            break;
+        let answered = match strategy {
+            Strategy::InOrder | Strategy::Matches => true,
+            Strategy::FewMatches => rows.first().and_then(|r| r.candidates).unwrap_or(0) <= FEW_MATCHES,
+            Strategy::InOrderWindow => rows.len() > usize::from(size),
+        };
+        if answered || i + 1 == strategies.len() {
+            return Ok((rows.into_iter().map(|r| r.row).collect(), backwards));
         }
     }
-    found.ok_or_else(|| crate::server::respond::internal("user list", "no strategy for the query"))
+    Err(crate::server::respond::internal("user list", "no strategy for the query"))
 }
 
 pub fn format_time(at: DateTime<Utc>, tz: Tz) -> Timestamp {
@@ -393,7 +428,7 @@ mod tests {
         assert!(!trigram_searchable("o.1"));
         assert!(!trigram_searchable("a b c"));
         let search = |q: &str| UserListQuery { q: Some(q.into()), ..Default::default() };
-        assert_eq!(strategies(&search("smi")), [Strategy::InOrderWindow, Strategy::Matches]);
+        assert_eq!(strategies(&search("smi")), [Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]);
         assert_eq!(strategies(&search("ab")), [Strategy::InOrder]);
         assert_eq!(strategies(&UserListQuery::default()), [Strategy::InOrder]);
     }
