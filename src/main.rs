@@ -62,10 +62,16 @@ async fn main() -> std::process::ExitCode {
         }
         // Expired sessions are deleted in the background (any instance may do it).
         let store = state.sessions.clone();
-        tokio::spawn(tower_sessions::session_store::ExpiredDeletion::continuously_delete_expired(
-            store,
-            tokio::time::Duration::from_secs(600),
-        ));
+        tokio::spawn(async move {
+            use tower_sessions::session_store::ExpiredDeletion;
+            let mut every = tokio::time::interval(tokio::time::Duration::from_secs(600));
+            loop {
+                every.tick().await;
+                if let Err(error) = store.delete_expired().await {
+                    tracing::warn!(%error, "could not delete expired sessions");
+                }
+            }
+        });
         let listener =
             tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!("Roster is listening on http://{addr}");

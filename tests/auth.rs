@@ -9,6 +9,7 @@ use reqwest::StatusCode;
 use roster::server::config::Config;
 use serde_json::Value;
 use sqlx::PgPool;
+use uuid::Uuid;
 
 #[sqlx::test(migrations = false)]
 async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: PgPool) {
@@ -73,7 +74,7 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
     }
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
-    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
 }
 
 #[sqlx::test(migrations = false)]
@@ -228,12 +229,12 @@ async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
     let browser = app.browser();
     let response = browser.call("sign_in", &[("email", &email), ("password", PASSWORD)]).await;
     let id = set_session_cookie(&response).unwrap();
-    let sessions_before = app.count("SELECT count(*) FROM tower_sessions.session").await;
+    let sessions_before = app.count("SELECT count(*) FROM sessions").await;
 
     let response = browser.call("sign_out", &[]).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/sign-in");
-    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, sessions_before - 1);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, sessions_before - 1);
     assert_eq!(browser.whoami().await, None);
     assert_eq!(with_cookie(&app, &id).whoami().await, None, "a copied cookie is dead too");
 }
@@ -243,7 +244,7 @@ async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(poo
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
-    sqlx::query("DELETE FROM tower_sessions.session").execute(&app.pool).await.unwrap();
+    sqlx::query("DELETE FROM sessions").execute(&app.pool).await.unwrap();
     assert_eq!(browser.whoami().await, None);
     let (status, _) = browser.list(&[]).await;
     assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -425,7 +426,61 @@ async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
     let mut second = Record { id, data: Default::default(), expiry_date: expiry };
     app.state.sessions.create(&mut second).await.unwrap();
     assert_ne!(second.id, id);
-    assert_eq!(app.count("SELECT count(*) FROM tower_sessions.session").await, 2);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 2);
     assert!(app.state.sessions.load(&id).await.unwrap().is_some());
     assert!(app.state.sessions.load(&second.id).await.unwrap().is_some());
+}
+
+/// A session row names its organization and user, so loading the session
+/// reads the user's row in the same query. That row is read fresh with every
+/// request (a role or status change applies at once), is never written back
+/// into the stored session, and the user's sessions go when the user does.
+#[sqlx::test(migrations = false)]
+async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(pool: PgPool) {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::{Id, Record};
+    let app = spawn_app(pool).await;
+    let (browser, email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&email).await;
+    let user_id: Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&email).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(browser.list(&[]).await.0, StatusCode::OK);
+
+    let (id, row_org, row_user, data): (String, Option<Uuid>, Option<Uuid>, Vec<u8>) =
+        sqlx::query_as("SELECT id, org_id, user_id, data FROM sessions").fetch_one(&app.pool).await.unwrap();
+    assert_eq!((row_org, row_user), (Some(org_id), Some(user_id)));
+    let stored: Record = rmp_serde::from_slice(&data).unwrap();
+    assert!(stored.data.contains_key("auth"));
+    assert!(!stored.data.contains_key("roster.actor"), "the user's row is not stored");
+
+    // Loaded, the record carries the user's row; saved again, it does not.
+    let id: Id = id.parse().unwrap();
+    let loaded = app.state.sessions.load(&id).await.unwrap().unwrap();
+    assert_eq!(loaded.data["roster.actor"]["email"], email.as_str());
+    app.state.sessions.save(&loaded).await.unwrap();
+    let data: Vec<u8> = sqlx::query_scalar("SELECT data FROM sessions").fetch_one(&app.pool).await.unwrap();
+    let stored: Record = rmp_serde::from_slice(&data).unwrap();
+    assert!(!stored.data.contains_key("roster.actor"));
+
+    // A role change applies to the very next request.
+    let set = |sql: &'static str| {
+        let pool = app.pool.clone();
+        async move { sqlx::query(sql).bind(user_id).execute(&pool).await.unwrap() }
+    };
+    set("UPDATE users SET role = 'operator' WHERE id = $1").await;
+    assert_eq!(browser.list(&[]).await.0, StatusCode::FORBIDDEN);
+    set("UPDATE users SET role = 'superuser' WHERE id = $1").await;
+    assert_eq!(browser.list(&[]).await.0, StatusCode::OK);
+    // So does disabling, which also ends the session.
+    set("UPDATE users SET status = 'disabled' WHERE id = $1").await;
+    assert_eq!(browser.list(&[]).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+
+    // Deleting a user deletes their sessions.
+    set("UPDATE users SET status = 'active' WHERE id = $1").await;
+    assert_eq!(browser.sign_in(&email, PASSWORD).await.0, StatusCode::OK);
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 1);
+    set("DELETE FROM users WHERE id = $1").await;
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+    assert_eq!(browser.whoami().await, None);
 }

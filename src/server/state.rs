@@ -23,11 +23,10 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// Builds the state on an existing pool: applies our migrations and the
-    /// session store's, and prepares the password hasher.
+    /// Builds the state on an existing pool: applies the migrations and prepares the password hasher.
     pub async fn new(pool: PgPool, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
         super::db::migrate(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
-        let sessions = Sessions::new(pool.clone()).await?;
+        let sessions = Sessions::new(pool.clone());
         let hasher = PasswordHasher::new(config.argon2).await?;
         let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
         Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits })

@@ -2,6 +2,7 @@
 //! do what they ask: `Actor::require(Permission::…)`.
 
 use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
@@ -45,8 +46,16 @@ pub struct Actor {
     pub page_size: i16,
 }
 
-#[derive(FromRow)]
-struct ActorRow {
+/// Where a loaded session carries its user's row (see `session_store`).
+pub(super) const ACTOR_SNAPSHOT_KEY: &str = "roster.actor";
+
+/// The columns of [`ActorRow`], from `users u` joined with `organizations o`.
+pub(super) const ACTOR_COLUMNS: &str = "u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
+     u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size";
+
+/// The signed-in user's row, read with the session or on its own.
+#[derive(FromRow, Serialize, Deserialize)]
+pub(super) struct ActorRow {
     role: Role,
     status: UserStatus,
     session_epoch: i32,
@@ -65,7 +74,14 @@ impl Actor {
         let Some(auth) = session::read(ctx).await? else {
             return Ok(None);
         };
-        match Self::load(&ctx.state.pool, auth).await? {
+        // Loading the session read the user's row along with it; only a
+        // session signed in during this very request lacks it.
+        let loaded = session::actor_snapshot(ctx).await?;
+        let actor = match loaded {
+            Some(row) => Self::from_row(auth, row),
+            None => Self::load(&ctx.state.pool, auth).await?,
+        };
+        match actor {
             Some(actor) => Ok(Some(actor)),
             None => {
                 // The user is gone, disabled or signed out everywhere: drop
@@ -87,17 +103,21 @@ impl Actor {
     }
 
     pub async fn load(pool: &PgPool, auth: SessionAuth) -> Result<Option<Actor>, AppError> {
-        let row: Option<ActorRow> = sqlx::query_as(
-            "SELECT u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, u.time_zone, \
-                    o.name AS organization, o.time_zone AS organization_time_zone, u.page_size \
-             FROM users u JOIN organizations o ON o.id = u.org_id \
-             WHERE u.id = $1 AND u.org_id = $2",
-        )
+        let row: Option<ActorRow> = sqlx::query_as(&format!(
+            "SELECT {ACTOR_COLUMNS} FROM users u JOIN organizations o ON o.id = u.org_id \
+             WHERE u.id = $1 AND u.org_id = $2"
+        ))
         .bind(auth.user_id)
         .bind(auth.org_id)
         .fetch_optional(pool)
         .await?;
-        Ok(row.filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
+        Ok(row.and_then(|row| Self::from_row(auth, row)))
+    }
+
+    /// The actor a row describes, if that user may still act under `auth`:
+    /// active, and not signed out everywhere since (the session epoch).
+    fn from_row(auth: SessionAuth, row: ActorRow) -> Option<Actor> {
+        Some(row).filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
             user_id: auth.user_id,
             org_id: auth.org_id,
             role: r.role,
@@ -108,7 +128,7 @@ impl Actor {
             organization: r.organization,
             organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
             page_size: r.page_size,
-        }))
+        })
     }
 
     pub fn to_current_user(&self) -> CurrentUser {

@@ -17,7 +17,7 @@ use crate::error::AppError;
 use crate::server::AppState;
 use crate::server::respond::{RequestContext, internal};
 
-const AUTH_KEY: &str = "auth";
+pub(super) const AUTH_KEY: &str = "auth";
 /// When the session was last saved to keep it alive (Unix seconds).
 const RENEWED_KEY: &str = "renewed";
 
@@ -41,6 +41,9 @@ pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppErr
     if session.id().is_some() {
         session.cycle_id().await.map_err(|e| internal("session rotate", e))?;
     }
+    // A user row loaded with the session belongs to whoever was signed in
+    // before; the next request loads the new one's.
+    session.remove_value(super::guard::ACTOR_SNAPSHOT_KEY).await.map_err(|e| internal("session update", e))?;
     session.insert(AUTH_KEY, auth).await.map_err(|e| internal("session insert", e))?;
     session.insert(RENEWED_KEY, unix_now()).await.map_err(|e| internal("session insert", e))?;
     Ok(())
@@ -96,6 +99,14 @@ fn unix_now() -> i64 {
 
 pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError> {
     ctx.session()?.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| internal("session read", e))
+}
+
+/// The signed-in user's row the session store read along with the session.
+pub(super) async fn actor_snapshot(ctx: &RequestContext) -> Result<Option<super::guard::ActorRow>, AppError> {
+    ctx.session()?
+        .get::<super::guard::ActorRow>(super::guard::ACTOR_SNAPSHOT_KEY)
+        .await
+        .map_err(|e| internal("session read", e))
 }
 
 /// Deletes the session row and clears the cookie.

@@ -1,28 +1,30 @@
-//! The session store: tower-sessions' PostgreSQL store, with a leaner
-//! `create`. The stock one opens a transaction, checks the new id with a
-//! SELECT, inserts and commits (four round trips on every sign-in); this one
-//! inserts with `ON CONFLICT DO NOTHING` and draws a new id in the
-//! astronomically rare case of a collision (one round trip). Loading, saving,
-//! deleting and expiry are the stock store's.
+//! The session store behind tower-sessions: our own `sessions` table, which
+//! names the organization and user a session belongs to.
+//!
+//! tower-sessions keeps the cookie, the lazy loading and the id rotation;
+//! this store keeps the rows. Because the user is a column, loading a
+//! session joins its signed-in user and organization in the same query and
+//! hands them to [`Actor`](super::guard::Actor) inside the loaded record, so
+//! a signed-in request costs one round trip to learn who is calling instead
+//! of two. That snapshot is read fresh with every load and never stored.
 
 use async_trait::async_trait;
-use sqlx::PgPool;
+use sqlx::postgres::PgRow;
+use sqlx::{FromRow, PgPool, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
-use tower_sessions_sqlx_store::PostgresStore;
+
+use super::guard::{ACTOR_COLUMNS, ACTOR_SNAPSHOT_KEY, ActorRow};
+use super::session::{AUTH_KEY, SessionAuth};
 
 #[derive(Clone, Debug)]
 pub struct Sessions {
-    stock: PostgresStore,
     pool: PgPool,
 }
 
 impl Sessions {
-    /// The store on `pool`, its table created if missing.
-    pub async fn new(pool: PgPool) -> Result<Self, String> {
-        let stock = PostgresStore::new(pool.clone());
-        stock.migrate().await.map_err(|e| format!("session store migration failed: {e}"))?;
-        Ok(Self { stock, pool })
+    pub fn new(pool: PgPool) -> Self {
+        Self { pool }
     }
 }
 
@@ -30,16 +32,33 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
     session_store::Error::Backend(error.to_string())
 }
 
+/// The stored form of a record (without the actor snapshot, which is only
+/// ever read fresh) and whose session it is.
+fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<SessionAuth>)> {
+    let auth = record.data.get(AUTH_KEY).and_then(|value| serde_json::from_value::<SessionAuth>(value.clone()).ok());
+    let data = if record.data.contains_key(ACTOR_SNAPSHOT_KEY) {
+        let mut stored = record.clone();
+        stored.data.remove(ACTOR_SNAPSHOT_KEY);
+        rmp_serde::to_vec(&stored)
+    } else {
+        rmp_serde::to_vec(record)
+    };
+    Ok((data.map_err(|e| session_store::Error::Encode(e.to_string()))?, auth))
+}
+
 #[async_trait]
 impl SessionStore for Sessions {
+    /// One INSERT; on the astronomically rare id collision, a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         loop {
-            let data = rmp_serde::to_vec(&record).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            let (data, auth) = encode(record)?;
             let inserted = sqlx::query(
-                r#"INSERT INTO "tower_sessions"."session" (id, data, expiry_date) VALUES ($1, $2, $3)
-                   ON CONFLICT (id) DO NOTHING"#,
+                "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
+                 ON CONFLICT (id) DO NOTHING",
             )
             .bind(record.id.to_string())
+            .bind(auth.map(|a| a.org_id))
+            .bind(auth.map(|a| a.user_id))
             .bind(data)
             .bind(record.expiry_date)
             .execute(&self.pool)
@@ -53,21 +72,62 @@ impl SessionStore for Sessions {
     }
 
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.stock.save(record).await
+        let (data, auth) = encode(record)?;
+        sqlx::query(
+            "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
+             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id, \
+             data = excluded.data, expiry_date = excluded.expiry_date",
+        )
+        .bind(record.id.to_string())
+        .bind(auth.map(|a| a.org_id))
+        .bind(auth.map(|a| a.user_id))
+        .bind(data)
+        .bind(record.expiry_date)
+        .execute(&self.pool)
+        .await
+        .map_err(backend)?;
+        Ok(())
     }
 
+    /// The session and, when someone is signed in to it, their user and
+    /// organization as they are now.
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
-        self.stock.load(id).await
+        let row: Option<PgRow> = sqlx::query(&format!(
+            "SELECT s.data, u.id IS NOT NULL AS signed_in, {ACTOR_COLUMNS} FROM sessions s \
+             LEFT JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id \
+             LEFT JOIN organizations o ON o.id = u.org_id \
+             WHERE s.id = $1 AND s.expiry_date > now()"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(backend)?;
+        let Some(row) = row else { return Ok(None) };
+        let data: Vec<u8> = row.try_get("data").map_err(backend)?;
+        let mut record: Record =
+            rmp_serde::from_slice(&data).map_err(|e| session_store::Error::Decode(e.to_string()))?;
+        if row.try_get::<bool, _>("signed_in").map_err(backend)? {
+            let actor = ActorRow::from_row(&row).map_err(backend)?;
+            let snapshot = serde_json::to_value(actor).map_err(|e| session_store::Error::Encode(e.to_string()))?;
+            record.data.insert(ACTOR_SNAPSHOT_KEY.to_owned(), snapshot);
+        }
+        Ok(Some(record))
     }
 
     async fn delete(&self, id: &Id) -> session_store::Result<()> {
-        self.stock.delete(id).await
+        sqlx::query("DELETE FROM sessions WHERE id = $1")
+            .bind(id.to_string())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
+        Ok(())
     }
 }
 
 #[async_trait]
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        self.stock.delete_expired().await
+        sqlx::query("DELETE FROM sessions WHERE expiry_date < now()").execute(&self.pool).await.map_err(backend)?;
+        Ok(())
     }
 }
