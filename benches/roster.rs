@@ -203,6 +203,8 @@ async fn run(url: &str) -> Result<(), String> {
         }
     }
 
+    overhead_breakdown(&client, &base, &pool).await?;
+
     // For contrast: what OFFSET would cost for the deep page.
     let mut offset = Vec::new();
     for _ in 0..5 {
@@ -230,6 +232,10 @@ async fn run(url: &str) -> Result<(), String> {
             Strategy::Matches => "step 3, if step 2 did not fill the page: every match, sorted",
         };
         println!("{name}, {how}:\n```\n{}\n```", plan.join("\n"));
+    }
+
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "table") {
+        return Ok(());
     }
 
     // 3. Sign-ins per second.
@@ -315,6 +321,46 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
     println!("| messages the catcher received / distinct recipients | {arrived} / {} |", recipients.len());
     if sent != MAILS || arrived != MAILS || recipients.len() != MAILS {
         return Err("not every mail arrived exactly once".into());
+    }
+    Ok(())
+}
+
+/// Where the HTTP overhead of a server function goes, each step timed
+/// interleaved with the others: a bare round trip to PostgreSQL, the same
+/// query behind axum's HTTP (the health check), and a server function that
+/// only loads the session with its user (`current_user`).
+async fn overhead_breakdown(client: &reqwest::Client, base: &str, pool: &PgPool) -> Result<(), String> {
+    let mut steps: [(&str, Vec<Duration>); 3] = [
+        ("`SELECT 1` straight to PostgreSQL", Vec::new()),
+        ("`GET /healthz` (HTTP + the same `SELECT 1`)", Vec::new()),
+        ("`current_user` server function (HTTP + the session loaded with its user)", Vec::new()),
+    ];
+    for i in 0..CALLS + 30 {
+        let start = Instant::now();
+        sqlx::query("SELECT 1").execute(pool).await.map_err(|e| e.to_string())?;
+        let select = start.elapsed();
+        let start = Instant::now();
+        let response = client.get(format!("{base}/healthz")).send().await.map_err(|e| e.to_string())?;
+        response.bytes().await.map_err(|e| e.to_string())?;
+        let health = start.elapsed();
+        let start = Instant::now();
+        let response = client.post(format!("{base}/api/current_user")).send().await.map_err(|e| e.to_string())?;
+        let ok = response.status().is_success();
+        response.bytes().await.map_err(|e| e.to_string())?;
+        let current = start.elapsed();
+        if !ok {
+            return Err("current_user failed".into());
+        }
+        if i >= 30 {
+            steps[0].1.push(select);
+            steps[1].1.push(health);
+            steps[2].1.push(current);
+        }
+    }
+    println!("\nWhere the overhead goes ({CALLS} calls each, interleaved):\n");
+    println!("| step | p50 ms | p95 ms |\n|---|---:|---:|");
+    for (name, samples) in &mut steps {
+        println!("| {name} | {:.2} | {:.2} |", percentile(samples, 0.5), percentile(samples, 0.95));
     }
     Ok(())
 }

@@ -27,6 +27,9 @@ export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DI
 echo "==> benchmarks (release build of the server)"
 cargo bench --features ssr --bench roster
 
+# BENCH_ONLY=sign-in or BENCH_ONLY=table runs that part alone, without the bundle.
+if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
+
 echo "==> release build of the WASM bundle (wasm-opt from the npm package binaryen)"
 PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1 || \
   PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release

@@ -46,38 +46,15 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<SessionAuth
     Ok((data.map_err(|e| session_store::Error::Encode(e.to_string()))?, auth))
 }
 
-#[async_trait]
-impl SessionStore for Sessions {
-    /// One INSERT; on the astronomically rare id collision, a new id.
-    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        loop {
-            let (data, auth) = encode(record)?;
-            let inserted = sqlx::query(
-                "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (id) DO NOTHING",
-            )
-            .bind(record.id.to_string())
-            .bind(auth.map(|a| a.org_id))
-            .bind(auth.map(|a| a.user_id))
-            .bind(data)
-            .bind(record.expiry_date)
-            .execute(&self.pool)
-            .await
-            .map_err(backend)?;
-            if inserted.rows_affected() == 1 {
-                return Ok(());
-            }
-            record.id = Id::default();
-        }
-    }
-
-    async fn save(&self, record: &Record) -> session_store::Result<()> {
+impl Sessions {
+    /// Writes the record; `on_conflict` says what an existing id means.
+    /// Returns how many rows were written.
+    async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
         let (data, auth) = encode(record)?;
-        sqlx::query(
+        let written = sqlx::query(&format!(
             "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (id) DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id, \
-             data = excluded.data, expiry_date = excluded.expiry_date",
-        )
+             ON CONFLICT (id) {on_conflict}"
+        ))
         .bind(record.id.to_string())
         .bind(auth.map(|a| a.org_id))
         .bind(auth.map(|a| a.user_id))
@@ -86,7 +63,28 @@ impl SessionStore for Sessions {
         .execute(&self.pool)
         .await
         .map_err(backend)?;
+        Ok(written.rows_affected())
+    }
+}
+
+#[async_trait]
+impl SessionStore for Sessions {
+    /// One INSERT; on the astronomically rare id collision, a new id.
+    async fn create(&self, record: &mut Record) -> session_store::Result<()> {
+        while self.write(record, "DO NOTHING").await? == 0 {
+            record.id = Id::default();
+        }
         Ok(())
+    }
+
+    async fn save(&self, record: &Record) -> session_store::Result<()> {
+        self.write(
+            record,
+            "DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id, data = excluded.data, \
+             expiry_date = excluded.expiry_date",
+        )
+        .await
+        .map(drop)
     }
 
     /// The session and, when someone is signed in to it, their user and
