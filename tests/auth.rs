@@ -484,3 +484,21 @@ async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(po
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
     assert_eq!(browser.whoami().await, None);
 }
+
+/// A request that renews a session while another signs it out must not bring
+/// it back: saving updates a session, it never creates one.
+#[sqlx::test(migrations = false)]
+async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool: PgPool) {
+    use tower_sessions::SessionStore;
+    use tower_sessions::session::Id;
+    let app = spawn_app(pool).await;
+    let (browser, _) = app.signed_up("Acme").await;
+    let id: String = sqlx::query_scalar("SELECT id FROM sessions").fetch_one(&app.pool).await.unwrap();
+    let id: Id = id.parse().unwrap();
+    let loaded = app.state.sessions.load(&id).await.unwrap().unwrap();
+
+    assert_eq!(browser.call("sign_out", &[]).await.status(), StatusCode::OK);
+    app.state.sessions.save(&loaded).await.unwrap();
+    assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+    assert_eq!(browser.whoami().await, None);
+}

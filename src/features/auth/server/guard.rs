@@ -50,12 +50,14 @@ pub struct Actor {
 pub(super) const ACTOR_SNAPSHOT_KEY: &str = "roster.actor";
 
 /// The columns of [`ActorRow`], from `users u` joined with `organizations o`.
-pub(super) const ACTOR_COLUMNS: &str = "u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
+pub(super) const ACTOR_COLUMNS: &str = "u.id AS user_id, u.org_id, u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
      u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size";
 
 /// The signed-in user's row, read with the session or on its own.
 #[derive(FromRow, Serialize, Deserialize)]
 pub(super) struct ActorRow {
+    user_id: Uuid,
+    org_id: Uuid,
     role: Role,
     status: UserStatus,
     session_epoch: i32,
@@ -114,21 +116,25 @@ impl Actor {
         Ok(row.and_then(|row| Self::from_row(auth, row)))
     }
 
-    /// The actor a row describes, if that user may still act under `auth`:
-    /// active, and not signed out everywhere since (the session epoch).
+    /// The actor a row describes, if it is the user `auth` names and that
+    /// user may still act under it: active, and not signed out everywhere
+    /// since (the session epoch).
     fn from_row(auth: SessionAuth, row: ActorRow) -> Option<Actor> {
-        Some(row).filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch).map(|r| Actor {
-            user_id: auth.user_id,
-            org_id: auth.org_id,
-            role: r.role,
-            first_name: r.first_name,
-            last_name: r.last_name,
-            email: r.email,
-            time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
-            organization: r.organization,
-            organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
-            page_size: r.page_size,
-        })
+        Some(row)
+            .filter(|r| (r.user_id, r.org_id) == (auth.user_id, auth.org_id))
+            .filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch)
+            .map(|r| Actor {
+                user_id: auth.user_id,
+                org_id: auth.org_id,
+                role: r.role,
+                first_name: r.first_name,
+                last_name: r.last_name,
+                email: r.email,
+                time_zone: r.time_zone.parse().unwrap_or(Tz::UTC),
+                organization: r.organization,
+                organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
+                page_size: r.page_size,
+            })
     }
 
     pub fn to_current_user(&self) -> CurrentUser {

@@ -9,8 +9,9 @@
 //! of two. That snapshot is read fresh with every load and never stored.
 
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
-use sqlx::{FromRow, PgPool, Row};
+use sqlx::postgres::{PgArguments, PgRow};
+use sqlx::query::Query;
+use sqlx::{FromRow, PgPool, Postgres, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -46,45 +47,38 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<SessionAuth
     Ok((data.map_err(|e| session_store::Error::Encode(e.to_string()))?, auth))
 }
 
-impl Sessions {
-    /// Writes the record; `on_conflict` says what an existing id means.
-    /// Returns how many rows were written.
-    async fn write(&self, record: &Record, on_conflict: &str) -> session_store::Result<u64> {
-        let (data, auth) = encode(record)?;
-        let written = sqlx::query(&format!(
-            "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) VALUES ($1, $2, $3, $4, $5) \
-             ON CONFLICT (id) {on_conflict}"
-        ))
+/// A write of `record`, with its values bound as `$1` id, `$2` org_id,
+/// `$3` user_id, `$4` data, `$5` expiry_date.
+fn bind_record<'q>(sql: &'q str, record: &Record) -> session_store::Result<Query<'q, Postgres, PgArguments>> {
+    let (data, auth) = encode(record)?;
+    Ok(sqlx::query(sql)
         .bind(record.id.to_string())
         .bind(auth.map(|a| a.org_id))
         .bind(auth.map(|a| a.user_id))
         .bind(data)
-        .bind(record.expiry_date)
-        .execute(&self.pool)
-        .await
-        .map_err(backend)?;
-        Ok(written.rows_affected())
-    }
+        .bind(record.expiry_date))
 }
 
 #[async_trait]
 impl SessionStore for Sessions {
     /// One INSERT; on the astronomically rare id collision, a new id.
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
-        while self.write(record, "DO NOTHING").await? == 0 {
+        const INSERT: &str = "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) \
+                              VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
+        while bind_record(INSERT, record)?.execute(&self.pool).await.map_err(backend)?.rows_affected() == 0 {
             record.id = Id::default();
         }
         Ok(())
     }
 
+    /// Updates a session that was loaded in this request (tower-sessions
+    /// creates new ones through `create`). An UPDATE, not an upsert: if the
+    /// row went meanwhile (signed out from another tab, expired, its user
+    /// deleted), saving must not bring it back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
-        self.write(
-            record,
-            "DO UPDATE SET org_id = excluded.org_id, user_id = excluded.user_id, data = excluded.data, \
-             expiry_date = excluded.expiry_date",
-        )
-        .await
-        .map(drop)
+        const UPDATE: &str = "UPDATE sessions SET org_id = $2, user_id = $3, data = $4, expiry_date = $5 WHERE id = $1";
+        bind_record(UPDATE, record)?.execute(&self.pool).await.map_err(backend)?;
+        Ok(())
     }
 
     /// The session and, when someone is signed in to it, their user and
