@@ -48,12 +48,18 @@ impl Cursor {
     }
 
     pub fn decode(value: &str) -> Result<Self, AppError> {
-        let bad = || AppError::bad_request("This page link is no longer valid. Start again from the first page.");
+        let bad = stale_link;
         let (id, key) = value.split_once('.').ok_or_else(bad)?;
         let id = Uuid::parse_str(id).map_err(|_| bad())?;
         let key = URL_SAFE_NO_PAD.decode(key).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
         Ok(Cursor { key, id })
     }
+}
+
+/// A cursor that cannot be read, or whose key does not fit the column: a
+/// forged or stale link, answered with a 400 the page shows.
+fn stale_link() -> AppError {
+    AppError::bad_request("This page link is no longer valid. Start again from the first page.")
 }
 
 /// The expiry of a user's current link: the newest one (a resend revokes
@@ -309,9 +315,7 @@ pub async fn fetch_rows(
             // forged or stale link) is the client's problem, not a server
             // error.
             Err(sqlx::Error::Database(e)) if e.code().is_some_and(|c| c.starts_with("22")) => {
-                return Err(AppError::bad_request(
-                    "This page link is no longer valid. Start again from the first page.",
-                ));
+                return Err(stale_link());
             }
             Err(e) => return Err(e.into()),
         };
