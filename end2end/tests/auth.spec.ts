@@ -2,7 +2,7 @@ import { expect, test } from '@playwright/test';
 import { PASSWORD, expectAccessible, hasJs, open, settled, signUp, watchConsole } from './helpers';
 
 test('sign up, see User Management, sign out, a wrong password, sign in again', async ({ page }, testInfo) => {
-  const problems = watchConsole(page);
+  const problems = watchConsole(page, testInfo);
 
   await open(page, '/sign-up', testInfo);
   await expectAccessible(page, testInfo);

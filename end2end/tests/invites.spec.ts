@@ -3,7 +3,7 @@ import { expectAccessible, settled, signUp, uniqueEmail, watchConsole } from './
 
 test('the Superuser invites a user from the dialog and sees the row as Invited', async ({ page }, testInfo) => {
   // Hydration problems and script errors show up in the console.
-  const problems = watchConsole(page);
+  const problems = watchConsole(page, testInfo);
   await signUp(page, testInfo);
   await page.getByRole('link', { name: 'Add new user' }).click();
   const dialog = page.getByRole('dialog', { name: 'Add new user' });

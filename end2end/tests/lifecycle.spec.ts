@@ -32,7 +32,7 @@ async function filterByStatus(page: Page, testInfo: TestInfo, label: string) {
 
 test('resend kills the old link; cancel frees the seat, kills the link and hides the row', async ({ page }, testInfo) => {
   // Hydration problems and script errors show up in the console.
-  const problems = watchConsole(page);
+  const problems = watchConsole(page, testInfo);
   const admin = await signUp(page, testInfo);
   const email = uniqueEmail('grace');
   await inviteFromDialog(page, testInfo, 'Grace', 'Hopper', email);
