@@ -31,8 +31,10 @@ cargo bench --features ssr --bench roster
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
 echo "==> release build of the WASM bundle (wasm-opt from the npm package binaryen)"
-PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release >/dev/null 2>&1 || \
-  PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release
+# --precompress: the .br and .gz twins the server sends to browsers that
+# accept them (as production is built, see README.md).
+PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress >/dev/null 2>&1 || \
+  PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
 wasm=target/site/pkg/roster.wasm
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)
@@ -47,3 +49,11 @@ echo "| file | raw bytes | gzip -9 bytes | gzip -9 KB (1000) | gzip -9 KiB (1024
 echo "|---|---:|---:|---:|---:|"
 echo "| roster.wasm | $raw | $gz | $((gz / 1000)) | $((gz / 1024)) |"
 echo "| roster.js | $js_raw | $js_gz | $((js_gz / 1000)) | $((js_gz / 1024)) |"
+echo
+echo "What the server sends (the build's precompressed twins):"
+echo
+echo "| file | bytes |"
+echo "|---|---:|"
+for f in "$wasm" "$wasm.br" "$wasm.gz" "$js.br" "$js.gz"; do
+  if [ -f "$f" ]; then echo "| $(basename "$f") | $(stat -c %s "$f") |"; else echo "| $(basename "$f") | missing |"; fi
+done

@@ -2,13 +2,16 @@
 //! benchmark drive it, so they all exercise the same routes and middleware.
 
 use axum::Router;
-use axum::http::{Request, StatusCode};
+use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use axum::routing::get;
 use leptos::prelude::provide_context;
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use tower::Layer as _;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::services::ServeDir;
+use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
@@ -39,6 +42,7 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .route("/healthz", get(health))
+        .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         // Inside the session layer, so that renewing marks the session to save.
@@ -55,6 +59,26 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
+}
+
+/// The WASM bundle, its script and the styles.
+///
+/// Served here rather than by Leptos's file fallback, which drops a
+/// request's `If-Modified-Since`: the file names carry no hash, so browsers
+/// must revalidate (`no-cache`) rather than guess a freshness and run an old
+/// bundle against a new server, and revalidating must be a cheap 304.
+/// A release build made with `--precompress` has `.br` and `.gz` twins of
+/// each file; they are sent to browsers that accept them, at no CPU cost.
+/// A shared cache (a CDN, a proxy) learns from `Vary` to keep one copy per
+/// encoding; `ServeDir` does not say it.
+fn bundle(
+    options: &leptos::config::LeptosOptions,
+) -> SetResponseHeader<SetResponseHeader<ServeDir, HeaderValue>, HeaderValue> {
+    let dir = std::path::Path::new(&*options.site_root).join(&*options.site_pkg_dir);
+    let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
+    let files =
+        SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")).layer(files);
+    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")).layer(files)
 }
 
 /// Liveness and database reachability, for load balancers and `make run`.

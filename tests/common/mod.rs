@@ -27,7 +27,13 @@ pub async fn spawn_app(pool: PgPool) -> TestApp {
 }
 
 pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
-    let options = LeptosOptions::builder().output_name("roster").site_root("target/site").site_pkg_dir("pkg").build();
+    spawn_app_with_site(pool, config, "target/site").await
+}
+
+/// The app serving its static files from `site_root` (a folder the test
+/// builds, since the real bundle is only built after the Rust tests).
+pub async fn spawn_app_with_site(pool: PgPool, config: Config, site_root: &str) -> TestApp {
+    let options = LeptosOptions::builder().output_name("roster").site_root(site_root).site_pkg_dir("pkg").build();
     let state = AppState::new(pool.clone(), config, options).await.expect("app state");
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
