@@ -31,8 +31,10 @@ fn sort_expression(column: SortColumn) -> (&'static str, &'static str) {
     }
 }
 
-/// The expression the trigram index covers; the search must use it verbatim.
-pub const SEARCH_EXPRESSION: &str = "lower(u.first_name || ' ' || u.last_name || ' ' || u.email)";
+/// What a search matches: the stored, lower-cased "first last email"
+/// (a generated column, see `migrations/…_search_text.sql`), which the
+/// trigram index covers.
+pub const SEARCH_EXPRESSION: &str = "u.search_text";
 
 /// A keyset cursor: the sort key (as PostgreSQL prints it) and id of a row.
 /// Opaque to the browser; a tampered one is a 400, not a 500.
@@ -224,7 +226,7 @@ pub fn build_query<'a>(
     }
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
-         u.last_sign_in_at, u.created_at, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
+         u.last_sign_in_at, u.created_at, u.search_text, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
     match query.status_filter() {
