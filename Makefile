@@ -1,5 +1,5 @@
 # Roster: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test bench seed tools fmt
+.PHONY: run test bench release seed tools fmt
 
 run:
 	@scripts/run.sh
@@ -10,6 +10,10 @@ test:
 # Benchmarks: seeding 100,000 users, the user table, sign-ins, WASM size.
 bench:
 	@scripts/bench.sh
+
+# The production build: target/release/roster and target/site (see README.md).
+release:
+	@scripts/release.sh
 
 tools:
 	@scripts/tools.sh build test

@@ -30,11 +30,8 @@ cargo bench --features ssr --bench roster
 # BENCH_ONLY=sign-in or BENCH_ONLY=table runs that part alone, without the bundle.
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
-echo "==> release build of the WASM bundle (wasm-opt from the npm package binaryen)"
-# --precompress: the .br and .gz twins the server sends to browsers that
-# accept them (as production is built, see README.md).
-PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress >/dev/null 2>&1 || \
-  PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
+echo "==> release build of the WASM bundle, as production is built (make release)"
+scripts/release.sh >/dev/null 2>&1 || scripts/release.sh
 wasm=target/site/pkg/roster.wasm
 raw=$(stat -c %s "$wasm")
 gz=$(gzip -9 -c "$wasm" | wc -c)

@@ -3,10 +3,15 @@
 # step whose tool already answers.
 #   scripts/tools.sh build        wasm target, cargo-leptos, wasm-bindgen CLI
 #   scripts/tools.sh build test   + Chromium, the end2end npm packages
+#   scripts/tools.sh build release + the end2end npm packages (wasm-opt)
 set -euo pipefail
 
 want_test=false
-for arg in "$@"; do [ "$arg" = test ] && want_test=true; done
+want_npm=false
+for arg in "$@"; do
+  [ "$arg" = test ] && want_test=true && want_npm=true
+  [ "$arg" = release ] && want_npm=true
+done
 
 export PATH="$HOME/.cargo/bin:$PATH"
 
@@ -28,12 +33,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
   cargo install -f wasm-bindgen-cli --version "$wbg"
 fi
 
-if $want_test; then
-  if [ ! -x /usr/bin/chromium ]; then
-    echo "==> installing Chromium (Debian package)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get update -qq && apt-get install -y -qq chromium >/dev/null
-  fi
+if $want_test && [ ! -x /usr/bin/chromium ]; then
+  echo "==> installing Chromium (Debian package)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
+if $want_npm; then
   stamp=end2end/node_modules/.package-lock.sha
   sum=$(sha256sum end2end/package-lock.json | cut -d' ' -f1)
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$sum" ]; then
