@@ -431,10 +431,10 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: U
     const CLIENTS: usize = 8;
     const DURATION: Duration = Duration::from_secs(20);
     let cores = available_cores();
-    // Eight people signing in, not one person eight times: the seeded users
-    // have no password, so eight active ones get the admin's. (One user's
-    // row, updated by every sign-in, would make the clients queue on its
-    // row lock, which no real organization does.)
+    // Eight people signing in, not one person eight times (every sign-in
+    // updates its user's row, and no real organization funnels them all
+    // through one): the seeded users have no password, so eight active ones
+    // get the admin's.
     let people: Vec<String> = sqlx::query_scalar(
         "WITH chosen AS (SELECT id FROM users WHERE org_id = $1 AND status = 'active' AND lower(email) <> lower($3) \
          ORDER BY id LIMIT $2) \
@@ -491,9 +491,8 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: U
 
     let deadline = Instant::now() + DURATION;
     let mut workers = Vec::new();
-    for person in people {
+    for email in people {
         let base = base.to_owned();
-        let email = person;
         workers.push(tokio::spawn(async move {
             let client = reqwest::Client::new();
             let mut done = 0u64;

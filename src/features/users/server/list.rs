@@ -224,6 +224,7 @@ pub fn build_query<'a>(
             sql.push("SELECT * FROM (");
         }
     }
+    // `search_text` is for `InOrderWindow`, which filters a level up.
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, u.search_text, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
