@@ -2,7 +2,7 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, UserListQuery, UserPage,
+    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage,
     UserRow,
 };
 
@@ -32,11 +32,21 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                 (true, SortDirection::Asc) => "▲",
                 (true, SortDirection::Desc) => "▼",
             };
+            // A narrow column may wrap its label between words, never inside
+            // one ("sign-in") and never between the last word and the arrow.
+            let label = column.label();
+            let (head, last_word) = match label.rsplit_once(' ') {
+                Some((head, last)) => (format!("{head} "), last),
+                None => (String::new(), label),
+            };
             view! {
                 <th scope="col" aria-sort=aria_sort class:sorted=active>
                     <a href=href class="sort-link">
-                        {column.label()}
-                        <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                        {head}
+                        <span class="nowrap">
+                            {last_word}
+                            <span class="sort-arrow" aria-hidden="true">{arrow}</span>
+                        </span>
                     </a>
                 </th>
             }
@@ -188,7 +198,7 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
                 {row.invite.clone().filter(|_| row.status != ShownStatus::InviteCanceled).map(|invite| view! {
                     <span class="status-detail">
                         {if row.status == ShownStatus::InviteExpired { "Expired " } else { "Expires " }}
-                        <time datetime=invite.expires.iso>{invite.expires.local}</time>
+                        <LocalTime at=invite.expires />
                     </span>
                     {invite.mail.map(|mail| view! {
                         <span class="status-detail"><MailLine mail /></span>
@@ -198,16 +208,43 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
             <td>{row.role.label()}</td>
             <td>{yes_no(row.active)}</td>
             <td>{yes_no(row.access)}</td>
-            <td>{row.first_name}</td>
-            <td>{row.last_name}</td>
-            <td class="cell-email">{row.email}</td>
-            <td><time datetime=row.created.iso>{row.created.local}</time></td>
-            <td>
+            <td class="cell-wrap">{row.first_name}</td>
+            <td class="cell-wrap">{row.last_name}</td>
+            <td class="cell-email">{email_with_break(&row.email)}</td>
+            <td class="cell-time"><LocalTime at=row.created /></td>
+            <td class="cell-time">
                 {match row.last_sign_in {
-                    Some(at) => view! { <time datetime=at.iso>{at.local}</time> }.into_any(),
+                    Some(at) => view! { <LocalTime at /> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
             </td>
         </tr>
+    }
+}
+
+/// The email with a line-break opportunity before the `@`, so that a narrow
+/// column breaks it into "local part" and "@domain" rather than mid-word.
+fn email_with_break(email: &str) -> impl IntoView {
+    match email.rsplit_once('@') {
+        Some((local, domain)) => view! { {local.to_owned()}<wbr />{format!("@{domain}")} }.into_any(),
+        None => email.to_owned().into_any(),
+    }
+}
+
+/// A time in the viewer's zone. Its date and its clock time each stay in one
+/// piece, so a narrow column shows the time under the date rather than
+/// breaking the date at a hyphen.
+#[component]
+pub fn LocalTime(at: Timestamp) -> impl IntoView {
+    let (date, clock) = match at.local.split_once(' ') {
+        Some((date, clock)) => (date.to_owned(), clock.to_owned()),
+        None => (at.local.clone(), String::new()),
+    };
+    view! {
+        <time datetime=at.iso>
+            <span class="nowrap">{date}</span>
+            " "
+            <span class="nowrap">{clock}</span>
+        </time>
     }
 }
