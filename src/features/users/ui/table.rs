@@ -210,7 +210,7 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
             <td>{yes_no(row.access)}</td>
             <td class="cell-wrap">{row.first_name}</td>
             <td class="cell-wrap">{row.last_name}</td>
-            <td class="cell-email">{email_with_break(&row.email)}</td>
+            <td class="cell-email">{email_with_break(row.email)}</td>
             <td class="cell-time"><LocalTime at=row.created /></td>
             <td class="cell-time">
                 {match row.last_sign_in {
@@ -224,10 +224,10 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
 
 /// The email with a line-break opportunity before the `@`, so that a narrow
 /// column breaks it into "local part" and "@domain" rather than mid-word.
-fn email_with_break(email: &str) -> impl IntoView {
+fn email_with_break(email: String) -> impl IntoView {
     match email.rsplit_once('@') {
         Some((local, domain)) => view! { {local.to_owned()}<wbr />{format!("@{domain}")} }.into_any(),
-        None => email.to_owned().into_any(),
+        None => email.into_any(),
     }
 }
 
