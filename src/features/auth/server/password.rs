@@ -1,14 +1,16 @@
 //! Password hashing with argon2id. Hashing is CPU-bound and deliberately
-//! slow, so it runs on the blocking pool behind a semaphore: at most
-//! `concurrency` hashes at once, the rest queue instead of starving the
-//! async runtime that serves every other request.
+//! slow, so it runs on `concurrency` threads of its own, off the async
+//! runtime, at a lower CPU priority: at most that many hashes at once, the
+//! rest queue, and every other request (a page of the user table, the
+//! database) gets a core first whenever it needs one. A burst of sign-ins
+//! cannot starve them.
 
+use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, PasswordHasher as _, PasswordVerifier, Version};
-use tokio::sync::Semaphore;
 
 use crate::error::AppError;
 use crate::features::auth::types::Password;
@@ -33,7 +35,9 @@ pub struct PasswordHasher {
 
 struct Inner {
     params: Params,
-    permits: Semaphore,
+    /// Jobs for the hashing threads. They end when the hasher is dropped
+    /// (the channel closes).
+    jobs: mpsc::Sender<Job>,
     /// Verified against when the email is unknown, so that an unknown email
     /// and a wrong password take the same time.
     dummy_hash: String,
@@ -59,6 +63,45 @@ impl Inner {
     }
 }
 
+type Job = Box<dyn FnOnce() + Send>;
+
+/// How much lower than the rest of the server the hashing threads run (the
+/// nice value, 0 to 19). At 10 a hash gets a tenth of a core's share against
+/// a busy request handler or database backend, yet all of an idle core: the
+/// throughput of sign-ins is unchanged, and a table page requested during a
+/// burst of them no longer waits for a time slice.
+const HASHING_NICENESS: i32 = 10;
+
+/// Starts `threads` hashing threads at the lower priority.
+fn start_hashing_threads(threads: usize) -> Result<mpsc::Sender<Job>, String> {
+    let (sender, receiver) = mpsc::channel::<Job>();
+    let receiver = Arc::new(Mutex::new(receiver));
+    for n in 0..threads {
+        let receiver = receiver.clone();
+        std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || {
+                // On Linux the nice value is per thread: only this one drops.
+                if let Err(error) = rustix::process::nice(HASHING_NICENESS) {
+                    tracing::warn!(%error, "could not lower the hashing thread's priority");
+                }
+                loop {
+                    // The lock is held only while waiting for the next job.
+                    let job = match receiver.lock() {
+                        Ok(receiver) => receiver.recv(),
+                        Err(_) => return,
+                    };
+                    match job {
+                        Ok(job) => job(),
+                        Err(_) => return,
+                    }
+                }
+            })
+            .map_err(|e| format!("could not start a hashing thread: {e}"))?;
+    }
+    Ok(sender)
+}
+
 /// The outcome of checking a password.
 pub struct Verification {
     pub matches: bool,
@@ -71,16 +114,17 @@ impl PasswordHasher {
     pub async fn new(config: Argon2Config) -> Result<Self, String> {
         let params = Params::new(config.memory_kib, config.iterations, config.lanes, None)
             .map_err(|e| format!("invalid argon2 parameters: {e}"))?;
+        let jobs = start_hashing_threads(config.concurrency.max(1))?;
         let dummy_params = params.clone();
-        let dummy_hash = tokio::task::spawn_blocking(move || {
+        let dummy_hash = run_on(&jobs, move || {
             let salt = SaltString::generate(&mut OsRng);
-            argon2(dummy_params).hash_password(b"dummy password for unknown accounts", &salt).map(|h| h.to_string())
+            argon2(dummy_params)
+                .hash_password(b"dummy password for unknown accounts", &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| e.to_string())
         })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-        let inner =
-            Inner { params, permits: Semaphore::new(config.concurrency), dummy_hash, memory: Mutex::new(Vec::new()) };
+        .await??;
+        let inner = Inner { params, jobs, dummy_hash, memory: Mutex::new(Vec::new()) };
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -117,15 +161,16 @@ impl PasswordHasher {
         .await
     }
 
+    /// Runs `work` on a hashing thread (queued behind earlier hashes when
+    /// all are busy) and waits for it without blocking the async runtime.
     async fn run_blocking<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
-        let _permit = self.inner.permits.acquire().await.map_err(|e| internal("password hasher", e))?;
-        match tokio::task::spawn_blocking(work).await {
+        match run_on(&self.inner.jobs, work).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(message)) => Err(internal("password hashing", message)),
-            Err(join) => Err(internal("password hashing task", join)),
+            Err(message) => Err(internal("password hashing thread", message)),
         }
     }
 
@@ -148,6 +193,21 @@ impl PasswordHasher {
             self.inner.with_memory(params.block_count(), |blocks| hash_into_phc(params, b"benchmark password", blocks));
         start.elapsed()
     }
+}
+
+/// Sends `work` to the hashing threads and awaits its result. A panic in
+/// `work` is caught there (the thread lives on) and comes back as an error.
+async fn run_on<T: Send + 'static>(
+    jobs: &mpsc::Sender<Job>,
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, String> {
+    let (done, result) = tokio::sync::oneshot::channel();
+    let job: Job = Box::new(move || {
+        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
+        let _ = done.send(outcome.map_err(|_| "a hash panicked".to_owned()));
+    });
+    jobs.send(job).map_err(|_| "the hashing threads have stopped".to_owned())?;
+    result.await.map_err(|_| "a hashing thread ended without an answer".to_owned())?
 }
 
 /// argon2id of `password` with a fresh salt, as a PHC string, computed in
@@ -209,6 +269,31 @@ fn argon2(params: Params) -> Argon2<'static> {
 mod tests {
     use super::*;
     use crate::server::config::Argon2Config;
+
+    #[tokio::test]
+    async fn hashes_run_on_their_own_bounded_threads_below_the_servers_priority() {
+        let jobs = start_hashing_threads(2).unwrap();
+        let server_nice = rustix::process::getpriority_process(None).unwrap();
+        // Eight jobs at once: all of them run, on at most the two hashing threads.
+        let runs = (0..8).map(|_| {
+            run_on(&jobs, || {
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                let thread = std::thread::current().name().unwrap_or_default().to_owned();
+                (thread, rustix::process::getpriority_process(None).unwrap())
+            })
+        });
+        let results: Vec<_> = futures::future::join_all(runs).await.into_iter().map(Result::unwrap).collect();
+        let threads: std::collections::BTreeSet<_> = results.iter().map(|(thread, _)| thread.clone()).collect();
+        assert!(threads.len() <= 2 && threads.iter().all(|t| t.starts_with("argon2-")), "{threads:?}");
+        let expected = (server_nice + HASHING_NICENESS).min(19);
+        assert!(results.iter().all(|(_, nice)| *nice == expected), "{results:?}, expected nice {expected}");
+        // The server's own threads keep their priority.
+        assert_eq!(rustix::process::getpriority_process(None).unwrap(), server_nice);
+
+        // A panicking job is an error for its caller, and the threads live on.
+        assert!(run_on(&jobs, || -> i32 { panic!("boom") }).await.is_err());
+        assert!(run_on(&jobs, || 42).await.is_ok_and(|n: i32| n == 42));
+    }
 
     #[tokio::test]
     async fn pooled_hashes_match_argon2s_own_in_both_directions() {
