@@ -38,14 +38,6 @@ export DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster"
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 leptos_rustflags="--cfg erase_components"
 
-# Debug builds erase component types (the flag above); release builds do not,
-# and some code only compiles one way (a view borrowing what it does not own
-# is accepted once erased). Type-checking the server as the release build
-# compiles it catches that here instead of at `make release`. The server
-# build type-checks every component; WASM-only code is a handful of lines.
-step "type-check as the release build compiles"
-env -u RUSTFLAGS cargo check --features ssr --lib --bins
-
 step "Rust tests"
 RUSTFLAGS="$leptos_rustflags" cargo test --features ssr -- --test-threads="${ROSTER_TEST_THREADS:-4}"
 

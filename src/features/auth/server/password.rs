@@ -1,9 +1,10 @@
 //! Password hashing with argon2id. Hashing is CPU-bound and deliberately
 //! slow, so it runs on `concurrency` threads of its own, off the async
 //! runtime, at a lower CPU priority: at most that many hashes at once, the
-//! rest queue, and every other request (a page of the user table, the
-//! database) gets a core first whenever it needs one. A burst of sign-ins
-//! cannot starve them.
+//! rest queue, and Roster's other requests (a page of the user table) get a
+//! core first whenever they need one. A burst of sign-ins cannot starve them.
+//! (Against other processes, PostgreSQL included, nice counts only where
+//! the kernel schedules them in one group.)
 
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
@@ -67,7 +68,7 @@ type Job = Box<dyn FnOnce() + Send>;
 
 /// How much lower than the rest of the server the hashing threads run (the
 /// nice value, 0 to 19). At 10 a hash gets a tenth of a core's share against
-/// a busy request handler or database backend, yet all of an idle core: the
+/// a busy request handler of the server, yet all of an idle core: the
 /// throughput of sign-ins is unchanged, and a table page requested during a
 /// burst of them no longer waits for a time slice.
 const HASHING_NICENESS: i32 = 10;
@@ -82,6 +83,8 @@ fn start_hashing_threads(threads: usize) -> Result<mpsc::Sender<Job>, String> {
             .name(format!("argon2-{n}"))
             .spawn(move || {
                 // On Linux the nice value is per thread: only this one drops.
+                // Elsewhere it is per process, so the server keeps its own.
+                #[cfg(any(target_os = "linux", target_os = "android"))]
                 if let Err(error) = rustix::process::nice(HASHING_NICENESS) {
                     tracing::warn!(%error, "could not lower the hashing thread's priority");
                 }
@@ -131,7 +134,7 @@ impl PasswordHasher {
     pub async fn hash(&self, password: &Password) -> Result<PasswordHashString, AppError> {
         let inner = self.inner.clone();
         let password = password.clone();
-        self.run_blocking(move || {
+        self.run_on_hashing_thread(move || {
             let params = &inner.params;
             inner
                 .with_memory(params.block_count(), |blocks| hash_into_phc(params, password.expose().as_bytes(), blocks))
@@ -147,7 +150,7 @@ impl PasswordHasher {
         let stored = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
         let password = password.clone();
         let inner = self.inner.clone();
-        self.run_blocking(move || {
+        self.run_on_hashing_thread(move || {
             let current = &inner.params;
             let parsed = PasswordHash::new(&stored).map_err(|e| format!("unreadable password hash: {e}"))?;
             // The parameters come from the PHC string, so old hashes still verify.
@@ -163,7 +166,7 @@ impl PasswordHasher {
 
     /// Runs `work` on a hashing thread (queued behind earlier hashes when
     /// all are busy) and waits for it without blocking the async runtime.
-    async fn run_blocking<T: Send + 'static>(
+    async fn run_on_hashing_thread<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
@@ -203,6 +206,11 @@ async fn run_on<T: Send + 'static>(
 ) -> Result<T, String> {
     let (done, result) = tokio::sync::oneshot::channel();
     let job: Job = Box::new(move || {
+        // The caller has gone (its request was dropped while this waited in
+        // line): no one wants this hash.
+        if done.is_closed() {
+            return;
+        }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
         let _ = done.send(outcome.map_err(|_| "a hash panicked".to_owned()));
     });
@@ -270,6 +278,7 @@ mod tests {
     use super::*;
     use crate::server::config::Argon2Config;
 
+    #[cfg(any(target_os = "linux", target_os = "android"))]
     #[tokio::test]
     async fn hashes_run_on_their_own_bounded_threads_below_the_servers_priority() {
         let jobs = start_hashing_threads(2).unwrap();
