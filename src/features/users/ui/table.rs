@@ -2,8 +2,8 @@ use leptos::prelude::*;
 use leptos_router::components::Form;
 
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage,
-    UserRow,
+    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery,
+    UserPage, UserRow,
 };
 
 /// The user table with sortable headers, pagination and the page-size choice.
