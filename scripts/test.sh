@@ -8,7 +8,27 @@ cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
 started=$(date +%s)
-step() { echo "==> [$(( $(date +%s) - started ))s] $*"; }
+# Each step prints when it starts; the summary at the end (also after a
+# failure) gives each step's duration on one line.
+steps=()
+step_name=""
+step_started=$started
+step_done() {
+  if [ -n "$step_name" ]; then steps+=("$step_name $(( $(date +%s) - step_started ))s"); fi
+  step_name=""
+}
+step() {
+  step_done
+  step_name=$1
+  step_started=$(date +%s)
+  echo "==> [$(( step_started - started ))s] $*"
+}
+summary() {
+  step_done
+  local line
+  line=$(printf '%s, ' "${steps[@]}")
+  echo "==> make test $1 in $(( $(date +%s) - started ))s: ${line%, }"
+}
 
 step "tools"
 scripts/tools.sh build test
@@ -22,6 +42,7 @@ mail_web_port=${ROSTER_TEST_MAIL_WEB_PORT:-54326}
 pids=()
 cleanup() {
   status=$?
+  if [ "$status" = 0 ]; then summary passed; else summary "FAILED (exit $status)"; fi
   for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   scripts/pg.sh stop test
   exit $status
@@ -38,13 +59,21 @@ export DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster"
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 leptos_rustflags="--cfg erase_components"
 
-step "Rust tests"
-RUSTFLAGS="$leptos_rustflags" cargo test --features ssr -- --test-threads="${ROSTER_TEST_THREADS:-4}"
+# Databases of tests that failed last time (kept for a look) go now.
+scripts/pg.sh psql test "$pg_port" -d postgres -qAt -c \
+  "SELECT format('DROP DATABASE %I WITH (FORCE);', datname) FROM pg_database WHERE datname LIKE 'roster\_test\_%'" \
+  | scripts/pg.sh psql test "$pg_port" -d postgres -q >/dev/null
 
-step "build (server + WASM)"
+step "Rust tests"
+# nextest: each test in its own process, ended by name if it hangs
+# (.config/nextest.toml); four at a time, since most of a test's time is
+# spent waiting on PostgreSQL and the app rather than on a core.
+RUSTFLAGS="$leptos_rustflags" cargo nextest run --features ssr --test-threads="${ROSTER_TEST_THREADS:-4}"
+
+step "build" "(server + WASM)"
 env -u RUSTFLAGS cargo leptos build
 
-step "start the mail catcher and Roster for the browser tests"
+step "servers for the browser tests" "(mail catcher, Roster)"
 mkdir -p target/e2e
 # maildev: a real SMTP server whose HTTP API the browser tests read mail from.
 end2end/node_modules/.bin/maildev --ip 127.0.0.1 --smtp "$smtp_port" --web "$mail_web_port" > target/e2e/maildev.log 2>&1 &
@@ -74,9 +103,9 @@ wait_for "http://127.0.0.1:$app_port/healthz"
 wait_for "http://127.0.0.1:$dev_port/healthz"
 wait_for "http://127.0.0.1:$mail_web_port/api/email"
 
-step "Playwright (Chromium, with and without JavaScript)"
+step "Playwright" "(Chromium, with and without JavaScript)"
 (cd end2end && ROSTER_BASE_URL="http://127.0.0.1:$app_port" ROSTER_DEV_URL="http://127.0.0.1:$dev_port" \
   ROSTER_MAIL_API="http://127.0.0.1:$mail_web_port" ROSTER_E2E_DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
   npx playwright test)
 
-step "all tests passed"
+step_done

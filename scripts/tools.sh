@@ -2,7 +2,7 @@
 # Installs what building (and, with "test", testing) needs, skipping every
 # step whose tool already answers.
 #   scripts/tools.sh build        wasm target, cargo-leptos, wasm-bindgen CLI
-#   scripts/tools.sh build test   + Chromium, the end2end npm packages
+#   scripts/tools.sh build test   + cargo-nextest, Chromium, the end2end npm packages
 #   scripts/tools.sh build release + the end2end npm packages (wasm-opt)
 set -euo pipefail
 
@@ -31,6 +31,13 @@ if ! wasm-bindgen --version 2>/dev/null | grep -q "$wbg"; then
   echo "==> installing wasm-bindgen-cli $wbg (about 4 minutes, once)"
   # Not --locked: one of its locked dependencies is no longer on crates.io.
   cargo install -f wasm-bindgen-cli --version "$wbg"
+fi
+
+# The Rust tests run under cargo-nextest (machines of this kind come with
+# it; cargo picks the newest release that builds on this toolchain).
+if $want_test && ! cargo nextest --version >/dev/null 2>&1; then
+  echo "==> installing cargo-nextest (a few minutes, once)"
+  cargo install cargo-nextest --locked
 fi
 
 if $want_test && [ ! -x /usr/bin/chromium ]; then

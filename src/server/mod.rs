@@ -2,6 +2,7 @@
 //! shared state, the HTTP router and its middleware, telemetry.
 
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod rate_limit;

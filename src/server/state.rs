@@ -7,6 +7,7 @@ use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use sqlx::PgPool;
 
+use super::clock::Clock;
 use super::config::Config;
 use super::rate_limit::RateLimits;
 use crate::features::auth::server::password::PasswordHasher;
@@ -20,16 +21,19 @@ pub struct AppState {
     pub sessions: Sessions,
     pub hasher: PasswordHasher,
     pub limits: Arc<RateLimits>,
+    /// Session expiry and renewal read the time here (tests move it).
+    pub clock: Clock,
 }
 
 impl AppState {
     /// Builds the state on an existing pool: applies the migrations and prepares the password hasher.
     pub async fn new(pool: PgPool, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
         super::db::migrate(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
-        let sessions = Sessions::new(pool.clone());
+        let clock = Clock::default();
+        let sessions = Sessions::new(pool.clone(), clock.clone());
         let hasher = PasswordHasher::new(config.argon2).await?;
         let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
-        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits })
+        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits, clock })
     }
 
     /// The state inside a server function.

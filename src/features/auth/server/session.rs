@@ -45,7 +45,7 @@ pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppErr
     // before; the next request loads the new one's.
     session.remove_value(super::guard::ACTOR_SNAPSHOT_KEY).await.map_err(|e| internal("session update", e))?;
     session.insert(AUTH_KEY, auth).await.map_err(|e| internal("session insert", e))?;
-    session.insert(RENEWED_KEY, unix_now()).await.map_err(|e| internal("session insert", e))?;
+    session.insert(RENEWED_KEY, ctx.state.clock.unix_seconds()).await.map_err(|e| internal("session insert", e))?;
     Ok(())
 }
 
@@ -66,7 +66,7 @@ pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppErr
 pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, next: Next) -> Response {
     let session = request.extensions().get::<Session>().cloned();
     if let Some(session) = session.filter(|s| s.id().is_some() && !is_static_file(request.uri().path())) {
-        if let Err(error) = renew_if_due(&session, state.config.session_idle).await {
+        if let Err(error) = renew_if_due(&session, state.config.session_idle, state.clock.unix_seconds()).await {
             // The request goes on: at worst the session ends on time.
             tracing::warn!(%error, "could not renew the session");
         }
@@ -80,21 +80,16 @@ fn is_static_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
-async fn renew_if_due(session: &Session, idle: Duration) -> Result<(), tower_sessions::session::Error> {
+async fn renew_if_due(session: &Session, idle: Duration, now: i64) -> Result<(), tower_sessions::session::Error> {
     if session.get::<SessionAuth>(AUTH_KEY).await?.is_none() {
         return Ok(());
     }
-    let now = unix_now();
     // A session from before renewal existed has no mark: renew it now.
     let renewed = session.get::<i64>(RENEWED_KEY).await?.unwrap_or(0);
     if now.saturating_sub(renewed) >= (idle.as_secs() / 4).max(1) as i64 {
         session.insert(RENEWED_KEY, now).await?;
     }
     Ok(())
-}
-
-fn unix_now() -> i64 {
-    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
 }
 
 pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError> {

@@ -17,15 +17,20 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::guard::{ACTOR_COLUMNS, ACTOR_SNAPSHOT_KEY, ActorRow};
 use super::session::{AUTH_KEY, SessionAuth};
+use crate::server::clock::Clock;
 
 #[derive(Clone, Debug)]
 pub struct Sessions {
     pool: PgPool,
+    /// Expiry is judged by this clock (tests move it). tower-sessions
+    /// computes a record's expiry from the system clock, so the store shifts
+    /// it by the clock's offset on the way in.
+    clock: Clock,
 }
 
 impl Sessions {
-    pub fn new(pool: PgPool) -> Self {
-        Self { pool }
+    pub fn new(pool: PgPool, clock: Clock) -> Self {
+        Self { pool, clock }
     }
 }
 
@@ -49,14 +54,18 @@ fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<SessionAuth
 
 /// A write of `record`, with its values bound as `$1` id, `$2` org_id,
 /// `$3` user_id, `$4` data, `$5` expiry_date.
-fn bind_record<'q>(sql: &'q str, record: &Record) -> session_store::Result<Query<'q, Postgres, PgArguments>> {
+fn bind_record<'q>(
+    sql: &'q str,
+    record: &Record,
+    clock: &Clock,
+) -> session_store::Result<Query<'q, Postgres, PgArguments>> {
     let (data, auth) = encode(record)?;
     Ok(sqlx::query(sql)
         .bind(record.id.to_string())
         .bind(auth.map(|a| a.org_id))
         .bind(auth.map(|a| a.user_id))
         .bind(data)
-        .bind(record.expiry_date))
+        .bind(record.expiry_date + clock.offset()))
 }
 
 #[async_trait]
@@ -65,7 +74,8 @@ impl SessionStore for Sessions {
     async fn create(&self, record: &mut Record) -> session_store::Result<()> {
         const INSERT: &str = "INSERT INTO sessions (id, org_id, user_id, data, expiry_date) \
                               VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING";
-        while bind_record(INSERT, record)?.execute(&self.pool).await.map_err(backend)?.rows_affected() == 0 {
+        while bind_record(INSERT, record, &self.clock)?.execute(&self.pool).await.map_err(backend)?.rows_affected() == 0
+        {
             record.id = Id::default();
         }
         Ok(())
@@ -77,7 +87,7 @@ impl SessionStore for Sessions {
     /// deleted), saving must not bring it back.
     async fn save(&self, record: &Record) -> session_store::Result<()> {
         const UPDATE: &str = "UPDATE sessions SET org_id = $2, user_id = $3, data = $4, expiry_date = $5 WHERE id = $1";
-        bind_record(UPDATE, record)?.execute(&self.pool).await.map_err(backend)?;
+        bind_record(UPDATE, record, &self.clock)?.execute(&self.pool).await.map_err(backend)?;
         Ok(())
     }
 
@@ -88,9 +98,10 @@ impl SessionStore for Sessions {
             "SELECT s.data, u.id IS NOT NULL AS signed_in, {ACTOR_COLUMNS} FROM sessions s \
              LEFT JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id \
              LEFT JOIN organizations o ON o.id = u.org_id \
-             WHERE s.id = $1 AND s.expiry_date > now()"
+             WHERE s.id = $1 AND s.expiry_date > $2"
         ))
         .bind(id.to_string())
+        .bind(self.clock.now())
         .fetch_optional(&self.pool)
         .await
         .map_err(backend)?;
@@ -119,7 +130,11 @@ impl SessionStore for Sessions {
 #[async_trait]
 impl ExpiredDeletion for Sessions {
     async fn delete_expired(&self) -> session_store::Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE expiry_date < now()").execute(&self.pool).await.map_err(backend)?;
+        sqlx::query("DELETE FROM sessions WHERE expiry_date < $1")
+            .bind(self.clock.now())
+            .execute(&self.pool)
+            .await
+            .map_err(backend)?;
         Ok(())
     }
 }

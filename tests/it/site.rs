@@ -1,8 +1,6 @@
 //! The static files: the WASM bundle, its script and the styles.
 
-mod common;
-
-use common::spawn_app_with_site;
+use crate::common::{db_test, spawn_app_with_site};
 use reqwest::{Client, StatusCode, header};
 use roster::server::config::Config;
 use sqlx::PgPool;
@@ -28,7 +26,7 @@ async fn get(client: &Client, url: &str, headers: &[(header::HeaderName, &str)])
     request.send().await.unwrap()
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: PgPool) {
     let site = release_site();
     let app = spawn_app_with_site(pool, Config::for_database("postgres://unused"), site.to_str().unwrap()).await;

@@ -1,10 +1,7 @@
 //! The User Management table and seat counters: who may see them, tenant
 //! isolation, sorting, search and keyset pagination.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
 use sqlx::PgPool;
@@ -42,7 +39,7 @@ async fn add_many(app: &TestApp, org_id: Uuid, n: i64) {
     .unwrap();
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_table_needs_a_session(pool: PgPool) {
     let app = spawn_app(pool).await;
     app.signed_up("Acme").await;
@@ -56,7 +53,7 @@ async fn the_table_needs_a_session(pool: PgPool) {
     assert!(body.as_array().is_none());
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn operators_and_basic_users_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
@@ -73,7 +70,7 @@ async fn operators_and_basic_users_are_refused(pool: PgPool) {
     }
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn each_organization_sees_only_its_own_users(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (alpha, alpha_admin) = app.signed_up("Alpha").await;
@@ -100,7 +97,7 @@ async fn each_organization_sees_only_its_own_users(pool: PgPool) {
     assert_eq!((superuser["used"].as_i64(), superuser["quota"].as_i64()), (Some(1), Some(1)));
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -165,7 +162,7 @@ async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool
     assert!(parsed.windows(2).all(|w| w[0] >= w[1]), "newest first");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -218,7 +215,7 @@ async fn walk(browser: &Browser, view: &[(&str, &str)], size: &str) -> Vec<Strin
 /// rows in order and, when they do not fill the page, collects its matches
 /// through the trigram index. Every way must give exactly the order and
 /// pages a plain query gives.
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(pool: PgPool) {
     use roster::features::users::server::list::{FEW_MATCHES, SEARCH_WINDOW};
     let app = spawn_app(pool).await;
@@ -296,7 +293,7 @@ async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(p
     assert!(back["prev"].is_null());
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_page_size_is_remembered(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -311,7 +308,7 @@ async fn the_page_size_is_remembered(pool: PgPool) {
     assert_eq!(page["size"].as_u64(), Some(50), "an unsupported size falls back");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -325,7 +322,7 @@ async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
     assert_eq!(page["rows"][0]["created"]["local"], "2026-01-15 21:00");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: PgPool) {
     let app = spawn_app(pool).await;
     let response =
@@ -340,7 +337,7 @@ async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: Pg
     assert!(html.contains("1/1"), "seat counters rendered on the server");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -351,7 +348,7 @@ async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
     assert!(html.contains("&lt;img src=x onerror=alert(1)&gt;"));
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn internal_errors_show_only_a_reference_that_matches_the_request_id(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;

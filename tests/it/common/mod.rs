@@ -1,7 +1,11 @@
 //! The test harness: the real app (`roster::server::app`) on a random port,
-//! on a fresh PostgreSQL database per test (`#[sqlx::test]`), driven over
-//! HTTP like a browser would.
+//! on a fresh PostgreSQL database per test (`#[db_test]`, see `db.rs`),
+//! driven over HTTP like a browser would.
 #![allow(dead_code)]
+
+pub mod db;
+
+pub use roster_test_macros::db_test;
 
 use std::net::SocketAddr;
 

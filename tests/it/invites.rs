@@ -1,10 +1,7 @@
 //! Inviting users: the invite, its seat, its link and its queued email in
 //! one transaction; permissions; bad input; the seat-quota race.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::invites::server::token;
 use roster::features::orgs::server::set_quota;
@@ -21,7 +18,7 @@ fn invite_form<'a>(email: &'a str, role: &'a str) -> Vec<(&'static str, &'a str)
     ]
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
@@ -76,7 +73,7 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -118,7 +115,7 @@ async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: PgPool) {
     assert_eq!((basic_used(&theirs), basic_used(&ours)), (1, 1), "Acme's Basic seat is its own added user");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -162,7 +159,7 @@ async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
     assert_eq!(app.count("SELECT sum(used)::bigint FROM seats").await, 1);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -202,7 +199,7 @@ async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: Pg
     assert_eq!(app.count("SELECT count(*) FROM outbox").await, 1, "one mail, for the one invite");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
@@ -214,7 +211,7 @@ async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
     assert!(set_quota(&app.pool, uuid::Uuid::new_v4(), Role::Basic, 3).await.unwrap_err().contains("no organization"));
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: PgPool) {
     use roster::features::orgs::server::set_invite_ttl;
     let app = spawn_app(pool).await;

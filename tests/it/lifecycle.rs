@@ -1,11 +1,8 @@
 //! The invite lifecycle: resend, cancel, "Send me a new link", the status
 //! filter, delivery shown in the list and the details panel, and the rate
 //! limit on link endpoints. Everything over HTTP, as the browser calls it.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::invites::server::activate::{ActivationLink, inspect};
 use roster::features::invites::server::lifecycle::SELF_SERVICE_LINKS_PER_DAY;
@@ -66,7 +63,7 @@ async fn expire_links_of(app: &TestApp, id: Uuid) {
         .unwrap();
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
@@ -110,7 +107,7 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
     assert_eq!(seats_used(&app, "basic").await, 1, "still one seat");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -172,7 +169,7 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     );
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -190,7 +187,7 @@ async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: PgPool) {
     assert_eq!(status_of(&app, id).await, "active");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_details(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -225,7 +222,7 @@ async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_deta
     assert_eq!(mail_states(&app, &email).await, vec!["queued"], "nothing was resent or withdrawn");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
@@ -276,7 +273,7 @@ async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) 
     assert!(html.contains("This link has expired") && html.contains("Send me a new link"), "{html}");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
     let config = Config { token_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
@@ -294,7 +291,7 @@ async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
     assert!(html.contains("Too many attempts"), "the page says so too");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;

@@ -1,17 +1,14 @@
 //! Sign-up, sign-in, sign-out and sessions, over HTTP against the real app
 //! and a fresh PostgreSQL database per test.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use roster::server::config::Config;
 use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: PgPool) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
@@ -38,7 +35,7 @@ async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(po
 }
 
 /// Each case: the field that is wrong, how, and the message the user sees.
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let long = "x".repeat(101);
@@ -77,7 +74,7 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn an_email_already_registered_in_any_case_is_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("First").await;
@@ -89,7 +86,7 @@ async fn an_email_already_registered_in_any_case_is_refused(pool: PgPool) {
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_request_body_over_64_kib_is_refused_and_creates_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let huge = "x".repeat(65 * 1024);
@@ -111,7 +108,7 @@ async fn a_request_body_over_64_kib_is_refused_and_creates_nothing(pool: PgPool)
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 0);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
@@ -141,7 +138,7 @@ async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
     assert_eq!(status, StatusCode::BAD_REQUEST, "a cursor whose key is not a timestamp");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
@@ -160,7 +157,7 @@ async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPoo
     assert_eq!(wrong_body["kind"], "invalid_credentials");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
@@ -191,24 +188,25 @@ async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
     assert!(signed_in_at.is_some(), "the sign-in is recorded");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_session_in_use_outlives_the_idle_time_and_an_unused_one_ends(pool: PgPool) {
     use std::time::Duration;
     let mut config = Config::for_database("postgres://unused");
     config.session_idle = Duration::from_secs(4);
     let app = spawn_app_with(pool, config).await;
     let (browser, email) = app.signed_up("Acme").await;
-    // Used every 1.5 s for 7.5 s, well past the 4 s idle time.
+    // Used every 1.5 s for 7.5 s, well past the 4 s idle time (on the
+    // app's clock, moved forward instead of waited for).
     for _ in 0..5 {
-        tokio::time::sleep(Duration::from_millis(1500)).await;
+        app.state.clock.advance(Duration::from_millis(1500));
         assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()), "an active session must stay");
     }
     // Then left alone for longer than the idle time.
-    tokio::time::sleep(Duration::from_secs(5)).await;
+    app.state.clock.advance(Duration::from_secs(5));
     assert_eq!(browser.whoami().await, None, "an idle session must end");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn sign_in_rotates_the_session_id(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
@@ -222,7 +220,7 @@ async fn sign_in_rotates_the_session_id(pool: PgPool) {
     assert_eq!(with_cookie(&app, &first_id).whoami().await, None, "the old id is dead");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
@@ -239,7 +237,7 @@ async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
     assert_eq!(with_cookie(&app, &id).whoami().await, None, "a copied cookie is dead too");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
@@ -250,7 +248,7 @@ async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(poo
     assert_eq!(status, StatusCode::UNAUTHORIZED);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn bumping_the_session_epoch_signs_the_user_out(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
@@ -262,7 +260,7 @@ async fn bumping_the_session_epoch_signs_the_user_out(pool: PgPool) {
     assert_eq!(browser.whoami().await, None);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn two_app_instances_on_one_database_share_sessions(pool: PgPool) {
     let first = spawn_app(pool.clone()).await;
     let second = spawn_app(pool).await;
@@ -275,7 +273,7 @@ async fn two_app_instances_on_one_database_share_sessions(pool: PgPool) {
     assert_eq!(with_cookie(&first, &id).whoami().await, None);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgPool) {
     use argon2::password_hash::{SaltString, rand_core::OsRng};
     use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
@@ -302,7 +300,7 @@ async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgP
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "rehashed: {hash}");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn cross_site_state_changes_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
@@ -357,7 +355,7 @@ async fn cross_site_state_changes_are_refused(pool: PgPool) {
     assert_eq!(response.status(), StatusCode::OK);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_form_post_without_javascript_redirects_with_the_error(pool: PgPool) {
     let app = spawn_app(pool).await;
     let response = app
@@ -375,7 +373,7 @@ async fn a_form_post_without_javascript_redirects_with_the_error(pool: PgPool) {
     assert!(location.starts_with(&app.url("/sign-in?")) && location.contains("__err="), "{location}");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
@@ -391,7 +389,7 @@ async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
     assert_eq!(response.headers()["location"], "/settings/users?q=a");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: PgPool) {
     let config = Config { password_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
@@ -412,7 +410,7 @@ async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: 
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "nothing created");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::{Id, Record};
@@ -435,7 +433,7 @@ async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
 /// reads the user's row in the same query. That row is read fresh with every
 /// request (a role or status change applies at once), is never written back
 /// into the stored session, and the user's sessions go when the user does.
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(pool: PgPool) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::{Id, Record};
@@ -487,7 +485,7 @@ async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(po
 
 /// A request that renews a session while another signs it out must not bring
 /// it back: saving updates a session, it never creates one.
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool: PgPool) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::Id;

@@ -1,13 +1,10 @@
 //! The outbox against a real SMTP server: maildev, started by each test on
 //! ports of its own (from end2end/node_modules, installed by `make test`).
-#![cfg(feature = "ssr")]
-
-mod common;
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
-use common::*;
+use crate::common::*;
 use roster::features::invites::server::create::{Inviter, create_invite};
 use roster::features::invites::server::validate;
 use roster::features::invites::types::InviteForm;
@@ -109,7 +106,7 @@ fn recipients(mails: &[Value]) -> Vec<String> {
     to
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn two_workers_deliver_every_mail_exactly_once(pool: PgPool) {
     let app = spawn_app(pool).await;
     let catcher = MailCatcher::start().await;
@@ -127,7 +124,7 @@ async fn two_workers_deliver_every_mail_exactly_once(pool: PgPool) {
     assert!(mail["html"].as_str().unwrap().contains("Activate your account"));
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn mail_queued_while_smtp_is_down_arrives_exactly_once_when_it_is_back(pool: PgPool) {
     let app = spawn_app(pool).await;
     let mut catcher = MailCatcher::start().await;
@@ -153,7 +150,7 @@ async fn mail_queued_while_smtp_is_down_arrives_exactly_once_when_it_is_back(poo
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE state = 'sent' AND attempts = 2").await, 100);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn without_smtp_mail_goes_to_the_development_mailbox(pool: PgPool) {
     let app = spawn_app(pool).await;
     invite_many(&app, 3).await;
@@ -162,7 +159,7 @@ async fn without_smtp_mail_goes_to_the_development_mailbox(pool: PgPool) {
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE state = 'sent'").await, 3);
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool: PgPool) {
     let app = spawn_app(pool).await;
     invite_many(&app, 1).await;
@@ -179,7 +176,7 @@ async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool:
     assert_eq!(deliver_due(&app.pool, &nowhere).await.unwrap(), 0, "a failed mail is not retried");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_development_mailbox_is_closed_unless_asked_for_and_without_smtp(pool: PgPool) {
     use roster::server::config::Config;
     let closed = spawn_app(pool.clone()).await;

@@ -1,15 +1,15 @@
-//! Passwords and session ids never reach the log. This test binary installs
-//! a log capture as the global subscriber (so it is alone in its file), runs
-//! the flows that handle secrets with verbose logging, and reads the log.
-#![cfg(feature = "ssr")]
-
-mod common;
+//! Passwords and session ids never reach the log. The test installs a log
+//! capture as its thread's subscriber, runs the flows that handle secrets
+//! with verbose logging, and reads the log. The app serves the test on the
+//! test's own single-threaded runtime (`common/db.rs`), so the capture sees
+//! every line the server logs for it, and no other test's.
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
-use common::*;
+use crate::common::*;
 use sqlx::PgPool;
+use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Clone, Default)]
 struct Capture(Arc<Mutex<Vec<u8>>>);
@@ -24,17 +24,18 @@ impl Write for Capture {
     }
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
     let capture = Capture::default();
     let writer = capture.clone();
-    tracing_subscriber::fmt()
+    let _capturing = tracing_subscriber::fmt()
         // Everything the server logs, at the most verbose level. The test's
         // own HTTP client (reqwest's cookie jar) is not the server: off.
         .with_env_filter("trace,cookie_store=off,reqwest=off")
         .with_ansi(false)
         .with_writer(move || writer.clone())
-        .init();
+        .finish()
+        .set_default();
 
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;

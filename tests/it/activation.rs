@@ -1,10 +1,7 @@
 //! Activation links: checked when opened (changing nothing), used once,
 //! refused when expired, replaced, cancelled or unknown.
-#![cfg(feature = "ssr")]
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use reqwest::StatusCode;
 use roster::error::AppError;
 use roster::features::auth::types::Password;
@@ -54,7 +51,7 @@ async fn status_of(app: &TestApp, email: &str) -> (String, bool) {
         .unwrap()
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
@@ -91,7 +88,7 @@ async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPoo
     );
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
@@ -129,7 +126,7 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
     }
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
@@ -149,7 +146,7 @@ async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
     assert!(matches!(inspect(&app.pool, &token).await.unwrap(), ActivationLink::Valid { .. }));
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
@@ -166,7 +163,7 @@ async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool
     assert_eq!(status_of(&app, &alan).await, ("invited".into(), false), "another user's invite is untouched");
 }
 
-#[sqlx::test(migrations = false)]
+#[db_test]
 async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPool) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;

@@ -1,0 +1,17 @@
+//! Roster's integration tests: one binary, a module per area.
+//!
+//! Every test links the whole server (Leptos, axum, sqlx, lettre…), so each
+//! separate test binary cost its own compile and a full link; as modules of
+//! one binary, a new test file costs a module. Each test runs on a database
+//! of its own (`#[db_test]`, `common/db.rs`), against the real app.
+
+mod common;
+
+mod activation;
+mod auth;
+mod invites;
+mod lifecycle;
+mod logs;
+mod mail;
+mod site;
+mod users;
