@@ -390,6 +390,19 @@ async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
 }
 
 #[db_test]
+async fn sign_in_never_redirects_to_a_path_a_browser_reads_as_another_host(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (_, email) = app.signed_up("Acme").await;
+    // A tab survives in a Location header; the browser drops it and goes to
+    // //evil.example. The others become another host once decoded again.
+    for next in ["/\t/evil.example", "/%5Cevil.example", "/%252F/evil.example"] {
+        let response =
+            app.browser().call("sign_in", &[("email", &email), ("password", PASSWORD), ("next", next)]).await;
+        assert_eq!(response.headers()["location"], "/settings/users", "{next:?}");
+    }
+}
+
+#[db_test]
 async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: PgPool) {
     let config = Config { password_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;

@@ -191,6 +191,37 @@ async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: 
     assert!(emails(&page).is_empty());
 }
 
+#[db_test]
+async fn a_search_with_a_control_character_is_refused_clearly_before_sql(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (browser, _) = app.signed_up("Acme").await;
+    // Short and long terms take different query strategies: both refused.
+    for q in ["a\0b", "smith\0", "\u{1}x", "ab\tc"] {
+        let (status, body) = browser.list(&[("q", q)]).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{q:?}: {body}");
+        assert_eq!(body["kind"], "bad_request");
+        let message = body["message"].as_str().unwrap();
+        assert!(message.contains("control character"), "{q:?}: {message}");
+        assert!(!message.contains("link"), "not reported as a stale link: {message}");
+    }
+    // Without JavaScript the page says it next to the search box's results.
+    let html = browser.page_html("/settings/users?q=a%00b").await;
+    assert!(html.contains("invisible control character"), "the page shows the refusal");
+    // Undecodable bytes are read as replacement characters: an empty result, no error.
+    let (status, body) = browser.list(&[("q", "\u{FFFD}abc")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let response = browser
+        .client
+        .post(format!("{}/api/list_users", browser.base))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("query%5Bq%5D=ab%FFcd")
+        .send()
+        .await
+        .unwrap();
+    // Raw invalid UTF-8 in the body is never a server error.
+    assert!(!response.status().is_server_error(), "{}", response.status());
+}
+
 /// Walks a view page by page (`size` rows each) and returns every email.
 async fn walk(browser: &Browser, view: &[(&str, &str)], size: &str) -> Vec<String> {
     let mut walked = Vec::new();

@@ -76,11 +76,51 @@ pub struct CurrentUser {
 
 /// Where to go after signing in: only a path on this site, never another
 /// host (an open redirect would make our sign-in page a phishing tool).
+///
+/// A browser resolving a `Location` drops tabs and newlines and reads `\\`
+/// as `/`, so `/\t/evil.example` or `/\\evil.example` would take it to
+/// `//evil.example`, another host. Accepted is a path that starts with one
+/// `/` followed by anything but `/` or `\\`, with no control character,
+/// whitespace or backslash; and the same holds once the path is
+/// percent-decoded, and decoded again, so a proxy or router that decodes it
+/// cannot make another host of it either (`/%2F/evil.example`,
+/// `/%5Cevil.example`, `/%252F/evil.example`). Anything else goes to the
+/// start page.
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(path) if path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') => path.to_owned(),
+        Some(path) if stays_on_this_site(path) => path.to_owned(),
         _ => "/settings/users".to_owned(),
     }
+}
+
+fn stays_on_this_site(path: &str) -> bool {
+    // As given, the path must be clean: spaces and other specials in a link
+    // we built ourselves are percent-encoded.
+    if path.chars().any(|c| c.is_control() || c.is_whitespace()) || !starts_one_path_segment(path) {
+        return false;
+    }
+    let mut level = path.to_owned();
+    for _ in 0..2 {
+        let decoded = percent_encoding::percent_decode_str(&level).decode_utf8_lossy().into_owned();
+        if decoded == level {
+            return true;
+        }
+        // What a URL parser would see of the decoded form: tabs and
+        // newlines removed. Encoded spaces in a query are harmless.
+        let parsed: String = decoded.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r')).collect();
+        if !starts_one_path_segment(&parsed) {
+            return false;
+        }
+        level = decoded;
+    }
+    // Still encoded after two decodings: not a link Roster makes.
+    percent_encoding::percent_decode_str(&level).decode_utf8_lossy() == level
+}
+
+/// `/` then not `/` or `\\`, and no backslash anywhere (a browser reads it as `/`).
+fn starts_one_path_segment(path: &str) -> bool {
+    let mut chars = path.chars();
+    chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\')) && !path.contains('\\')
 }
 
 #[cfg(test)]
@@ -111,5 +151,40 @@ mod tests {
         assert_eq!(safe_next(Some("https://evil.example")), "/settings/users");
         assert_eq!(safe_next(Some("/\\evil.example")), "/settings/users");
         assert_eq!(safe_next(None), "/settings/users");
+    }
+
+    #[test]
+    fn next_cannot_become_another_host_once_a_browser_or_proxy_reads_it() {
+        let home = "/settings/users";
+        for attack in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/evil.example",
+            "/\t\\evil.example",
+            " //evil.example",
+            "/\\/evil.example",
+            "\\/evil.example",
+            "%2F%2Fevil.example",
+            "/%2F/evil.example",
+            "/%2f%2fevil.example",
+            "/%5Cevil.example",
+            "/%5c%5cevil.example",
+            "/%09/evil.example",
+            "/%0A/evil.example",
+            "/%252F/evil.example",
+            "/%255Cevil.example",
+            "/%2509/evil.example",
+            "/%25252F/evil.example",
+            "https://evil.example",
+            "http:/evil.example",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert_eq!(safe_next(Some(attack)), home, "{attack:?}");
+        }
+        // Our own links, as the sign-in page carries them, still work.
+        for own in ["/settings/users?q=a%20b&sort=email", "/account", "/settings/users?q=%2F%2F", "/a/b?c=d#e"] {
+            assert_eq!(safe_next(Some(own)), own);
+        }
     }
 }

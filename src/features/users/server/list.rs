@@ -53,8 +53,27 @@ impl Cursor {
         let bad = stale_link;
         let (id, key) = value.split_once('.').ok_or_else(bad)?;
         let id = Uuid::parse_str(id).map_err(|_| bad())?;
-        let key = URL_SAFE_NO_PAD.decode(key).ok().and_then(|b| String::from_utf8(b).ok()).ok_or_else(bad)?;
+        let key = URL_SAFE_NO_PAD
+            .decode(key)
+            .ok()
+            .and_then(|b| String::from_utf8(b).ok())
+            // PostgreSQL text cannot hold a NUL byte: no key of ours has one.
+            .filter(|key| !key.contains('\0'))
+            .ok_or_else(bad)?;
         Ok(Cursor { key, id })
+    }
+}
+
+/// A search term reaches SQL only as text PostgreSQL can hold and compare:
+/// a NUL byte (which a PostgreSQL string cannot contain) or another control
+/// character is refused with a 400 that says so, rather than failing in SQL
+/// (where it used to be reported as a stale page link).
+fn check_search(query: &UserListQuery) -> Result<(), AppError> {
+    match query.search() {
+        Some(term) if term.chars().any(char::is_control) => Err(AppError::bad_request(
+            "The search contains an invisible control character. Remove it and search again.",
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -309,6 +328,7 @@ pub async fn fetch_rows(
     query: &UserListQuery,
     size: u16,
 ) -> Result<(Vec<Row>, bool), AppError> {
+    check_search(query)?;
     let strategies = strategies(query);
     for (i, &strategy) in strategies.iter().enumerate() {
         let (mut sql, backwards) = build_query("", org_id, query, size, strategy)?;
