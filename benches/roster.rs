@@ -8,6 +8,9 @@
 //! 3. Password sign-ins per second with 8 concurrent clients (8 users)
 //!    against the limit (cores ÷ one argon2 hash), while the user table is
 //!    requested.
+//! 4. A flood: 400 sign-ins at once, against the bounded hashing line
+//!    (`HASH_QUEUE_MAX`) and, side by side, an unbounded one: latency of the
+//!    admitted sign-ins, of the 503s, and of the user table meanwhile.
 //!
 //! The server runs on its own thread and runtime with its own pool, as in
 //! production; the load generator and the direct SQL run on this one.
@@ -91,12 +94,20 @@ fn leptos_options() -> LeptosOptions {
 /// runtime, as a browser and `psql` would be other processes: sharing one
 /// scheduler made each side's wake-ups part of the other's timings.
 async fn start_server(url: &str) -> Result<String, String> {
+    start_server_with(url, None).await
+}
+
+/// `start_server` with another limit on the hashing line.
+async fn start_server_with(url: &str, hash_queue_max: Option<usize>) -> Result<String, String> {
     let (started, addr) = tokio::sync::oneshot::channel();
     let url = url.to_owned();
     std::thread::spawn(move || {
         let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build().expect("server runtime");
         runtime.block_on(async move {
-            let config = bench_config(&url);
+            let mut config = bench_config(&url);
+            if let Some(max) = hash_queue_max {
+                config.argon2.queue_max = max;
+            }
             // The server's own pool settings, so the figures are production's.
             let ready = async {
                 let pool = roster::server::db::pool_options(&config).connect(&url).await.map_err(|e| e.to_string())?;
@@ -150,6 +161,9 @@ async fn run(url: &str) -> Result<(), String> {
 
     if only_sign_in {
         return sign_in_throughput(&state, &base, &admin_email, seeded.org_id).await;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "flood") {
+        return sign_in_flood(url, &base, &admin_email).await;
     }
 
     // 2. The user table.
@@ -285,6 +299,9 @@ async fn run(url: &str) -> Result<(), String> {
     // 3. Sign-ins per second.
     sign_in_throughput(&state, &base, &admin_email, seeded.org_id).await?;
 
+    // 4. A flood of sign-ins.
+    sign_in_flood(url, &base, &admin_email).await?;
+
     // 4. The outbox.
     outbox_throughput(&pool, seeded.org_id).await
 }
@@ -320,7 +337,7 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let inviter =
-        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into() };
+        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into(), request_id: None };
     let queued = Instant::now();
     for i in 0..MAILS {
         let form = InviteForm {
@@ -604,5 +621,99 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: U
         percentile(&mut page_samples, 0.95),
         percentile(&mut page_samples, 1.0)
     );
+    Ok(())
+}
+
+/// 400 sign-ins at once (from 400 connections, as from many addresses),
+/// against the server's bounded hashing line and against a second server
+/// whose line is unbounded, one after the other in this run. Reports the
+/// admitted sign-ins' latency, how fast the refused ones got their 503, and
+/// the user table's latency during each flood next to an idle baseline.
+async fn sign_in_flood(url: &str, bounded: &str, email: &str) -> Result<(), String> {
+    const FLOOD: usize = 400;
+    let unbounded = start_server_with(url, Some(usize::MAX)).await?;
+    let queue_max = bench_config(url).argon2.queue_max;
+    println!("\n## A flood: {FLOOD} sign-ins at once (HASH_QUEUE_MAX = {queue_max}, {} hashing threads)\n", bench_config(url).argon2.concurrency);
+    println!("| server | admitted (200) | p50 / p99 / max of admitted | refused (503) | p50 / p99 of the 503s | other | user table during: p50 / p95 / max |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    let reader = reqwest::Client::builder().cookie_store(true).build().unwrap();
+    for (name, base) in [("bounded (default)", bounded), ("unbounded (before #13)", unbounded.as_str())] {
+        reader
+            .post(format!("{base}/api/sign_in"))
+            .form(&[("email", email), ("password", ADMIN_PASSWORD)])
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        // The table alone first: the baseline the flood is compared with.
+        let mut idle = Vec::new();
+        for _ in 0..20 {
+            let start = Instant::now();
+            reader.post(format!("{base}/api/list_users")).send().await.map_err(|e| e.to_string())?.bytes().await.ok();
+            idle.push(start.elapsed());
+        }
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let pages = {
+            let (client, base, stop) = (reader.clone(), base.to_owned(), stop.clone());
+            tokio::spawn(async move {
+                let mut samples = Vec::new();
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    let start = Instant::now();
+                    let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
+                    assert!(response.status().is_success());
+                    response.bytes().await.unwrap();
+                    samples.push(start.elapsed());
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                samples
+            })
+        };
+        let attempts: Vec<_> = (0..FLOOD)
+            .map(|_| {
+                let (base, email) = (base.to_owned(), email.to_owned());
+                tokio::spawn(async move {
+                    // A connection of its own, as a client elsewhere has.
+                    let client = reqwest::Client::builder().pool_max_idle_per_host(0).build().unwrap();
+                    let start = Instant::now();
+                    let status = client
+                        .post(format!("{base}/api/sign_in"))
+                        .form(&[("email", email.as_str()), ("password", ADMIN_PASSWORD)])
+                        .send()
+                        .await
+                        .map(|r| r.status().as_u16())
+                        .unwrap_or(0);
+                    (status, start.elapsed())
+                })
+            })
+            .collect();
+        let mut admitted = Vec::new();
+        let mut refused = Vec::new();
+        let mut other = 0;
+        for attempt in attempts {
+            match attempt.await.map_err(|e| e.to_string())? {
+                (200, took) => admitted.push(took),
+                (503, took) => refused.push(took),
+                _ => other += 1,
+            }
+        }
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        let mut during = pages.await.map_err(|e| e.to_string())?;
+        let quantiles = |samples: &mut Vec<Duration>, ps: &[f64]| -> String {
+            if samples.is_empty() {
+                return "–".into();
+            }
+            ps.iter().map(|p| format!("{:.0}", percentile(samples, *p))).collect::<Vec<_>>().join(" / ") + " ms"
+        };
+        println!(
+            "| {name} | {} | {} | {} | {} | {other} | {} (idle {:.1} ms p50) |",
+            admitted.len(),
+            quantiles(&mut admitted, &[0.5, 0.99, 1.0]),
+            refused.len(),
+            quantiles(&mut refused, &[0.5, 0.99]),
+            quantiles(&mut during, &[0.5, 0.95, 1.0]),
+            percentile(&mut idle, 0.5),
+        );
+        // Let the unbounded line drain before the next server's turn.
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
     Ok(())
 }

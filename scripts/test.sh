@@ -84,7 +84,7 @@ done
 # Link and password endpoints are rate limited per client; every browser test
 # comes from 127.0.0.1, so the suite gets quotas only a runaway loop would hit.
 export TOKEN_REQUESTS_PER_MINUTE=1000 PASSWORD_REQUESTS_PER_MINUTE=1000
-LEPTOS_SITE_ADDR="127.0.0.1:$app_port" SMTP_URL="smtp://127.0.0.1:$smtp_port" \
+LEPTOS_SITE_ADDR="127.0.0.1:$app_port" SMTP_URL="smtp://127.0.0.1:$smtp_port" PUBLIC_ORIGIN="http://127.0.0.1:$app_port" \
   DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
   RUST_LOG=info target/debug/roster serve > target/e2e/server.log 2>&1 &
 pids+=($!)
@@ -95,6 +95,10 @@ pids+=($!)
 wait_for() {
   for _ in $(seq 1 120); do
     curl -fsS "$1" >/dev/null 2>&1 && return 0
+    # A server that refused to start (its configuration) will not come up.
+    for pid in "${pids[@]}"; do
+      kill -0 "$pid" 2>/dev/null || { echo "a server exited: $1 will not come up"; break 2; }
+    done
     sleep 0.5
   done
   echo "not up: $1"; tail -n 50 target/e2e/*.log; exit 1

@@ -7,7 +7,7 @@ use leptos_router::{SsrMode, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
-use crate::features::auth::ui::{AccountPage, SignInPage, SignUpPage, current_user};
+use crate::features::auth::ui::{AccountPage, ConfirmSignUpPage, SignInPage, SignUpPage, SignUpSentPage, current_user};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::users::types::Role;
@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=AccountPage ssr=SsrMode::Async />
                 </ParentRoute>
                 <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-up/sent") view=SignUpSentPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />

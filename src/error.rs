@@ -33,6 +33,10 @@ pub enum AppError {
     /// Too many requests: the message says what to do (usually, wait).
     #[error("{message}")]
     RateLimited { message: String },
+    /// Overloaded for a moment (the line for password checks is full): the
+    /// request changed nothing and can be sent again shortly.
+    #[error("{message}")]
+    Busy { message: String },
     #[error("The server could not be reached. Check your connection and try again.")]
     Network,
     #[error("Something went wrong on our side. Please try again; if it keeps happening, quote reference {request_id}.")]
@@ -61,6 +65,7 @@ enum AppErrorKind {
     BadRequest,
     Validation,
     RateLimited,
+    Busy,
     Network,
     Internal,
 }
@@ -78,6 +83,7 @@ impl TryFrom<AppErrorWire> for AppError {
             AppErrorKind::BadRequest => AppError::BadRequest { message: message.ok_or("missing field `message`")? },
             AppErrorKind::Validation => AppError::Validation { fields: fields.ok_or("missing field `fields`")? },
             AppErrorKind::RateLimited => AppError::RateLimited { message: message.ok_or("missing field `message`")? },
+            AppErrorKind::Busy => AppError::Busy { message: message.ok_or("missing field `message`")? },
             AppErrorKind::Network => AppError::Network,
             AppErrorKind::Internal => {
                 AppError::Internal { request_id: request_id.ok_or("missing field `request_id`")? }
@@ -94,6 +100,11 @@ impl AppError {
     /// The usual answer of a rate limit.
     pub fn too_many_attempts() -> Self {
         AppError::RateLimited { message: "Too many attempts. Please wait a minute and try again.".into() }
+    }
+
+    /// The answer when the server is too busy to take the request now.
+    pub fn busy() -> Self {
+        AppError::Busy { message: "Roster is very busy right now. Please try again in a few seconds.".into() }
     }
 
     /// A single field error.
@@ -118,7 +129,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
-            AppError::Network => 503,
+            AppError::Busy { .. } | AppError::Network => 503,
             AppError::Internal { .. } => 500,
         }
     }
@@ -164,12 +175,12 @@ impl FromServerFnError for AppError {
             // request, never our fault, so a 4xx.
             ServerFnErrorErr::Args(_)
             | ServerFnErrorErr::MissingArg(_)
-            | ServerFnErrorErr::UnsupportedRequestMethod(_) => {
-                let error = AppError::bad_request("The request was malformed.");
-                #[cfg(feature = "ssr")]
-                crate::server::respond::set_plumbing_error_status(&error);
-                error
-            }
+            | ServerFnErrorErr::UnsupportedRequestMethod(_) => malformed_request(),
+            // On the server: a body that is not UTF-8 (or broke off while
+            // being read). In the browser it would be our own answer that
+            // could not be read, which is ours to fix.
+            #[cfg(feature = "ssr")]
+            ServerFnErrorErr::Deserialization(_) => malformed_request(),
             // Seen by the browser when the request never got an answer.
             ServerFnErrorErr::Request(_) => AppError::Network,
             other => {
@@ -185,6 +196,15 @@ impl FromServerFnError for AppError {
             }
         }
     }
+}
+
+/// A request the server could not decode: a client bug or a forged request,
+/// never our fault, so a 4xx.
+fn malformed_request() -> AppError {
+    let error = AppError::bad_request("The request was malformed.");
+    #[cfg(feature = "ssr")]
+    crate::server::respond::set_plumbing_error_status(&error);
+    error
 }
 
 #[cfg(feature = "ssr")]
@@ -209,6 +229,7 @@ mod tests {
             | AppError::BadRequest { .. }
             | AppError::Validation { .. }
             | AppError::RateLimited { .. }
+            | AppError::Busy { .. }
             | AppError::Network
             | AppError::Internal { .. } => {}
         }
@@ -224,6 +245,7 @@ mod tests {
             AppError::bad_request("The request was malformed."),
             AppError::field("email", "Enter an email address."),
             AppError::too_many_attempts(),
+            AppError::busy(),
             AppError::Network,
             AppError::Internal { request_id: "r-1".into() },
         ];

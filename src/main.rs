@@ -60,8 +60,10 @@ async fn main() -> std::process::ExitCode {
         if let Some(delivery) = delivery {
             tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         }
-        // Expired sessions are deleted in the background (any instance may do it).
+        // Housekeeping in the background (any instance may do it): expired
+        // sessions, and sign-ups nobody needs any more.
         let store = state.sessions.clone();
+        let pool = state.pool.clone();
         tokio::spawn(async move {
             use tower_sessions::session_store::ExpiredDeletion;
             let mut every = tokio::time::interval(tokio::time::Duration::from_secs(600));
@@ -69,6 +71,9 @@ async fn main() -> std::process::ExitCode {
                 every.tick().await;
                 if let Err(error) = store.delete_expired().await {
                     tracing::warn!(%error, "could not delete expired sessions");
+                }
+                if let Err(error) = roster::features::auth::server::sign_up::delete_old(&pool).await {
+                    tracing::warn!(?error, "could not delete old sign-ups");
                 }
             }
         });

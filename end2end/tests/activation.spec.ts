@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD, activationPath, expectAccessible, inviteFromDialog, mailTo, settled, signUp, uniqueEmail } from './helpers';
+import { PASSWORD, activationPath, expectAccessible, inviteFromDialog, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 const NEW_PASSWORD = 'Tulip-Quarry-Vessel-42';
 

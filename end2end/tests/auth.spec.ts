@@ -1,5 +1,19 @@
-import { expect, test } from '@playwright/test';
-import { PASSWORD, expectAccessible, hasJs, open, settled, signUp, watchConsole } from './helpers';
+import {
+  PASSWORD,
+  choosePassword,
+  confirmationPath,
+  expectAccessible,
+  hasJs,
+  mailTo,
+  open,
+  requestSignUp,
+  settled,
+  signUp,
+  uniqueEmail,
+  watchConsole,
+  expect,
+  test,
+} from './helpers';
 
 test('sign up, see User Management, sign out, a wrong password, sign in again', async ({ page }, testInfo) => {
   const problems = watchConsole(page, testInfo);
@@ -41,7 +55,7 @@ test('sign up, see User Management, sign out, a wrong password, sign in again', 
   expect(problems).toEqual([]);
 });
 
-test('bad sign-up input is shown next to its field and creates nothing', async ({ page }, testInfo) => {
+test('bad sign-up input is shown next to its field; an address with an account gets the same answer', async ({ page }, testInfo) => {
   const taken = await signUp(page, testInfo);
   await page.getByRole('button', { name: 'Sign out' }).click();
   await expect(page).toHaveURL(/\/sign-in/);
@@ -51,24 +65,49 @@ test('bad sign-up input is shown next to its field and creates nothing', async (
   await page.getByLabel('Time zone').fill('Mars/Olympus_Mons');
   await page.getByLabel('First name').fill('Grace');
   await page.getByLabel('Last name').fill('Hopper');
-  await page.getByLabel('Email').fill(taken.email.toUpperCase());
-  await page.getByLabel('Password', { exact: true }).fill('weakpassword');
-  await page.getByRole('button', { name: 'Create organization' }).click();
-
+  await page.getByLabel('Email').fill(uniqueEmail('grace'));
+  await page.getByRole('button', { name: 'Continue' }).click();
   await expect(page.getByRole('alert').first()).toContainText('Please correct the highlighted fields.');
-  await expect(page.getByLabel('Email')).toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText('A user with this email already exists.')).toBeVisible();
+  await expect(page.getByLabel('Time zone')).toHaveAttribute('aria-invalid', 'true');
   await expect(page.getByText(/is not a known time zone/)).toBeVisible();
-  await expect(page.getByText(/The password needs: an upper-case letter, a digit, a special character/)).toBeVisible();
   await expect(page).toHaveURL(/\/sign-up/);
   await expectAccessible(page, testInfo);
 
-  // Nothing was created: the second organization's user cannot sign in.
-  await open(page, '/sign-in', testInfo);
-  await page.getByLabel('Email').fill(taken.email.toUpperCase());
-  await page.getByLabel('Password').fill('weakpassword');
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('alert')).toContainText('The email or password is incorrect.');
+  // An address that has an account: the same "Check your email" as any
+  // other; its owner is told by mail, and nothing can be created with it.
+  const registrant = { organization: 'Second Org', email: taken.email.toUpperCase(), firstName: 'Grace', lastName: 'Hopper' };
+  await requestSignUp(page, testInfo, registrant);
+  await expect(page).toHaveURL(/\/sign-up\/sent/);
+  const notice = await mailTo(taken.email, (m) => m.subject.startsWith('Someone tried'));
+  expect(notice.text).toContain('/sign-in');
+  expect(notice.text).not.toContain('/sign-up/confirm/');
+});
+
+test('the confirmation page refuses a weak password next to its field, then creates the organization once', async ({ page }, testInfo) => {
+  const registrant = { organization: 'Weak Co', email: uniqueEmail('grace'), firstName: 'Grace', lastName: 'Hopper' };
+  await requestSignUp(page, testInfo, registrant);
+  await expectAccessible(page, testInfo);
+  const mail = await mailTo(registrant.email, (m) => m.subject.startsWith('Confirm your email'));
+  await open(page, confirmationPath(mail), testInfo);
+  await expect(page.getByRole('heading', { name: 'Create Weak Co' })).toBeVisible();
+  await expect(page.getByText(`sign in as ${registrant.email}`)).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await choosePassword(page, 'weakpassword');
+  await expect(page.getByText(/The password needs: an upper-case letter, a digit, a special character/)).toBeVisible();
+  await expect(page.getByLabel('Password', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  await expect(page).toHaveURL(/\/sign-up\/confirm\//);
+  await settled(page, testInfo);
+  await choosePassword(page, PASSWORD, 'Correct-Horse-43');
+  await expect(page.getByText('The two passwords do not match.')).toBeVisible();
+  await settled(page, testInfo);
+  await choosePassword(page, PASSWORD);
+  await expect(page).toHaveURL(/\/settings\/users/);
+  await expect(page.getByRole('row').filter({ hasText: registrant.email })).toContainText('Superuser');
+
+  // The link works once.
+  await open(page, confirmationPath(mail), testInfo);
+  await expect(page.getByRole('heading', { name: 'This organization already exists' })).toBeVisible();
 });
 
 test('a signed-out visitor is sent to sign in and then back to the page they asked for', async ({ page }, testInfo) => {

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { settled, signUp } from './helpers';
+import { settled, signUp, expect, test } from './helpers';
 
 // Keyboard handling of dialogs needs JavaScript (without it a dialog is a
 // plain page, closed by its Close link), so this spec runs in the "js"

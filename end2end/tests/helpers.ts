@@ -1,7 +1,27 @@
-import { expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'Correct-Horse-42';
+
+/**
+ * Every browser test, with a guard: any Content-Security-Policy violation
+ * the browser reports (a blocked inline script or style, a handler
+ * attribute, a WebAssembly compile refused) fails the test that caused it.
+ */
+export const test = base.extend<{ cspViolations: string[] }>({
+  cspViolations: [
+    async ({ page }, use) => {
+      const violations: string[] = [];
+      page.on('console', (message) => {
+        if (/Content Security Policy|Content-Security-Policy/i.test(message.text())) violations.push(message.text());
+      });
+      await use(violations);
+      expect(violations, 'Content-Security-Policy violations').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
+export { expect };
 
 export function uniqueEmail(hint: string): string {
   return `${hint}.${Date.now().toString(36)}${Math.random().toString(36).slice(2, 7)}@example.com`;
@@ -63,24 +83,68 @@ export interface Registrant {
   lastName: string;
 }
 
-export async function signUp(page: Page, testInfo: TestInfo, who: Partial<Registrant> = {}): Promise<Registrant> {
+/**
+ * Signs an organization up as a person does: the form, "Check your email",
+ * the link in the confirmation mail, a password. Ends signed in on User
+ * Management. `via: 'dev-mailbox'` reads the mail from /dev/mailbox (a
+ * server without SMTP) instead of the mail catcher.
+ */
+export async function signUp(
+  page: Page,
+  testInfo: TestInfo,
+  who: Partial<Registrant> & { via?: 'smtp' | 'dev-mailbox' } = {},
+): Promise<Registrant> {
   const registrant: Registrant = {
     organization: who.organization ?? `Org ${Math.random().toString(36).slice(2, 8)}`,
     email: who.email ?? uniqueEmail('ada'),
     firstName: who.firstName ?? 'Ada',
     lastName: who.lastName ?? 'Lovelace',
   };
+  await requestSignUp(page, testInfo, registrant);
+  if (who.via === 'dev-mailbox') {
+    const mail = page.getByRole('article', { name: `Mail to ${registrant.email}` });
+    await expect(async () => {
+      await page.goto('/dev/mailbox');
+      await expect(mail).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 20_000 });
+    await settled(page, testInfo);
+    await mail.getByRole('link', { name: /\/sign-up\/confirm\// }).click();
+  } else {
+    const mail = await mailTo(registrant.email, (m) => m.subject.startsWith('Confirm your email'));
+    await page.goto(confirmationPath(mail));
+  }
+  await settled(page, testInfo);
+  await choosePassword(page, PASSWORD);
+  await expect(page).toHaveURL(/\/settings\/users/);
+  await settled(page, testInfo);
+  return registrant;
+}
+
+/** The sign-up form, up to "Check your email". */
+export async function requestSignUp(page: Page, testInfo: TestInfo, registrant: Registrant) {
   await open(page, '/sign-up', testInfo);
   await page.getByLabel('Organization name').fill(registrant.organization);
   await page.getByLabel('Time zone').fill('Europe/Zurich');
   await page.getByLabel('First name').fill(registrant.firstName);
   await page.getByLabel('Last name').fill(registrant.lastName);
   await page.getByLabel('Email').fill(registrant.email);
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(/\/settings\/users/);
+  await page.getByRole('button', { name: 'Continue' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your email' })).toBeVisible();
   await settled(page, testInfo);
-  return registrant;
+}
+
+/** The confirmation page's form. */
+export async function choosePassword(page: Page, password: string, confirmation = password) {
+  await page.getByLabel('Password', { exact: true }).fill(password);
+  await page.getByLabel('Confirm password').fill(confirmation);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+}
+
+/** The confirmation link (its path) in a sign-up mail. */
+export function confirmationPath(mail: Mail): string {
+  const match = mail.text.match(/https?:\/\/[^\s/]+(\/sign-up\/confirm\/[A-Za-z0-9_-]+)/);
+  expect(match, mail.text).not.toBeNull();
+  return match![1];
 }
 
 // ---- Mail and database access for the browser tests -------------------

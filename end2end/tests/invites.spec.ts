@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, settled, signUp, uniqueEmail, watchConsole } from './helpers';
+import { expectAccessible, settled, signUp, uniqueEmail, watchConsole, expect, test } from './helpers';
 
 test('the Superuser invites a user from the dialog and sees the row as Invited', async ({ page }, testInfo) => {
   // Hydration problems and script errors show up in the console.

@@ -1,4 +1,4 @@
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { type Page, type TestInfo } from '@playwright/test';
 import {
   activationPath,
   expectAccessible,
@@ -10,6 +10,8 @@ import {
   sql,
   uniqueEmail,
   watchConsole,
+  expect,
+  test,
 } from './helpers';
 
 const NEW_PASSWORD = 'Tulip-Quarry-Vessel-42';

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, inviteFromDialog, settled, signUp, uniqueEmail } from './helpers';
+import { expectAccessible, inviteFromDialog, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 // The development mailbox is what `make run` uses instead of SMTP. `make
 // test` runs a second Roster without SMTP for it (ROSTER_DEV_URL); the main
@@ -9,7 +8,7 @@ const devURL = process.env.ROSTER_DEV_URL ?? 'http://127.0.0.1:3101';
 test.use({ baseURL: devURL });
 
 test('without SMTP the mail lands in the development mailbox, with its link clickable', async ({ page }, testInfo) => {
-  const admin = await signUp(page, testInfo);
+  const admin = await signUp(page, testInfo, { via: 'dev-mailbox' });
   const email = uniqueEmail('grace');
   await inviteFromDialog(page, testInfo, 'Grace', '<img src=x onerror=alert(1)>', email);
   await page.getByRole('button', { name: 'Sign out' }).click();

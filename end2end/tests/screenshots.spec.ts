@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { activationPath, expectAccessible, inviteFromDialog, mailTo, open, settled, signUp, sql, uniqueEmail } from './helpers';
+import { PASSWORD, activationPath, choosePassword, confirmationPath, expectAccessible, inviteFromDialog, mailTo, open, requestSignUp, settled, signUp, sql, uniqueEmail, expect, test } from './helpers';
 
 // Screenshots of every page, for a human to look at (end2end/screenshots/).
 // Runs in the JavaScript project only (see playwright.config.ts).
@@ -16,8 +15,15 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('alert')).toBeVisible();
   await shot('sign-in-error');
-  await signUp(page, testInfo);
+  const registrant = { organization: 'Analytical Engines', email: uniqueEmail('ada'), firstName: 'Ada', lastName: 'Lovelace' };
+  await requestSignUp(page, testInfo, registrant);
+  await shot('sign-up-sent');
+  const confirmation = await mailTo(registrant.email, (m) => m.subject.startsWith('Confirm your email'));
+  await open(page, confirmationPath(confirmation), testInfo);
+  await shot('sign-up-confirm');
+  await choosePassword(page, PASSWORD);
   await expect(page.getByRole('heading', { name: 'User Management' })).toBeVisible();
+  await settled(page, testInfo);
   await shot('user-management');
   await page.getByRole('link', { name: 'Add new user' }).click();
   await expect(page.getByRole('dialog', { name: 'Add new user' })).toBeVisible();

@@ -1,5 +1,4 @@
-import { expect, test } from '@playwright/test';
-import { expectAccessible, hasJs, settled, signUp } from './helpers';
+import { expectAccessible, hasJs, settled, signUp, expect, test } from './helpers';
 
 test('the user table sorts, searches and pages through the URL', async ({ page }, testInfo) => {
   const me = await signUp(page, testInfo, { lastName: 'Zuse' });

@@ -6,6 +6,24 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::features::auth::types::password_rules;
 
+/// `on:change` for a select that applies its choice at once: submits the
+/// select's form as its submit button would (so Leptos's `<Form>` navigates
+/// without a reload). A handler rather than an `onchange` attribute, which
+/// the Content-Security-Policy forbids; without JavaScript the form's own
+/// button applies the choice.
+pub fn submit_own_form(event: leptos::ev::Event) {
+    #[cfg(feature = "hydrate")]
+    {
+        use wasm_bindgen::JsCast;
+        let form = event.target().and_then(|t| t.dyn_into::<web_sys::HtmlSelectElement>().ok()).and_then(|s| s.form());
+        if let Some(form) = form {
+            let _ = form.request_submit();
+        }
+    }
+    #[cfg(not(feature = "hydrate"))]
+    let _ = event;
+}
+
 /// The error of a server action, if its last run failed.
 pub fn action_error<O, S>(value: S) -> Signal<Option<AppError>>
 where

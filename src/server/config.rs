@@ -11,8 +11,11 @@ pub struct Config {
     pub cookie_secure: bool,
     /// A session unused for this long is signed out.
     pub session_idle: Duration,
-    /// Origins allowed to post to us besides the request's own host, for
-    /// deployments behind a proxy that rewrites `Host` (e.g. `https://roster.example.com`).
+    /// The address users open (`https://roster.example.com`): every link in
+    /// a mail starts with it, and browsers may post to us from it besides the
+    /// request's own host (behind a proxy that rewrites `Host`). Normalised to
+    /// `scheme://host[:port]`, no trailing slash. Unset (development only):
+    /// links use the listen address. Never taken from a request.
     pub public_origin: Option<String>,
     pub default_seats: DefaultSeats,
     pub argon2: Argon2Config,
@@ -33,9 +36,13 @@ pub struct Config {
     /// sign-up): slows credential stuffing and keeps a flood of attempts from
     /// taking the hashing capacity of everyone else.
     pub password_requests_per_minute: u32,
-    /// Take the client address from `X-Forwarded-For` (only behind a proxy
-    /// that sets it; otherwise clients could pick their own address).
-    pub trust_proxy: bool,
+    /// How many reverse proxies stand in front of Roster, each appending to
+    /// `X-Forwarded-For`: the client is the entry this far from the right.
+    /// 0 (the default): the header is ignored and the peer is the client.
+    pub trust_proxy_hops: usize,
+    /// A request still unanswered after this long gets a 503 and its work is
+    /// dropped, so a flood cannot keep connections hanging.
+    pub request_timeout: Duration,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -53,17 +60,59 @@ pub struct Argon2Config {
     /// How many hashes may run at once; more wait their turn so a burst of
     /// sign-ins cannot take every core from the rest of the app.
     pub concurrency: usize,
+    /// How many may wait for their turn. Beyond this a password check is
+    /// refused at once (503, `Retry-After`) instead of joining a line that
+    /// would only grow during a flood: at 50 per hashing thread a check
+    /// waits about a second at most (a hash takes ~20 ms).
+    pub queue_max: usize,
 }
 
 impl Default for Argon2Config {
     fn default() -> Self {
         // OWASP's minimum for argon2id: 19 MiB, 2 iterations, 1 lane.
-        Self { memory_kib: 19 * 1024, iterations: 2, lanes: 1, concurrency: available_cores() }
+        let concurrency = available_cores();
+        Self { memory_kib: 19 * 1024, iterations: 2, lanes: 1, concurrency, queue_max: 50 * concurrency }
     }
 }
 
 pub fn available_cores() -> usize {
     std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2)
+}
+
+/// `PUBLIC_ORIGIN` as an origin: http or https, a host, an optional port,
+/// nothing after it (a path would be silently dropped from links otherwise).
+pub fn normalize_origin(value: &str) -> Result<String, String> {
+    let invalid = |why: &str| {
+        Err(format!("PUBLIC_ORIGIN must look like https://roster.example.com ({why}), not {value:?}"))
+    };
+    let Ok(url) = url::Url::parse(value.trim()) else {
+        return invalid("not a URL");
+    };
+    if !matches!(url.scheme(), "http" | "https") {
+        return invalid("http or https only");
+    }
+    if url.host_str().is_none_or(str::is_empty) || !url.username().is_empty() || url.password().is_some() {
+        return invalid("a host and nothing else before it");
+    }
+    if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+        return invalid("no path, query or fragment");
+    }
+    Ok(url.origin().ascii_serialization())
+}
+
+/// `TRUST_PROXY_HOPS`. The earlier `TRUST_PROXY=true` took the leftmost
+/// entry, which the client writes; refuse it rather than guess a count.
+fn trust_proxy_hops() -> Result<usize, String> {
+    if std::env::var("TRUST_PROXY").is_ok_and(|v| !v.trim().is_empty()) {
+        return Err("TRUST_PROXY is replaced by TRUST_PROXY_HOPS: set it to the number of reverse proxies \
+                    in front of Roster (1 for a single nginx), and unset TRUST_PROXY"
+            .into());
+    }
+    let hops = env_or("TRUST_PROXY_HOPS", 0usize)?;
+    if hops > 10 {
+        return Err(format!("TRUST_PROXY_HOPS={hops} is more proxies than any real deployment has"));
+    }
+    Ok(hops)
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> Result<T, String> {
@@ -78,21 +127,26 @@ impl Config {
         let database_url = std::env::var("DATABASE_URL")
             .map_err(|_| "DATABASE_URL is not set (make run sets it for the private cluster)".to_string())?;
         let argon2_default = Argon2Config::default();
+        let concurrency = env_or("HASH_CONCURRENCY", argon2_default.concurrency)?.max(1);
         let argon2 = Argon2Config {
             memory_kib: env_or("ARGON2_MEMORY_KIB", argon2_default.memory_kib)?,
             iterations: env_or("ARGON2_ITERATIONS", argon2_default.iterations)?,
             lanes: env_or("ARGON2_LANES", argon2_default.lanes)?,
-            concurrency: env_or("HASH_CONCURRENCY", argon2_default.concurrency)?.max(1),
+            concurrency,
+            queue_max: env_or("HASH_QUEUE_MAX", 50 * concurrency)?,
         };
         if argon2.memory_kib < 19 * 1024 || argon2.iterations < 2 || argon2.lanes < 1 {
             return Err("argon2 parameters below OWASP's minimum (19456 KiB, 2 iterations, 1 lane)".into());
         }
-        Ok(Self {
+        let config = Self {
             database_url,
             db_max_connections: env_or("DB_MAX_CONNECTIONS", 20)?,
             cookie_secure: env_or("COOKIE_SECURE", false)?,
             session_idle: Duration::from_secs(60 * env_or::<u64>("SESSION_IDLE_MINUTES", 8 * 60)?),
-            public_origin: std::env::var("PUBLIC_ORIGIN").ok().filter(|s| !s.is_empty()),
+            public_origin: match std::env::var("PUBLIC_ORIGIN") {
+                Ok(v) if !v.trim().is_empty() => Some(normalize_origin(&v)?),
+                _ => None,
+            },
             default_seats: DefaultSeats {
                 basic: env_or("DEFAULT_SEATS_BASIC", 10)?,
                 operator: env_or("DEFAULT_SEATS_OPERATOR", 5)?,
@@ -104,8 +158,26 @@ impl Config {
             dev_mailbox: env_or("DEV_MAILBOX", false)?,
             token_requests_per_minute: env_or("TOKEN_REQUESTS_PER_MINUTE", 20u32)?.max(1),
             password_requests_per_minute: env_or("PASSWORD_REQUESTS_PER_MINUTE", 30u32)?.max(1),
-            trust_proxy: env_or("TRUST_PROXY", false)?,
-        })
+            trust_proxy_hops: trust_proxy_hops()?,
+            request_timeout: Duration::from_secs(env_or::<u64>("REQUEST_TIMEOUT_SECONDS", 30)?.max(1)),
+        };
+        config.check()?;
+        Ok(config)
+    }
+
+    /// Refuses settings that would be unsafe together. A production
+    /// installation (HTTPS cookies, or real mail) must say where users reach
+    /// it: otherwise links in mails would point at the listen address.
+    pub fn check(&self) -> Result<(), String> {
+        if self.public_origin.is_none() && (self.cookie_secure || self.smtp_url.is_some()) {
+            let why = if self.cookie_secure { "COOKIE_SECURE=true" } else { "SMTP_URL is set" };
+            return Err(format!(
+                "PUBLIC_ORIGIN is not set, but {why}. Links in Roster's mails are built from PUBLIC_ORIGIN only \
+                 (never from a request's Host header): set it to the address your users open, \
+                 e.g. PUBLIC_ORIGIN=https://roster.example.com"
+            ));
+        }
+        Ok(())
     }
 
     /// The configuration the integration tests and benchmarks use: production
@@ -124,7 +196,8 @@ impl Config {
             dev_mailbox: false,
             token_requests_per_minute: 20,
             password_requests_per_minute: 30,
-            trust_proxy: false,
+            trust_proxy_hops: 0,
+            request_timeout: Duration::from_secs(30),
         }
     }
 
@@ -149,7 +222,39 @@ impl std::fmt::Debug for Config {
             .field("dev_mailbox", &self.dev_mailbox)
             .field("token_requests_per_minute", &self.token_requests_per_minute)
             .field("password_requests_per_minute", &self.password_requests_per_minute)
-            .field("trust_proxy", &self.trust_proxy)
+            .field("trust_proxy_hops", &self.trust_proxy_hops)
+            .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_origin_is_normalised_and_anything_but_an_origin_is_refused() {
+        assert_eq!(normalize_origin("https://Roster.Example.com/").unwrap(), "https://roster.example.com");
+        assert_eq!(normalize_origin(" http://10.0.0.5:8080 ").unwrap(), "http://10.0.0.5:8080");
+        assert_eq!(normalize_origin("https://roster.example.com:443").unwrap(), "https://roster.example.com");
+        for bad in ["roster.example.com", "ftp://roster.example.com", "https://roster.example.com/app",
+            "https://user@roster.example.com", "https://roster.example.com/?x=1", "javascript:alert(1)"]
+        {
+            assert!(normalize_origin(bad).is_err(), "{bad} accepted");
+        }
+    }
+
+    #[test]
+    fn production_settings_without_a_public_origin_refuse_to_start() {
+        let mut config = Config::for_database("postgres://x");
+        assert!(config.check().is_ok(), "development: links use the listen address");
+        config.cookie_secure = true;
+        let message = config.check().unwrap_err();
+        assert!(message.contains("PUBLIC_ORIGIN is not set, but COOKIE_SECURE=true"), "{message}");
+        config.cookie_secure = false;
+        config.smtp_url = Some("smtp://mail:25".into());
+        assert!(config.check().unwrap_err().contains("SMTP_URL is set"));
+        config.public_origin = Some("https://roster.example.com".into());
+        assert!(config.check().is_ok());
     }
 }

@@ -2,6 +2,7 @@
 //! shared state, the HTTP router and its middleware, telemetry.
 
 pub mod cli;
+pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod db;
@@ -12,6 +13,7 @@ pub mod security;
 pub mod seed;
 pub mod state;
 pub mod telemetry;
+pub mod token;
 
 pub use router::app;
 pub use state::AppState;

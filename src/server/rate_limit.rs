@@ -4,6 +4,8 @@
 //! trying and the new-link form from flooding an inbox) and passwords
 //! (sign-in and sign-up: credential stuffing, and argon2's cost).
 //!
+//! A client is its address, or for IPv6 its /64 (`rate_limit_key`).
+//!
 //! The limits live in each app instance's memory: with N instances a client
 //! gets at most N times the quota, which is still nothing against 2^256.
 
@@ -12,6 +14,7 @@ use std::num::NonZeroU32;
 
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 
+use super::client_addr::rate_limit_key;
 use crate::error::AppError;
 
 pub struct RateLimits {
@@ -49,7 +52,7 @@ fn check(limiter: &DefaultKeyedRateLimiter<IpAddr>, client: IpAddr, what: &str) 
     if limiter.len() > RETAIN_AFTER {
         limiter.retain_recent();
     }
-    limiter.check_key(&client).map_err(|_| {
+    limiter.check_key(&rate_limit_key(client)).map_err(|_| {
         tracing::warn!(%client, "{what} rate limited");
         AppError::too_many_attempts()
     })

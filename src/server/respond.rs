@@ -18,7 +18,12 @@ use leptos_axum::ResponseOptions;
 use tower_sessions::Session;
 
 use super::AppState;
+use super::client_addr::client_addr;
 use crate::error::AppError;
+
+/// When a client told "busy" should come back: the password line empties
+/// in about a second by construction (`HASH_QUEUE_MAX`).
+pub const BUSY_RETRY_AFTER_SECONDS: &str = "2";
 
 #[derive(Clone)]
 pub struct RequestContext {
@@ -30,9 +35,10 @@ pub struct RequestContext {
     accepts_html: bool,
     /// Called as an endpoint (`/api/…`), not while rendering a page.
     via_api: bool,
-    host: Option<String>,
-    /// The client's address: the connection's peer, or the first
-    /// `X-Forwarded-For` entry when configured to trust a proxy.
+    /// The request's path (a server function's endpoint).
+    path: String,
+    /// The client's address: the connection's peer, or behind trusted
+    /// proxies the address the outermost one saw (see `client_addr`).
     pub client_ip: IpAddr,
 }
 
@@ -44,34 +50,29 @@ impl RequestContext {
             parts.as_ref().and_then(|p| p.headers.get(&name).and_then(|v| v.to_str().ok()).map(str::to_owned))
         };
         let state = AppState::current();
-        let forwarded = state
-            .config
-            .trust_proxy
-            .then(|| header(HeaderName::from_static("x-forwarded-for")))
-            .flatten()
-            .and_then(|v| v.split(',').next().and_then(|ip| ip.trim().parse::<IpAddr>().ok()));
         let peer = parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip());
+        let client = match &parts {
+            Some(parts) => client_addr(&parts.headers, peer, state.config.trust_proxy_hops),
+            None => peer,
+        };
         Self {
-            client_ip: forwarded.or(peer).unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
+            client_ip: client.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED)),
             state,
             request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
             session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
             response: use_context::<ResponseOptions>(),
             accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
             via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
-            host: header(header::HOST),
+            path: parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default(),
         }
     }
 
-    /// The address users reach this installation at, for links in emails:
-    /// `PUBLIC_ORIGIN` when configured (production, behind a proxy), else the
-    /// host the request came to.
+    /// The address users reach this installation at, for links in emails.
+    /// From configuration only (see `AppState::link_origin`): a request's
+    /// `Host` is chosen by its sender, and a link to the sender's host in a
+    /// mail to someone else would hand them that person's token.
     pub fn base_url(&self) -> String {
-        match (&self.state.config.public_origin, &self.host) {
-            (Some(origin), _) => origin.trim_end_matches('/').to_owned(),
-            (None, Some(host)) => format!("http://{host}"),
-            (None, None) => format!("http://{}", self.state.leptos_options.site_addr),
-        }
+        self.state.link_origin.to_string()
     }
 
     pub fn session(&self) -> Result<&Session, AppError> {
@@ -107,6 +108,9 @@ impl RequestContext {
             if matches!(error, AppError::Unauthorized | AppError::InvalidCredentials) {
                 response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
             }
+            if matches!(error, AppError::Busy { .. }) {
+                response.insert_header(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS));
+            }
         }
     }
 }
@@ -117,12 +121,63 @@ pub async fn respond<T, Fut>(body: impl FnOnce(RequestContext) -> Fut) -> Result
 where
     Fut: Future<Output = Result<T, AppError>>,
 {
+    run(None, body).await
+}
+
+/// `respond` for a server function posted by a form on a page that sends no
+/// `Referer` (a token page, `Referrer-Policy: no-referrer`): a failed plain
+/// form post goes back to `page` with the error, where Leptos would go back
+/// to the Referer, so the page shows the error next to its field as it does
+/// when JavaScript runs.
+pub async fn respond_on_page<T, Fut>(page: &str, body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    run(Some(page), body).await
+}
+
+async fn run<T, Fut>(form_page: Option<&str>, body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>
+where
+    Fut: Future<Output = Result<T, AppError>>,
+{
     let context = RequestContext::capture();
     let result = body(context.clone()).await;
     if let Err(error) = &result {
         context.set_error_status(error);
+        if let Some(page) = form_page {
+            context.return_with_error(page, error);
+        }
     }
     result
+}
+
+impl RequestContext {
+    /// Sends a plain form post back to `page` with `error` encoded the way
+    /// Leptos's form redirects encode it (`__path`, `__err`).
+    fn return_with_error(&self, page: &str, error: &AppError) {
+        if !self.accepts_html || !self.via_api {
+            return;
+        }
+        let Some(response) = &self.response else {
+            return;
+        };
+        let encoded = leptos::server_fn::error::ServerFnUrlError::new(&self.path, error.clone())
+            .to_url(&format!("http://roster.invalid{page}"));
+        if let Ok(url) = encoded
+            && let Ok(location) = HeaderValue::from_str(&url[url::Position::BeforePath..])
+        {
+            response.insert_header(header::LOCATION, location);
+            response.set_status(StatusCode::FOUND);
+        }
+    }
+}
+
+/// A value as one URL path segment: link tokens are base64url and pass
+/// unchanged; anything else a visitor typed is escaped.
+pub fn path_segment(value: &str) -> String {
+    const UNRESERVED: &percent_encoding::AsciiSet =
+        &percent_encoding::NON_ALPHANUMERIC.remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+    percent_encoding::utf8_percent_encode(value, UNRESERVED).to_string()
 }
 
 /// Logs an internal error with its context and returns the opaque error the

@@ -5,19 +5,20 @@ use axum::Router;
 use axum::http::{HeaderValue, Request, StatusCode, header};
 use axum::middleware;
 use axum::routing::get;
-use leptos::prelude::provide_context;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::Layer as _;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
+use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::AppState;
-use super::security::{refuse_cross_site, security_headers};
+use super::security::{CspNonce, refuse_cross_site, security_headers};
 use crate::app::{App, shell};
 use crate::features::auth::server::session;
 
@@ -29,7 +30,15 @@ pub const SESSION_COOKIE: &str = "roster_session";
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
-    let provide_state = move || provide_context(context_state.clone());
+    let provide_state = move || {
+        provide_context(context_state.clone());
+        // Leptos puts its own nonce on its inline scripts; use the one this
+        // response's Content-Security-Policy names instead.
+        let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());
+        if let Some(nonce) = nonce {
+            provide_context(leptos::nonce::Nonce::from_value(nonce.0));
+        }
+    };
     let shell_options = state.leptos_options.clone();
 
     let idle = time::Duration::seconds(state.config.session_idle.as_secs() as i64);
@@ -50,7 +59,12 @@ pub fn app(state: AppState) -> Router {
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
-        .layer(middleware::from_fn(security_headers))
+        // Every request is answered within REQUEST_TIMEOUT_SECONDS: after
+        // that its work is dropped (a password check still waiting in line
+        // is skipped) and the client gets a 503, never a hung connection.
+        // A long-lived route (an event stream) must be mounted outside.
+        .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout))
+        .layer(middleware::from_fn_with_state(state.clone(), security_headers))
         .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
             let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
             // The path only: query strings may hold search terms.

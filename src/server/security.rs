@@ -1,10 +1,12 @@
-//! Request-level protections that do not depend on the route: refusing
-//! cross-site state changes (CSRF) and a few response headers.
+//! Request-level protections: refusing cross-site state changes (CSRF) and
+//! the response headers that tell browsers what a page may do
+//! (Content-Security-Policy, HSTS, Referrer-Policy, framing).
 
 use axum::body::Body;
 use axum::extract::State;
-use axum::http::{HeaderMap, Method, Request, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
+use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
 
 use super::AppState;
@@ -23,12 +25,13 @@ pub async fn refuse_cross_site(State(state): State<AppState>, request: Request<B
 }
 
 fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
-    if let Some(site) = headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()) {
-        // "same-site" is another origin on our registrable domain (a sibling
+    if let Some(site) = headers.get("sec-fetch-site") {
+        // The browser's own word, which a page cannot forge. It is decisive:
+        // a page with `Referrer-Policy: no-referrer` (a token page) posts
+        // with `Origin: null`, which alone would look cross-site. "same-site"
+        // is another origin on our registrable domain (a sibling
         // subdomain): not ours either.
-        if site != "same-origin" && site != "none" {
-            return true;
-        }
+        return !matches!(site.to_str(), Ok("same-origin" | "none"));
     }
     if let Some(origin) = headers.get(header::ORIGIN) {
         let Ok(origin) = origin.to_str() else {
@@ -44,15 +47,73 @@ fn is_cross_site(headers: &HeaderMap, public_origin: Option<&str>) -> bool {
     false
 }
 
+/// The Content-Security-Policy of Roster's pages. Scripts run only from our
+/// own files and from inline scripts carrying this response's `nonce`
+/// (Leptos's hydration and resource scripts); `'wasm-unsafe-eval'` lets the
+/// browser compile our WebAssembly (without it nothing hydrates). No inline
+/// event handlers, no inline styles, no plugins, no framing, no `<base>`,
+/// forms post only to us. Without a nonce: no inline script at all.
+pub fn content_security_policy(nonce: Option<&str>) -> String {
+    let nonce = nonce.map(|n| format!(" 'nonce-{n}'")).unwrap_or_default();
+    format!(
+        "default-src 'self'; script-src 'self'{nonce} 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; font-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; \
+         form-action 'self'"
+    )
+}
+
+/// Pages whose URL carries a secret (an activation or sign-up confirmation
+/// link's token): nothing, not even our own requests, is told where the
+/// browser came from.
+pub fn carries_token_in_url(path: &str) -> bool {
+    path.starts_with("/activate/") || path.starts_with("/sign-up/confirm/")
+}
+
+/// This response's Content-Security-Policy nonce: 128 random bits, made by
+/// `security_headers` before the request is handled. The page's inline
+/// scripts (Leptos's hydration and resource scripts) carry it: the router
+/// gives it to Leptos as its `Nonce` (see `router::app`).
+#[derive(Clone, Debug)]
+pub struct CspNonce(pub Arc<str>);
+
+impl CspNonce {
+    fn new() -> Self {
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 16];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        CspNonce(base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes).into())
+    }
+}
+
 /// Headers every response carries.
-pub async fn security_headers(request: Request<Body>, next: Next) -> Response {
+pub async fn security_headers(State(state): State<AppState>, mut request: Request<Body>, next: Next) -> Response {
+    let token_page = carries_token_in_url(request.uri().path());
+    let nonce = CspNonce::new();
+    request.extensions_mut().insert(nonce.clone());
     let mut response = next.run(request).await;
+    let unavailable = response.status() == StatusCode::SERVICE_UNAVAILABLE;
     let headers = response.headers_mut();
-    headers.insert("x-content-type-options", "nosniff".parse().unwrap());
-    headers.insert("x-frame-options", "DENY".parse().unwrap());
-    // Same-origin keeps the Referer on our own form posts (the no-JS error
-    // redirect relies on it) and sends nothing to other sites.
-    headers.insert("referrer-policy", "same-origin".parse().unwrap());
+    headers.insert("x-content-type-options", HeaderValue::from_static("nosniff"));
+    headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
+    // Only a page has inline scripts to allow; anything else gets the policy
+    // without a nonce (and so answers are alike but for what must differ).
+    let page = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let policy = content_security_policy(page.then_some(&*nonce.0));
+    headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("ASCII policy"));
+    // Same-origin elsewhere: no other site learns our URLs, and our own
+    // no-JavaScript form posts keep the Referer their error redirect uses.
+    let referrer = if token_page { "no-referrer" } else { "same-origin" };
+    headers.insert(header::REFERRER_POLICY, HeaderValue::from_static(referrer));
+    // A 503 (busy, or the request timed out) says when to come back.
+    if unavailable && !headers.contains_key(header::RETRY_AFTER) {
+        headers.insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+    }
+    if state.config.cookie_secure {
+        // Served over HTTPS (the session cookie is Secure): browsers never
+        // try plain HTTP again for two years.
+        headers.insert(header::STRICT_TRANSPORT_SECURITY, HeaderValue::from_static("max-age=63072000"));
+    }
     response
 }
 
@@ -81,6 +142,12 @@ mod tests {
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "cross-site")]), None));
         assert!(is_cross_site(&headers(&[("sec-fetch-site", "same-site")]), None));
         assert!(is_cross_site(&headers(&[("host", "a"), ("origin", "null")]), None));
+    }
+
+    #[test]
+    fn a_token_page_posting_with_a_null_origin_is_same_origin_by_the_browsers_word() {
+        let h = headers(&[("host", "a"), ("origin", "null"), ("sec-fetch-site", "same-origin")]);
+        assert!(!is_cross_site(&h, None));
     }
 
     #[test]

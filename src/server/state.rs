@@ -23,6 +23,9 @@ pub struct AppState {
     pub limits: Arc<RateLimits>,
     /// Session expiry and renewal read the time here (tests move it).
     pub clock: Clock,
+    /// Where links in mails point: `PUBLIC_ORIGIN`, or in development the
+    /// address this instance listens on (`make run` sets it).
+    pub link_origin: Arc<str>,
 }
 
 impl AppState {
@@ -33,7 +36,12 @@ impl AppState {
         let sessions = Sessions::new(pool.clone(), clock.clone());
         let hasher = PasswordHasher::new(config.argon2).await?;
         let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
-        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits, clock })
+        let link_origin = match &config.public_origin {
+            Some(origin) => origin.clone(),
+            None => format!("http://{}", leptos_options.site_addr),
+        }
+        .into();
+        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits, clock, link_origin })
     }
 
     /// The state inside a server function.

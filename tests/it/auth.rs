@@ -4,16 +4,34 @@
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::server::config::Config;
-use serde_json::Value;
 use sqlx::PgPool;
 use uuid::Uuid;
 
 #[db_test]
-async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: PgPool) {
+async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: PgPool) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
     let email = unique_email("ada");
     let response = browser.sign_up("Analytical Engines", &email).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["location"], "/sign-up/sent");
+    assert!(response.headers().get("set-cookie").is_none(), "nobody is signed in yet");
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 0, "nothing exists before the confirmation");
+
+    // The mail: a link from configuration, valid for 24 hours.
+    let (subject, text): (String, String) =
+        sqlx::query_as("SELECT subject, body_text FROM outbox WHERE recipient = $1").bind(&email).fetch_one(&app.pool).await.unwrap();
+    assert_eq!(subject, "Confirm your email to create Analytical Engines on Roster");
+    assert!(text.contains(&format!("http://{}/sign-up/confirm/", app.addr)), "{text}");
+    let token = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+    let (status, link) = app.browser().call_json("sign_up_link", &[("token", &token)]).await;
+    assert_eq!(status, StatusCode::OK, "{link}");
+    assert_eq!(link["state"], "valid");
+    assert_eq!(link["organization"], "Analytical Engines");
+    assert_eq!(link["email"], email.as_str());
+    assert!(link["expires"].as_str().unwrap().ends_with("(Europe/Zurich)"), "{link}");
+
+    let response = browser.confirm_sign_up(&token, PASSWORD).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/settings/users");
     let cookie = response.headers()["set-cookie"].to_str().unwrap().to_owned();
@@ -32,6 +50,14 @@ async fn sign_up_creates_the_organization_its_seats_and_a_signed_in_superuser(po
         sqlx::query_as("SELECT role::text, status::text, password_hash FROM users").fetch_one(&app.pool).await.unwrap();
     assert_eq!((role.as_str(), status.as_str()), ("superuser", "active"));
     assert!(hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"), "{hash}");
+
+    // The link works once.
+    let (_, link) = app.browser().call_json("sign_up_link", &[("token", &token)]).await;
+    assert_eq!(link["state"], "used");
+    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &token), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("already been created"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
 }
 
 /// Each case: the field that is wrong, how, and the message the user sees.
@@ -43,8 +69,6 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
     let cases: Vec<(&str, &str, &str)> = vec![
         ("email", "not-an-email", "Enter a valid email address"),
         ("email", "", "Email is required."),
-        ("password", "alllowercase1!", "upper-case letter"),
-        ("password", "Short1!", "at least 8 characters"),
         ("first_name", "   ", "First name is required."),
         ("last_name", &long, "Last name can be at most 100 characters."),
         ("organization", &long_org, "Organization name can be at most 120 characters."),
@@ -60,7 +84,6 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
             ("first_name", "Ada"),
             ("last_name", "Lovelace"),
             ("email", email.as_str()),
-            ("password", PASSWORD),
         ];
         form.iter_mut().find(|(name, _)| *name == field).unwrap().1 = value;
         let (status, body) = app.browser().call_json("sign_up", &form).await;
@@ -69,21 +92,135 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
         let reported = fields.iter().find(|f| f["field"] == field).unwrap_or_else(|| panic!("{field}: {body}"));
         assert!(reported["message"].as_str().unwrap().contains(message), "{field}: {body}");
     }
+    assert_eq!(app.count("SELECT count(*) FROM sign_ups").await, 0);
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 0);
+
+    // The password, on the confirmation page: refused, and the link still works.
+    let email = unique_email("ada");
+    assert_eq!(app.browser().sign_up("Acme", &email).await.status(), StatusCode::OK);
+    let token = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+    let cases = [
+        ("alllowercase1!", "alllowercase1!", "password", "upper-case letter"),
+        ("Short1!", "Short1!", "password", "at least 8 characters"),
+        ("Lovelace2026!", "Lovelace2026!", "password", "Choose a stronger password"),
+        (PASSWORD, "Correct-Horse-43", "password_confirmation", "do not match"),
+    ];
+    for (password, confirmation, field, message) in cases {
+        let (status, body) = app
+            .browser()
+            .call_json("confirm_sign_up", &[("token", &token), ("password", password), ("password_confirmation", confirmation)])
+            .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{password}: {body}");
+        assert_eq!(body["fields"][0]["field"], field, "{body}");
+        assert!(body["fields"][0]["message"].as_str().unwrap().contains(message), "{body}");
+    }
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM users").await, 0);
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
+    let (_, link) = app.browser().call_json("sign_up_link", &[("token", &token)]).await;
+    assert_eq!(link["state"], "valid");
+}
+
+/// What a visitor learns from signing up with an address: nothing. The
+/// answer is byte for byte the same (but for `Date` and the request id)
+/// whether or not the address has an account; its owner gets a notice.
+#[db_test]
+async fn sign_up_answers_the_same_whether_or_not_the_address_has_an_account(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let email = unique_email("ada");
+    async fn answer(app: &TestApp, email: &str) -> (StatusCode, Vec<(String, String)>, String) {
+        let response = app.browser().sign_up("Acme", email).await;
+        let status = response.status();
+        let mut headers: Vec<(String, String)> = response
+            .headers()
+            .iter()
+            .filter(|(name, _)| !matches!(name.as_str(), "date" | "x-request-id"))
+            .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+            .collect();
+        headers.sort();
+        (status, headers, response.text().await.unwrap())
+    }
+    let free = answer(&app, &email).await;
+    // The address gets an account (its owner confirms).
+    let token = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+    assert_eq!(app.browser().confirm_sign_up(&token, PASSWORD).await.status(), StatusCode::OK);
+    let taken = answer(&app, &email).await;
+    let taken_other_case = answer(&app, &email.to_uppercase()).await;
+    assert_eq!(free, taken, "the answer tells whether the address has an account");
+    assert_eq!(free.0, taken_other_case.0);
+    assert_eq!(free.1, taken_other_case.1);
+
+    // The owner was told, twice; no second organization, no working link.
+    let mails: Vec<(String, String)> =
+        sqlx::query_as("SELECT subject, body_text FROM outbox WHERE lower(recipient) = lower($1) ORDER BY created_at")
+            .bind(&email)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(mails.len(), 3);
+    for (subject, text) in &mails[1..] {
+        assert_eq!(subject, "Someone tried to create a Roster organization with your address");
+        assert!(text.contains(&format!("http://{}/sign-in", app.addr)) && !text.contains("/sign-up/confirm/"), "{text}");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
 }
 
 #[db_test]
-async fn an_email_already_registered_in_any_case_is_refused(pool: PgPool) {
+async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(pool: PgPool) {
     let app = spawn_app(pool).await;
-    let (_, email) = app.signed_up("First").await;
-    let response = app.browser().sign_up("Second", &email.to_uppercase()).await;
-    assert_eq!(response.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let body: Value = response.json().await.unwrap();
-    assert_eq!(body["fields"][0]["field"], "email");
-    assert_eq!(body["fields"][0]["message"], "A user with this email already exists.");
-    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
+    let email = unique_email("ada");
+    let link_state = |token: String| {
+        let app = &app;
+        async move { app.browser().call_json("sign_up_link", &[("token", &token)]).await.1["state"].as_str().unwrap().to_owned() }
+    };
+    assert_eq!(app.browser().sign_up("First", &email).await.status(), StatusCode::OK);
+    let first = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+
+    // Expired after 24 hours: the link says so and cannot be used.
+    sqlx::query("UPDATE sign_ups SET expires_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
+    assert_eq!(link_state(first.clone()).await, "expired");
+    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &first), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
+
+    // Signing up again: a fresh link, the old one replaced; the unsent mail
+    // of a replaced sign-up is withdrawn.
+    assert_eq!(app.browser().sign_up("Second", &email).await.status(), StatusCode::OK);
+    let second = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+    assert_eq!(link_state(first.clone()).await, "replaced");
+    assert_eq!(link_state(second.clone()).await, "valid");
+    assert_eq!(app.browser().sign_up("Third", &email).await.status(), StatusCode::OK);
+    let third = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
+    assert_eq!(link_state(second.clone()).await, "replaced");
+    let states: Vec<String> = sqlx::query_scalar("SELECT state::text FROM outbox ORDER BY created_at")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(states, ["canceled", "canceled", "queued"]);
+
+    // Meanwhile an admin elsewhere invites the address: it is theirs now,
+    // and the confirmation says so (only the mailbox's owner sees this).
+    let (admin, _) = app.signed_up("Globex").await;
+    let (status, body) = admin
+        .call_json("invite_user", &[("invite[first_name]", "Ada"), ("invite[last_name]", "Lovelace"), ("invite[email]", &email), ("invite[role]", "basic")])
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &third), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("already has a Roster account"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "Globex only");
+}
+
+#[db_test]
+async fn an_address_gets_at_most_five_sign_up_mails_a_day_and_the_answer_never_changes(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let email = unique_email("target");
+    for attempt in 0..8 {
+        let response = app.browser().sign_up("Spam", &email).await;
+        assert_eq!(response.status(), StatusCode::OK, "attempt {attempt}");
+        assert_eq!(response.headers()["location"], "/sign-up/sent");
+    }
+    assert_eq!(app.count("SELECT count(*) FROM outbox").await, 5);
 }
 
 #[db_test]
@@ -406,9 +543,8 @@ async fn sign_in_never_redirects_to_a_path_a_browser_reads_as_another_host(pool:
 async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: PgPool) {
     let config = Config { password_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
-    let browser = app.browser();
-    let email = unique_email("ada");
-    assert_eq!(browser.sign_up("Acme", &email).await.status(), StatusCode::OK);
+    // The confirmation's password is the first attempt.
+    let (browser, email) = app.signed_up("Acme").await;
     for _ in 0..2 {
         let (status, _) = browser.sign_in(&email, "Wrong-Password-1!").await;
         assert_eq!(status, StatusCode::UNAUTHORIZED);
@@ -418,8 +554,11 @@ async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: 
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert_eq!(body["kind"], "rate_limited");
     assert!(body["message"].as_str().unwrap().contains("wait a minute"), "{body}");
-    let response = app.browser().sign_up("Globex", &unique_email("grace")).await;
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "sign-up shares the limit");
+    let grace = unique_email("grace");
+    assert_eq!(app.browser().sign_up("Globex", &grace).await.status(), StatusCode::OK, "no password in the form");
+    let token = latest_link_token(&app.pool, &grace, "/sign-up/confirm/").await;
+    let response = app.browser().confirm_sign_up(&token, PASSWORD).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS, "choosing the password shares the limit");
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "nothing created");
 }
 

@@ -3,7 +3,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use roster::features::invites::server::token;
+use roster::server::token;
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
 use serde_json::Value;
@@ -234,4 +234,51 @@ async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: PgPoo
     assert!((47.9..=48.0).contains(&hours_left), "the organization's lifetime: {hours_left}");
     let text: String = sqlx::query_scalar("SELECT body_text FROM outbox").fetch_one(&app.pool).await.unwrap();
     assert!(text.contains("expires on"), "{text}");
+}
+
+#[db_test]
+async fn inviting_addresses_that_have_accounts_is_audited_and_soon_paused(pool: PgPool) {
+    use roster::features::invites::server::create::INVITE_REFUSALS_PER_HOUR;
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    // Addresses with accounts elsewhere in the installation.
+    let mut taken = Vec::new();
+    for i in 0..INVITE_REFUSALS_PER_HOUR {
+        let (_, email) = app.signed_up(&format!("Other {i}")).await;
+        taken.push(email);
+    }
+    for email in &taken {
+        let (status, body) = admin.call_json("invite_user", &invite_form(email, "basic")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        assert_eq!(body["fields"][0]["message"], "A user with this email already exists.");
+    }
+    // Each refusal is in the organization's audit log: who, which address, which request.
+    let entries: Vec<(String, Option<uuid::Uuid>, String, Option<String>)> = sqlx::query_as(
+        "SELECT action, actor_id, details->>'email', request_id FROM audit_log WHERE org_id = $1 ORDER BY id",
+    )
+    .bind(org_id)
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(entries.len() as i64, INVITE_REFUSALS_PER_HOUR);
+    let admin_id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&admin_email).fetch_one(&app.pool).await.unwrap();
+    for ((action, actor, email, request_id), expected) in entries.iter().zip(&taken) {
+        assert_eq!(action, "invite.refused_existing_account");
+        assert_eq!(*actor, Some(admin_id));
+        assert_eq!(email, expected);
+        assert!(request_id.as_deref().is_some_and(|r| r.len() >= 32), "{request_id:?}");
+    }
+    // Beyond the hourly allowance every invite waits, even to a new address,
+    // so the dialog cannot be used to test addresses one after another.
+    let fresh = unique_email("grace");
+    let (status, body) = admin.call_json("invite_user", &invite_form(&fresh, "basic")).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
+    assert!(body["message"].as_str().unwrap().contains("already have a Roster account"), "{body}");
+    assert_eq!(app.count("SELECT count(*) FROM invites").await, 0);
+    // Another organization is not affected.
+    let (other, _) = app.signed_up("Globex").await;
+    let (status, _) = other.call_json("invite_user", &invite_form(&fresh, "basic")).await;
+    assert_eq!(status, StatusCode::OK);
 }

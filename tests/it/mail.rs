@@ -8,11 +8,14 @@ use crate::common::*;
 use roster::features::invites::server::create::{Inviter, create_invite};
 use roster::features::invites::server::validate;
 use roster::features::invites::types::InviteForm;
-use roster::features::mail::worker::{Delivery, deliver_due};
+use roster::features::mail::worker::{Delivery, claim, deliver_due, recover_abandoned, send_claimed};
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
 use serde_json::Value;
 use sqlx::PgPool;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
 /// A maildev process: a real SMTP server with an HTTP API to read mail.
 struct MailCatcher {
@@ -82,7 +85,7 @@ async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {
     set_quota(&app.pool, org_id, Role::Basic, n as i32).await.unwrap();
     let admin_id: uuid::Uuid =
         sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&admin).fetch_one(&app.pool).await.unwrap();
-    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into() };
+    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), request_id: None };
     let mut emails = Vec::new();
     for i in 0..n {
         let email = unique_email(&format!("invitee{i}"));
@@ -198,4 +201,187 @@ async fn the_development_mailbox_is_closed_unless_asked_for_and_without_smtp(poo
     let (status, mails) = app.browser().call_json("dev_mailbox", &[]).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(mails.as_array().unwrap().len(), 2);
+}
+
+/// An SMTP server that accepts everything but answers the end of each
+/// message only after `delay_ms` (a mail server under load, or tarpitting).
+/// Written here rather than found: no packaged mail catcher can be slowed.
+struct SlowSmtp {
+    port: u16,
+    delay_ms: Arc<AtomicU64>,
+    /// Messages whose data has begun arriving.
+    started: Arc<AtomicUsize>,
+    /// Recipients of the messages accepted, in order.
+    accepted: Arc<Mutex<Vec<String>>>,
+}
+
+impl SlowSmtp {
+    async fn start(delay: Duration) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let server = SlowSmtp {
+            port: listener.local_addr().unwrap().port(),
+            delay_ms: Arc::new(AtomicU64::new(delay.as_millis() as u64)),
+            started: Arc::default(),
+            accepted: Arc::default(),
+        };
+        let (delay_ms, started, accepted) = (server.delay_ms.clone(), server.started.clone(), server.accepted.clone());
+        tokio::spawn(async move {
+            loop {
+                let Ok((stream, _)) = listener.accept().await else { return };
+                let (delay_ms, started, accepted) = (delay_ms.clone(), started.clone(), accepted.clone());
+                tokio::spawn(async move {
+                    let (read, mut write) = stream.into_split();
+                    let mut lines = BufReader::new(read).lines();
+                    let _ = write.write_all(b"220 slow.test ESMTP\r\n").await;
+                    let mut recipients = Vec::new();
+                    while let Ok(Some(line)) = lines.next_line().await {
+                        let command = line.to_ascii_uppercase();
+                        let answer: &[u8] = if command.starts_with("EHLO") || command.starts_with("HELO") {
+                            b"250 slow.test\r\n"
+                        } else if command.starts_with("RCPT TO:") {
+                            recipients.push(line[8..].trim().trim_matches(|c| c == '<' || c == '>').to_owned());
+                            b"250 OK\r\n"
+                        } else if command == "DATA" {
+                            started.fetch_add(1, Ordering::SeqCst);
+                            let _ = write.write_all(b"354 go ahead\r\n").await;
+                            while let Ok(Some(data)) = lines.next_line().await {
+                                if data == "." {
+                                    break;
+                                }
+                            }
+                            tokio::time::sleep(Duration::from_millis(delay_ms.load(Ordering::SeqCst))).await;
+                            accepted.lock().unwrap().append(&mut recipients);
+                            b"250 accepted\r\n"
+                        } else if command == "QUIT" {
+                            let _ = write.write_all(b"221 bye\r\n").await;
+                            return;
+                        } else {
+                            b"250 OK\r\n"
+                        };
+                        if write.write_all(answer).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        server
+    }
+
+    fn delivery(&self) -> Delivery {
+        Delivery::from_config(Some(&format!("smtp://127.0.0.1:{}", self.port)), "Roster <roster@example.com>").unwrap()
+    }
+
+    fn accepted(&self) -> Vec<String> {
+        let mut to = self.accepted.lock().unwrap().clone();
+        to.sort();
+        to
+    }
+}
+
+async fn user_id(app: &TestApp, email: &str) -> String {
+    let id: uuid::Uuid =
+        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&app.pool).await.unwrap();
+    id.to_string()
+}
+
+async fn states_of(app: &TestApp, email: &str) -> Vec<String> {
+    sqlx::query_scalar("SELECT state::text FROM outbox WHERE recipient = $1 ORDER BY created_at")
+        .bind(email)
+        .fetch_all(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[db_test]
+async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let emails = invite_many(&app, 3).await;
+    let admin = app.browser();
+    let (status, _) = admin.sign_in(&admin_email(&app).await, PASSWORD).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let smtp = SlowSmtp::start(Duration::from_secs(5)).await;
+    let delivery = smtp.delivery();
+    let pool = app.pool.clone();
+    let worker = tokio::spawn(async move { deliver_due(&pool, &delivery).await });
+    // Wait until all three are in the server's hands (and answered slowly).
+    for _ in 0..100 {
+        if smtp.started.load(Ordering::SeqCst) == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert_eq!(smtp.started.load(Ordering::SeqCst), 3);
+
+    let started = std::time::Instant::now();
+    let (status, body) = admin.call_json("resend_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let (status, body) = admin.call_json("cancel_invite", &[("user", &user_id(&app, &emails[1]).await)]).await;
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    let took = started.elapsed();
+    assert!(took < Duration::from_secs(2), "resend and cancel waited {took:?} for the mail server");
+    assert!(!worker.is_finished(), "the server is still answering");
+
+    smtp.delay_ms.store(0, Ordering::SeqCst);
+    assert_eq!(worker.await.unwrap().unwrap(), 4, "the three in flight, then the resent one");
+    assert_eq!(states_of(&app, &emails[0]).await, ["sent", "sent"]);
+    assert_eq!(states_of(&app, &emails[1]).await, ["sent"], "it had left before the cancel");
+    assert_eq!(smtp.accepted().len(), 4);
+}
+
+async fn admin_email(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT email FROM users WHERE role = 'superuser'").fetch_one(&app.pool).await.unwrap()
+}
+
+#[db_test]
+async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others_off(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let emails = invite_many(&app, 2).await;
+    let admin = app.browser();
+    admin.sign_in(&admin_email(&app).await, PASSWORD).await;
+    let smtp = SlowSmtp::start(Duration::ZERO).await;
+
+    let worker = uuid::Uuid::new_v4();
+    let batch = claim(&app.pool, worker, 10).await.unwrap();
+    assert_eq!(batch.len(), 2);
+    assert!(claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap().is_empty(), "leased rows are not claimable");
+
+    // Cancelled between the claim and the send: committed at once, not blocked.
+    let (status, _) = admin.call_json("cancel_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    assert_eq!(send_claimed(&app.pool, &smtp.delivery(), worker, batch).await.unwrap(), 1);
+    assert_eq!(smtp.accepted(), [emails[1].clone()]);
+    assert_eq!(states_of(&app, &emails[0]).await, ["canceled"]);
+
+    // A claim whose worker vanished: claimable again once its lease ran out.
+    let (status, _) = admin.call_json("resend_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    assert_eq!(status, reqwest::StatusCode::OK);
+    let abandoned = claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap();
+    assert_eq!(abandoned.len(), 1);
+    assert_eq!(deliver_due(&app.pool, &smtp.delivery()).await.unwrap(), 0, "held by the lease");
+    sqlx::query("UPDATE outbox SET lease_until = now() - interval '1 second' WHERE lease_until IS NOT NULL")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(deliver_due(&app.pool, &smtp.delivery()).await.unwrap(), 1);
+
+    // A worker that died mid-send: the row goes again, as a counted attempt.
+    sqlx::query(
+        "UPDATE outbox SET state = 'sending', attempts = attempts + 1, lease_owner = gen_random_uuid(), \
+                lease_until = now() - interval '1 second' WHERE recipient = $1",
+    )
+    .bind(&emails[1])
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(recover_abandoned(&app.pool).await.unwrap(), 1);
+    assert_eq!(states_of(&app, &emails[1]).await, ["retrying"]);
+    assert_eq!(deliver_due(&app.pool, &smtp.delivery()).await.unwrap(), 1);
+    let attempts: i32 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE recipient = $1")
+        .bind(&emails[1])
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(attempts, 3);
+    assert_eq!(smtp.accepted().len(), 3);
 }

@@ -9,9 +9,11 @@ mod common;
 
 mod activation;
 mod auth;
+mod fuzz;
 mod invites;
 mod lifecycle;
 mod logs;
 mod mail;
+mod security;
 mod site;
 mod users;

@@ -6,8 +6,11 @@ use leptos::prelude::*;
 use crate::error::AppError;
 use crate::features::auth::types::{CurrentUser, Password};
 
-/// Creates an organization with the caller as its Superuser, signs them in
-/// and sends them to User Management. Public: anyone may sign up.
+/// Step 1 of signing up: takes the organization and the registrant, and
+/// mails a confirmation link (or, for an address that has an account, a
+/// notice to its owner). Public; the answer is the same either way, so it
+/// tells nobody whether an address is registered. Sends the browser to
+/// "Check your email".
 #[server(endpoint = "sign_up")]
 pub async fn sign_up(
     organization: String,
@@ -15,20 +18,68 @@ pub async fn sign_up(
     first_name: String,
     last_name: String,
     email: String,
-    password: Password,
 ) -> Result<(), AppError> {
-    use crate::features::auth::server::{session, sign_up};
+    use crate::features::auth::server::sign_up;
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        // It sends mail: limited per client like the other link endpoints.
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        let input = sign_up::SignUpRequest { organization, time_zone, first_name, last_name, email };
+        sign_up::request(&ctx.state.pool, &ctx.base_url(), input).await?;
+        ctx.redirect("/sign-up/sent");
+        Ok(())
+    })
+    .await
+}
+
+/// What a sign-up confirmation link leads to. Public: the token is the
+/// credential. Reading it changes nothing.
+#[server(endpoint = "sign_up_link")]
+pub async fn sign_up_link(token: String) -> Result<crate::features::auth::types::SignUpLink, AppError> {
+    use crate::features::auth::server::sign_up::inspect;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        inspect(&ctx.state.pool, &token).await
+    })
+    .await
+}
+
+/// Step 2: the registrant chooses a password on the link's page; the
+/// organization and its Superuser are created and signed in. Public: the
+/// token is the credential.
+#[server(endpoint = "confirm_sign_up")]
+pub async fn confirm_sign_up(
+    token: String,
+    password: Password,
+    password_confirmation: Password,
+) -> Result<(), AppError> {
+    use crate::features::auth::server::{session, sign_up};
+    use crate::server::respond::respond_on_page;
+    let page = sign_up_page(&token);
+    respond_on_page(&page, |ctx| async move {
         ctx.state.limits.password_attempt(ctx.client_ip)?;
         let state = &ctx.state;
-        let input = sign_up::SignUp { organization, time_zone, first_name, last_name, email, password };
-        let auth = sign_up::sign_up(&state.pool, &state.hasher, state.config.default_seats, input).await?;
+        let auth = sign_up::confirm(
+            &state.pool,
+            &state.hasher,
+            state.config.default_seats,
+            &token,
+            &password,
+            &password_confirmation,
+        )
+        .await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/settings/users");
         Ok(())
     })
     .await
+}
+
+/// The page of a sign-up confirmation link, where its form returns to.
+#[cfg(feature = "ssr")]
+fn sign_up_page(token: &str) -> String {
+    format!("/sign-up/confirm/{}", crate::server::respond::path_segment(token))
 }
 
 /// Public: checks the credentials and starts a session.

@@ -63,6 +63,45 @@ pub fn password_problem(password: &str) -> Option<String> {
 }
 
 /// The signed-in user, as the browser sees them.
+/// What a sign-up confirmation link's page shows, decided when it opens.
+/// A flat struct (only `Valid` fills the registrant's fields) rather than a
+/// tagged enum, whose deserializer is heavy in the WASM bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SignUpLink {
+    pub state: SignUpLinkState,
+    pub organization: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    /// When the link expires, in the organization's time zone.
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SignUpLinkState {
+    Valid,
+    Expired,
+    /// Confirmed: the organization exists.
+    Used,
+    /// A later sign-up with the same address replaced it.
+    Replaced,
+    Unknown,
+}
+
+impl SignUpLink {
+    pub fn invalid(state: SignUpLinkState) -> Self {
+        Self {
+            state,
+            organization: String::new(),
+            first_name: String::new(),
+            last_name: String::new(),
+            email: String::new(),
+            expires: String::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: Uuid,

@@ -17,7 +17,8 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         let valid = validate::invite(&invite, actor.organization_time_zone)?;
-        let created = create_invite(&ctx.state.pool, &Inviter::from_actor(&actor), &valid, &ctx.base_url()).await?;
+        let inviter = Inviter::from_actor(&actor).with_request(&ctx.request_id);
+        let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
         let back: String =
             form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
         ctx.redirect(&format!("/settings/users?{back}"));
@@ -73,8 +74,8 @@ pub async fn activate_account(
 ) -> Result<(), AppError> {
     use crate::features::auth::server::session;
     use crate::features::invites::server::activate::{Activation, activate};
-    use crate::server::respond::respond;
-    respond(|ctx| async move {
+    use crate::server::respond::respond_on_page;
+    respond_on_page(&activation_page(&token), |ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
         let input = Activation { first_name, last_name, time_zone, password, password_confirmation };
         let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
@@ -128,13 +129,19 @@ pub async fn request_new_link(token: String) -> Result<crate::features::invites:
     use crate::features::invites::server::lifecycle;
     use crate::features::invites::server::link::expiry_text;
     use crate::features::invites::types::NewLinkSent;
-    use crate::server::respond::respond;
-    respond(|ctx| async move {
+    use crate::server::respond::respond_on_page;
+    respond_on_page(&activation_page(&token), |ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
         let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url()).await?;
         let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("sent", &sent.email).finish();
-        ctx.redirect(&format!("/activate/{token}?{back}"));
+        ctx.redirect(&format!("{}?{back}", activation_page(&token)));
         Ok(NewLinkSent { email: sent.email, expires: expiry_text(sent.expires_at, sent.time_zone) })
     })
     .await
+}
+
+/// The page of an activation link, where its forms return to.
+#[cfg(feature = "ssr")]
+fn activation_page(token: &str) -> String {
+    format!("/activate/{}", crate::server::respond::path_segment(token))
 }

@@ -41,16 +41,77 @@ pub struct InviteMail {
 
 impl InviteMail {
     pub fn render(&self) -> Result<RenderedMail, AppError> {
-        Ok(RenderedMail {
-            subject: if self.renewed {
-                format!("Your new link to join {} on Roster", self.organization)
-            } else {
-                format!("{} invited you to {} on Roster", self.inviter, self.organization)
-            },
-            text: InviteText { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
-            html: InviteHtml { mail: self }.render().map_err(|e| internal("render invite mail", e))?,
-        })
+        let subject = if self.renewed {
+            format!("Your new link to join {} on Roster", self.organization)
+        } else {
+            format!("{} invited you to {} on Roster", self.inviter, self.organization)
+        };
+        rendered("invite", subject, InviteText { mail: self }, InviteHtml { mail: self })
     }
+}
+
+/// The mail that confirms a sign-up's address: its link leads to the page
+/// where the registrant chooses a password and the organization is created.
+pub struct SignUpConfirmMail {
+    pub first_name: String,
+    pub organization: String,
+    pub link: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "sign_up_confirm.txt")]
+struct SignUpConfirmText<'a> {
+    mail: &'a SignUpConfirmMail,
+}
+
+#[derive(Template)]
+#[template(path = "sign_up_confirm.html")]
+struct SignUpConfirmHtml<'a> {
+    mail: &'a SignUpConfirmMail,
+}
+
+impl SignUpConfirmMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let subject = format!("Confirm your email to create {} on Roster", self.organization);
+        rendered("sign-up confirmation", subject, SignUpConfirmText { mail: self }, SignUpConfirmHtml { mail: self })
+    }
+}
+
+/// Sent instead of a confirmation when the address already has an account:
+/// its owner learns of the attempt, the registrant learns nothing.
+pub struct SignUpNoticeMail {
+    pub first_name: String,
+    pub sign_in_link: String,
+}
+
+#[derive(Template)]
+#[template(path = "sign_up_notice.txt")]
+struct SignUpNoticeText<'a> {
+    mail: &'a SignUpNoticeMail,
+}
+
+#[derive(Template)]
+#[template(path = "sign_up_notice.html")]
+struct SignUpNoticeHtml<'a> {
+    mail: &'a SignUpNoticeMail,
+}
+
+impl SignUpNoticeMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let subject = "Someone tried to create a Roster organization with your address".to_owned();
+        rendered("sign-up notice", subject, SignUpNoticeText { mail: self }, SignUpNoticeHtml { mail: self })
+    }
+}
+
+/// Renders both variants of a mail.
+fn rendered(what: &str, subject: String, text: impl Template, html: impl Template) -> Result<RenderedMail, AppError> {
+    let context = format!("render {what} mail");
+    Ok(RenderedMail {
+        subject,
+        text: text.render().map_err(|e| internal(&context, e))?,
+        html: html.render().map_err(|e| internal(&context, e))?,
+    })
 }
 
 #[cfg(test)]
@@ -79,6 +140,31 @@ mod tests {
         }
         assert_eq!(mail.subject, "Ada Lovelace invited you to Acme & Co on Roster");
         assert!(mail.text.contains("Send me a new link"), "an expired link can be renewed by its recipient");
+    }
+
+    #[test]
+    fn sign_up_mails_escape_and_carry_their_links() {
+        let mail = SignUpConfirmMail {
+            first_name: "<b>Ada</b>".into(),
+            organization: "Acme & Co".into(),
+            link: "https://roster.example.com/sign-up/confirm/abc".into(),
+            expires: "3 Dec 2026, 10:15 (Europe/Zurich)".into(),
+        }
+        .render()
+        .unwrap();
+        assert_eq!(mail.subject, "Confirm your email to create Acme & Co on Roster");
+        assert!(mail.html.contains("&#60;b&#62;Ada") && mail.html.contains("Acme &#38; Co"), "{}", mail.html);
+        for body in [&mail.text, &mail.html] {
+            assert!(body.contains("https://roster.example.com/sign-up/confirm/abc"), "{body}");
+            assert!(body.contains("3 Dec 2026, 10:15 (Europe/Zurich)"));
+        }
+        let notice = SignUpNoticeMail { first_name: "Ada".into(), sign_in_link: "https://roster.example.com/sign-in".into() }
+            .render()
+            .unwrap();
+        for body in [&notice.text, &notice.html] {
+            assert!(body.contains("already has a Roster account") && body.contains("https://roster.example.com/sign-in"));
+            assert!(!body.contains("/sign-up/confirm/"), "no way to create anything");
+        }
     }
 
     #[test]

@@ -421,6 +421,8 @@ pub struct MailStatus {
 #[serde(rename_all = "snake_case")]
 pub enum MailState {
     Queued,
+    /// A worker is talking to the mail server right now.
+    Sending,
     Sent,
     Retrying,
     Failed,
@@ -430,12 +432,13 @@ pub enum MailState {
 impl MailState {
     /// Still on its way: the view showing it refreshes until it settles.
     pub fn is_pending(self) -> bool {
-        matches!(self, MailState::Queued | MailState::Retrying)
+        matches!(self, MailState::Queued | MailState::Sending | MailState::Retrying)
     }
 
     pub fn label(self) -> &'static str {
         match self {
             MailState::Queued => "Mail queued",
+            MailState::Sending => "Mail sending",
             MailState::Sent => "Mail sent",
             MailState::Retrying => "Mail retrying",
             MailState::Failed => "Mail failed",
@@ -446,6 +449,7 @@ impl MailState {
     pub fn icon(self) -> &'static str {
         match self {
             MailState::Queued => "◷",
+            MailState::Sending => "→",
             MailState::Sent => "✓",
             MailState::Retrying => "↻",
             MailState::Failed => "!",

@@ -12,6 +12,7 @@ use std::net::SocketAddr;
 use leptos::config::LeptosOptions;
 use reqwest::{Client, Response, StatusCode, header};
 use roster::features::auth::types::Password;
+use roster::server::cli::{OperatorOrganization, create_organization};
 use roster::server::config::Config;
 use roster::server::{AppState, app};
 use serde_json::Value;
@@ -37,10 +38,17 @@ pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
 /// The app serving its static files from `site_root` (a folder the test
 /// builds, since the real bundle is only built after the Rust tests).
 pub async fn spawn_app_with_site(pool: PgPool, config: Config, site_root: &str) -> TestApp {
-    let options = LeptosOptions::builder().output_name("roster").site_root(site_root).site_pkg_dir("pkg").build();
-    let state = AppState::new(pool.clone(), config, options).await.expect("app state");
+    // Listening first, so the configured address (where links in mails
+    // point without PUBLIC_ORIGIN) is the one the app really serves.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
+    let options = LeptosOptions::builder()
+        .output_name("roster")
+        .site_root(site_root)
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    let state = AppState::new(pool.clone(), config, options).await.expect("app state");
     let router = app(state.clone());
     tokio::spawn(async move {
         axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>()).await.unwrap()
@@ -63,13 +71,24 @@ impl TestApp {
         Browser { client: client(true, header::HeaderMap::new()), base: format!("http://{}", self.addr) }
     }
 
-    /// Signs up a fresh organization and returns the signed-in browser and
-    /// the registrant's email.
+    /// A fresh organization whose Superuser (Ada Lovelace, Europe/Zurich)
+    /// is signed in: returns the browser and the Superuser's email. Made
+    /// through the operator's `roster org create` (no sign-up mail in the
+    /// outbox); the sign-up tests go through the form and the mail.
     pub async fn signed_up(&self, org: &str) -> (Browser, String) {
-        let browser = self.browser();
         let email = unique_email(org);
-        let response = browser.sign_up(org, &email).await;
-        assert_eq!(response.status(), StatusCode::OK, "sign-up failed: {}", response.text().await.unwrap());
+        let input = OperatorOrganization {
+            name: org.into(),
+            time_zone: "Europe/Zurich".into(),
+            first_name: "Ada".into(),
+            last_name: "Lovelace".into(),
+            email: email.clone(),
+        };
+        let seats = self.state.config.default_seats;
+        create_organization(&self.pool, &self.state.hasher, seats, &input, &Password::new(PASSWORD)).await.unwrap();
+        let browser = self.browser();
+        let (status, body) = browser.sign_in(&email, PASSWORD).await;
+        assert_eq!(status, StatusCode::OK, "sign-in failed: {body}");
         (browser, email)
     }
 
@@ -114,13 +133,18 @@ impl TestApp {
 /// The activation token in the newest mail to `email`, as its recipient
 /// reads it from the link.
 pub async fn latest_activation_token(pool: &PgPool, email: &str) -> String {
+    latest_link_token(pool, email, "/activate/").await
+}
+
+/// The token of the link containing `path` in the newest mail to `email`.
+pub async fn latest_link_token(pool: &PgPool, email: &str, path: &str) -> String {
     let text: String =
         sqlx::query_scalar("SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1")
             .bind(email)
             .fetch_one(pool)
             .await
             .unwrap();
-    let link = text.lines().find(|l| l.contains("/activate/")).expect("a link in the mail").trim();
+    let link = text.lines().find(|l| l.contains(path)).unwrap_or_else(|| panic!("a {path} link in: {text}")).trim();
     link.rsplit('/').next().unwrap().to_owned()
 }
 
@@ -150,6 +174,7 @@ impl Browser {
         response.text().await.unwrap()
     }
 
+    /// Step 1 of sign-up: the form.
     pub async fn sign_up(&self, org: &str, email: &str) -> Response {
         self.call(
             "sign_up",
@@ -159,10 +184,15 @@ impl Browser {
                 ("first_name", "Ada"),
                 ("last_name", "Lovelace"),
                 ("email", email),
-                ("password", PASSWORD),
             ],
         )
         .await
+    }
+
+    /// Step 2: the confirmation link's page, with a password.
+    pub async fn confirm_sign_up(&self, token: &str, password: &str) -> Response {
+        self.call("confirm_sign_up", &[("token", token), ("password", password), ("password_confirmation", password)])
+            .await
     }
 
     pub async fn sign_in(&self, email: &str, password: &str) -> (StatusCode, Value) {

@@ -1,6 +1,7 @@
 //! Server-side authentication (ssr only).
 
 pub mod guard;
+pub mod new_password;
 pub mod password;
 pub mod session;
 pub mod session_store;

@@ -3,9 +3,13 @@
 //! runtime, at a lower CPU priority: at most that many hashes at once, the
 //! rest queue, and Roster's other requests (a page of the user table) get a
 //! core first whenever they need one. A burst of sign-ins cannot starve them.
+//! The line is bounded (`queue_max`): a check that would wait longer than
+//! about a second is refused at once with "busy" (503), so a flood of
+//! sign-ins from many addresses cannot make every sign-in slower and slower.
 //! (Against other processes, PostgreSQL included, nice counts only where
 //! the kernel schedules them in one group.)
 
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -47,6 +51,9 @@ struct Inner {
     /// 15% of the hash itself (measured; see `make bench`). At most
     /// `concurrency` buffers exist, as at most that many hashes run at once.
     memory: Mutex<Vec<Vec<Block>>>,
+    /// Checks waiting for a hashing thread, and how many may.
+    waiting: Arc<AtomicUsize>,
+    queue_max: usize,
 }
 
 impl Inner {
@@ -127,7 +134,14 @@ impl PasswordHasher {
                 .map_err(|e| e.to_string())
         })
         .await??;
-        let inner = Inner { params, jobs, dummy_hash, memory: Mutex::new(Vec::new()) };
+        let inner = Inner {
+            params,
+            jobs,
+            dummy_hash,
+            memory: Mutex::new(Vec::new()),
+            waiting: Arc::default(),
+            queue_max: config.queue_max,
+        };
         Ok(Self { inner: Arc::new(inner) })
     }
 
@@ -166,15 +180,29 @@ impl PasswordHasher {
 
     /// Runs `work` on a hashing thread (queued behind earlier hashes when
     /// all are busy) and waits for it without blocking the async runtime.
+    /// Refused with "busy" when the line is full.
     async fn run_on_hashing_thread<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
+        let Some(place) = Place::take(&self.inner.waiting, self.inner.queue_max) else {
+            tracing::warn!(queue_max = self.inner.queue_max, "password check refused: the hashing line is full");
+            return Err(AppError::busy());
+        };
+        let work = move || {
+            drop(place);
+            work()
+        };
         match run_on(&self.inner.jobs, work).await {
             Ok(Ok(value)) => Ok(value),
             Ok(Err(message)) => Err(internal("password hashing", message)),
             Err(message) => Err(internal("password hashing thread", message)),
         }
+    }
+
+    /// Password checks waiting for a hashing thread right now.
+    pub fn waiting(&self) -> usize {
+        self.inner.waiting.load(Ordering::Relaxed)
     }
 
     /// Hashes once with the configured parameters through argon2's own
@@ -198,6 +226,23 @@ impl PasswordHasher {
     }
 }
 
+/// A place in the hashing line, given up when its job starts (or is
+/// dropped unrun).
+struct Place(Arc<AtomicUsize>);
+
+impl Place {
+    fn take(waiting: &Arc<AtomicUsize>, max: usize) -> Option<Self> {
+        waiting.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| (n < max).then_some(n + 1)).ok()?;
+        Some(Place(waiting.clone()))
+    }
+}
+
+impl Drop for Place {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
 /// Sends `work` to the hashing threads and awaits its result. A panic in
 /// `work` is caught there (the thread lives on) and comes back as an error.
 async fn run_on<T: Send + 'static>(
@@ -209,6 +254,7 @@ async fn run_on<T: Send + 'static>(
         // The caller has gone (its request was dropped while this waited in
         // line): no one wants this hash.
         if done.is_closed() {
+            drop(work);
             return;
         }
         let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(work));
@@ -302,6 +348,21 @@ mod tests {
         // A panicking job is an error for its caller, and the threads live on.
         assert!(run_on(&jobs, || -> i32 { panic!("boom") }).await.is_err());
         assert!(run_on(&jobs, || 42).await.is_ok_and(|n: i32| n == 42));
+    }
+
+    #[tokio::test]
+    async fn a_full_line_is_refused_at_once_and_places_come_back() {
+        let config = Argon2Config { concurrency: 1, queue_max: 2, ..Argon2Config::default() };
+        let hasher = PasswordHasher::new(config).await.unwrap();
+        let password = Password::new("Correct-Horse-42");
+        // Ten checks at once: one runs, two wait, the rest are told "busy".
+        let checks = (0..10).map(|_| hasher.verify(&password, None));
+        let results = futures::future::join_all(checks).await;
+        let busy = results.iter().filter(|r| matches!(r, Err(AppError::Busy { .. }))).count();
+        let done = results.iter().filter(|r| r.is_ok()).count();
+        assert!(busy >= 7 && done >= 2 && busy + done == 10, "busy {busy}, done {done}");
+        assert_eq!(hasher.waiting(), 0, "every place was given back");
+        assert!(hasher.verify(&password, None).await.is_ok(), "an empty line takes checks again");
     }
 
     #[tokio::test]

@@ -6,7 +6,7 @@ mod sign_up;
 
 pub use account::AccountPage;
 pub use sign_in::SignInPage;
-pub use sign_up::SignUpPage;
+pub use sign_up::{ConfirmSignUpPage, SignUpPage, SignUpSentPage};
 
 use leptos::prelude::*;
 

@@ -9,11 +9,12 @@ use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use super::link::expiry_text;
-use super::token;
+use crate::server::token;
 use crate::error::{AppError, Validator};
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::server::session::SessionAuth;
-use crate::features::auth::types::{Password, password_problem};
+use crate::features::auth::server::new_password;
+use crate::features::auth::types::Password;
 use crate::features::users::server::validate;
 use crate::features::users::types::UserStatus;
 
@@ -142,12 +143,7 @@ pub async fn activate(
     let first_name = validate::name(&mut v, "first_name", "First name", &input.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &input.last_name);
     let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &input.time_zone);
-    if let Some(problem) = password_problem(input.password.expose()) {
-        v.add("password", problem);
-    } else if let Some(weakness) = weakness(input.password.expose(), &[email, &first_name, &last_name]) {
-        v.add("password", weakness);
-    }
-    v.check(input.password == input.password_confirmation, "password_confirmation", "The two passwords do not match.");
+    new_password::check(&mut v, &input.password, &input.password_confirmation, &[email, &first_name, &last_name]);
     v.finish()?;
     let hash = hasher.hash(&input.password).await?;
 
@@ -185,31 +181,4 @@ pub async fn activate(
     tx.commit().await?;
     tracing::info!(user_id = %row.user_id, org_id = %row.org_id, "account activated");
     Ok(SessionAuth { user_id: row.user_id, org_id: row.org_id, epoch })
-}
-
-/// zxcvbn's verdict: `Some(advice)` when the password is too easy to guess
-/// (score below 3 of 4), taking the user's own name and email into account.
-pub fn weakness(password: &str, personal: &[&str]) -> Option<String> {
-    let inputs: Vec<&str> = personal.iter().flat_map(|s| s.split(['@', '.', ' '])).filter(|s| s.len() > 2).collect();
-    let estimate = zxcvbn::zxcvbn(password, &inputs);
-    if (estimate.score() as u8) >= 3 {
-        return None;
-    }
-    let advice = estimate
-        .feedback()
-        .and_then(|f| f.warning().map(|w| w.to_string()))
-        .unwrap_or_else(|| "It is too easy to guess.".to_owned());
-    Some(format!("Choose a stronger password. {advice}"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn common_and_personal_passwords_are_refused() {
-        assert!(weakness("Password1!", &[]).is_some(), "common");
-        assert!(weakness("Grace2026!", &["grace@example.com", "Grace", "Hopper"]).is_some(), "personal");
-        assert!(weakness("Tulip-Quarry-Vessel-42", &["grace@example.com", "Grace", "Hopper"]).is_none());
-    }
 }

@@ -9,9 +9,19 @@ use uuid::Uuid;
 use super::link::{Origin, Recipient, issue};
 use super::validate::ValidInvite;
 use crate::error::AppError;
+use crate::features::audit::server::{Action, Entry, count_recent, record};
 use crate::features::auth::server::guard::Actor;
-use crate::features::auth::server::sign_up::{EMAIL_TAKEN, is_email_taken};
-use crate::features::orgs::server::is_quota_exceeded;
+use crate::features::orgs::server::{is_email_taken, is_quota_exceeded};
+
+/// ELMA365's rule: an address that already has a Roster account (logins
+/// are unique across the installation) cannot be invited.
+pub const EMAIL_TAKEN: &str = "A user with this email already exists.";
+
+/// Refusals of that kind one organization may get per hour. Each one tells
+/// the admin that an address has an account somewhere, so beyond this
+/// every invite of the organization waits (probing addresses through the
+/// dialog is slow), and each refusal is in the audit log (and visible).
+pub const INVITE_REFUSALS_PER_HOUR: i64 = 10;
 
 /// Who sends (or resends) an invite, as its mail names them.
 pub struct Inviter {
@@ -19,6 +29,8 @@ pub struct Inviter {
     pub user_id: Uuid,
     pub name: String,
     pub organization: String,
+    /// The request, for the audit log.
+    pub request_id: Option<String>,
 }
 
 impl Inviter {
@@ -29,7 +41,12 @@ impl Inviter {
             user_id: actor.user_id,
             name: format!("{} {}", actor.first_name, actor.last_name),
             organization: actor.organization.clone(),
+            request_id: None,
         }
+    }
+
+    pub fn with_request(self, request_id: &str) -> Self {
+        Self { request_id: Some(request_id.to_owned()), ..self }
     }
 }
 
@@ -47,6 +64,15 @@ pub async fn create_invite(
     base_url: &str,
 ) -> Result<CreatedInvite, AppError> {
     let mut tx = pool.begin().await?;
+    let refusals = count_recent(&mut tx, inviter.org_id, Action::InviteRefusedExistingAccount, 1).await?;
+    if refusals >= INVITE_REFUSALS_PER_HOUR {
+        tracing::warn!(refusals, "invites paused: too many addresses with accounts tried in the last hour");
+        return Err(AppError::RateLimited {
+            message: "Too many invitations in the last hour went to addresses that already have a Roster account. \
+                      Please try again later."
+                .into(),
+        });
+    }
     let inserted = sqlx::query_scalar(
         "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, mobile_phone, \
                             department, work_phone, work_phone_ext, date_of_birth, hire_date, invited_by) \
@@ -69,7 +95,23 @@ pub async fn create_invite(
     .await;
     let user_id: Uuid = match inserted {
         Ok(id) => id,
-        Err(e) if is_email_taken(&e) => return Err(AppError::field("email", EMAIL_TAKEN)),
+        Err(e) if is_email_taken(&e) => {
+            // The insert failed, so this transaction records the refusal only.
+            tx.rollback().await?;
+            let mut tx = pool.begin().await?;
+            let entry = Entry {
+                org_id: inviter.org_id,
+                actor_id: Some(inviter.user_id),
+                action: Action::InviteRefusedExistingAccount,
+                subject_id: None,
+                details: serde_json::json!({ "email": invite.email }),
+                request_id: inviter.request_id.as_deref(),
+            };
+            record(&mut tx, entry).await?;
+            tx.commit().await?;
+            tracing::info!("invite refused: the address already has an account");
+            return Err(AppError::field("email", EMAIL_TAKEN));
+        }
         Err(e) if is_quota_exceeded(&e) => {
             return Err(AppError::field(
                 "role",

@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use super::token;
+use crate::server::token;
 use crate::error::AppError;
 use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::InviteMail;
@@ -112,9 +112,10 @@ pub async fn issue(
     enqueue(
         conn,
         OutgoingMail {
-            org_id: recipient.org_id,
+            org_id: Some(recipient.org_id),
             user_id: Some(recipient.user_id),
             invite_id: Some(invite_id),
+            sign_up_id: None,
             kind: "invite",
             recipient: recipient.email,
             mail,

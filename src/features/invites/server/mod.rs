@@ -4,5 +4,4 @@ pub mod activate;
 pub mod create;
 pub mod lifecycle;
 pub mod link;
-pub mod token;
 pub mod validate;

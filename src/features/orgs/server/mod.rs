@@ -32,6 +32,54 @@ pub async fn create_organization(
     Ok(org_id)
 }
 
+/// A new organization and its first user, the Superuser.
+pub struct NewOrganization<'a> {
+    pub name: &'a str,
+    pub time_zone: &'a str,
+    pub first_name: &'a str,
+    pub last_name: &'a str,
+    pub email: &'a str,
+}
+
+/// Logins are unique across the installation.
+pub const EMAIL_HAS_ACCOUNT: &str = "This address already has a Roster account. Sign in with it instead.";
+
+/// Whether a database error is the installation-wide unique email.
+pub fn is_email_taken(error: &sqlx::Error) -> bool {
+    matches!(error, sqlx::Error::Database(e) if e.constraint() == Some("users_email_key"))
+}
+
+/// Creates an organization, its seats and its active Superuser (who has
+/// chosen `password_hash`) in the caller's transaction; returns the
+/// organization's and the user's ids. The one way an organization comes to
+/// be: a confirmed sign-up, or the operator's `roster org create`.
+pub async fn create_with_superuser(
+    conn: &mut PgConnection,
+    new: &NewOrganization<'_>,
+    password_hash: &str,
+    seats: DefaultSeats,
+) -> Result<(Uuid, Uuid), AppError> {
+    let org_id = create_organization(conn, new.name, new.time_zone, seats).await?;
+    let inserted = sqlx::query_scalar(
+        "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, password_hash, \
+                            activated_at, last_sign_in_at) \
+         VALUES ($1, $2, $3, $4, 'superuser', 'active', $5, $6, now(), now()) RETURNING id",
+    )
+    .bind(org_id)
+    .bind(new.email)
+    .bind(new.first_name)
+    .bind(new.last_name)
+    .bind(new.time_zone)
+    .bind(password_hash)
+    .fetch_one(&mut *conn)
+    .await;
+    match inserted {
+        Ok(user_id) => Ok((org_id, user_id)),
+        Err(e) if is_email_taken(&e) => Err(AppError::bad_request(EMAIL_HAS_ACCOUNT)),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// The seat counters, largest role first, read from the maintained counts
 /// (one indexed row per role, whatever the number of users).
 pub async fn seat_usage(pool: &PgPool, org_id: Uuid) -> Result<Vec<SeatUsage>, AppError> {

@@ -1,6 +1,7 @@
 use leptos::prelude::*;
 use leptos_router::components::Form;
 
+use crate::components::form::submit_own_form;
 use crate::features::users::types::{
     MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery,
     UserPage, UserRow,
@@ -116,7 +117,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                 {query.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}
                 {query.dir.clone().map(|d| view! { <input type="hidden" name="dir" value=d /> })}
                 <label for="page-size">"Rows per page"</label>
-                <select id="page-size" name="size" onchange="this.form.requestSubmit()">
+                <select id="page-size" name="size" on:change=submit_own_form>
                     {PAGE_SIZES.into_iter().map(|option| view! {
                         <option value=option.to_string() selected=option == size>{option.to_string()}</option>
                     }).collect_view()}

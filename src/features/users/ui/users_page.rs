@@ -1,12 +1,14 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
+
 use leptos_router::hooks::use_query_map;
 
 use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
 use super::user_panel::UserPanel;
 use crate::components::feedback::{ErrorState, LoadingState, SuccessAlert};
+use crate::components::form::submit_own_form;
 use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
@@ -67,7 +69,7 @@ pub fn UsersPage() -> impl IntoView {
             <label for="user-search" class="visually-hidden">"Search users"</label>
             <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name or email" prop:value=search value=search />
             <label for="status-filter" class="toolbar-label">"Status"</label>
-            <select id="status-filter" name="status" onchange="this.form.requestSubmit()">
+            <select id="status-filter" name="status" on:change=submit_own_form>
                 <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
                 {ShownStatus::ALL.into_iter().map(|status| view! {
                     <option value=status.param() selected=move || status_filter() == StatusFilter::Only(status)>{status.label()}</option>

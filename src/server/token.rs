@@ -1,5 +1,6 @@
-//! Activation tokens: 256 random bits, sent only in the email; the database
-//! keeps their SHA-256, so a leaked table cannot activate anyone.
+//! Link tokens (activation, sign-up confirmation): 256 random bits, sent
+//! only in the email; the database keeps their SHA-256, so a leaked table
+//! cannot activate or confirm anything.
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
