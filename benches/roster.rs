@@ -545,21 +545,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: U
                 done
             }));
         }
-        let pages = {
-            let (client, base) = (reader.clone(), base.to_owned());
-            tokio::spawn(async move {
-                let mut samples = Vec::new();
-                while Instant::now() < deadline {
-                    let start = Instant::now();
-                    let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
-                    assert!(response.status().is_success());
-                    response.bytes().await.unwrap();
-                    samples.push(start.elapsed());
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                samples
-            })
-        };
+        let pages = sample_table(reader.clone(), base, move || Instant::now() >= deadline);
         let mut done = 0;
         for worker in workers {
             done += worker.await.map_err(|e| e.to_string())?;
@@ -653,19 +639,8 @@ async fn sign_in_flood(url: &str, bounded: &str, email: &str) -> Result<(), Stri
         }
         let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
         let pages = {
-            let (client, base, stop) = (reader.clone(), base.to_owned(), stop.clone());
-            tokio::spawn(async move {
-                let mut samples = Vec::new();
-                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
-                    let start = Instant::now();
-                    let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
-                    assert!(response.status().is_success());
-                    response.bytes().await.unwrap();
-                    samples.push(start.elapsed());
-                    tokio::time::sleep(Duration::from_millis(50)).await;
-                }
-                samples
-            })
+            let stop = stop.clone();
+            sample_table(reader.clone(), base, move || stop.load(std::sync::atomic::Ordering::Relaxed))
         };
         let attempts: Vec<_> = (0..FLOOD)
             .map(|_| {
@@ -716,4 +691,26 @@ async fn sign_in_flood(url: &str, bounded: &str, email: &str) -> Result<(), Stri
         tokio::time::sleep(Duration::from_secs(1)).await;
     }
     Ok(())
+}
+
+/// An admin reading page 1 of the user table every 50 ms until `done`
+/// says stop, meanwhile: each request's time.
+fn sample_table(
+    client: reqwest::Client,
+    base: &str,
+    done: impl Fn() -> bool + Send + 'static,
+) -> tokio::task::JoinHandle<Vec<Duration>> {
+    let base = base.to_owned();
+    tokio::spawn(async move {
+        let mut samples = Vec::new();
+        while !done() {
+            let start = Instant::now();
+            let response = client.post(format!("{base}/api/list_users")).send().await.unwrap();
+            assert!(response.status().is_success());
+            response.bytes().await.unwrap();
+            samples.push(start.elapsed());
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        samples
+    })
 }

@@ -115,6 +115,17 @@ pub fn Field(
 }
 
 /// A password field with ELPRO's policy shown rule by rule as the user types.
+/// A new password with its live checklist, and its confirmation: wherever a
+/// person chooses a password (activation, sign-up confirmation). The
+/// fields are `password` and `password_confirmation`.
+#[component]
+pub fn NewPasswordWithConfirmation(error: Signal<Option<AppError>>) -> impl IntoView {
+    view! {
+        <NewPasswordField error=field_error(error, "password") />
+        <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
+    }
+}
+
 #[component]
 pub fn NewPasswordField(
     #[prop(default = "Password")] label: &'static str,

@@ -17,8 +17,7 @@ const NEW_PASSWORD: &str = "Tulip-Quarry-Vessel-42";
 /// as the email carries it.
 async fn invite(app: &TestApp, admin: &str, email: &str) -> String {
     let org_id = app.org_id_of(admin).await;
-    let admin_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(admin).fetch_one(&app.pool).await.unwrap();
+    let admin_id = app.user_id_of(admin).await;
     let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), request_id: None };
     let form = InviteForm {
         first_name: "Grace".into(),

@@ -9,15 +9,6 @@ use roster::features::users::types::Role;
 use serde_json::Value;
 use sqlx::PgPool;
 
-fn invite_form<'a>(email: &'a str, role: &'a str) -> Vec<(&'static str, &'a str)> {
-    vec![
-        ("invite[first_name]", "Grace"),
-        ("invite[last_name]", "Hopper"),
-        ("invite[email]", email),
-        ("invite[role]", role),
-    ]
-}
-
 #[db_test]
 async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -262,8 +253,7 @@ async fn inviting_addresses_that_have_accounts_is_audited_and_soon_paused(pool: 
     .await
     .unwrap();
     assert_eq!(entries.len() as i64, INVITE_REFUSALS_PER_HOUR);
-    let admin_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&admin_email).fetch_one(&app.pool).await.unwrap();
+    let admin_id = app.user_id_of(&admin_email).await;
     for ((action, actor, email, request_id), expected) in entries.iter().zip(&taken) {
         assert_eq!(action, "invite.refused_existing_account");
         assert_eq!(*actor, Some(admin_id));

@@ -16,23 +16,9 @@ use uuid::Uuid;
 
 /// Invites `email` as `role` through the endpoint; returns the user's id.
 async fn invite(admin: &Browser, email: &str, role: &str) -> Uuid {
-    let form = [
-        ("invite[first_name]", "Grace"),
-        ("invite[last_name]", "Hopper"),
-        ("invite[email]", email),
-        ("invite[role]", role),
-    ];
-    let (status, body) = admin.call_json("invite_user", &form).await;
+    let (status, body) = admin.call_json("invite_user", &invite_form(email, role)).await;
     assert_eq!(status, StatusCode::OK, "{body}");
     body["id"].as_str().unwrap().parse().unwrap()
-}
-
-async fn mail_states(app: &TestApp, email: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT state::text FROM outbox WHERE recipient = $1 ORDER BY created_at")
-        .bind(email)
-        .fetch_all(&app.pool)
-        .await
-        .unwrap()
 }
 
 async fn status_of(app: &TestApp, id: Uuid) -> String {
@@ -99,7 +85,7 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
     .unwrap();
     assert!((23.9..=24.0).contains(&hours_left), "a fresh 24 hours: {hours_left}");
     // The first mail had not left yet: it is withdrawn rather than sent with a dead link.
-    assert_eq!(mail_states(&app, &email).await, vec!["canceled", "queued"]);
+    assert_eq!(app.mail_states(&email).await, vec!["canceled", "queued"]);
     let subject: String =
         sqlx::query_scalar("SELECT subject FROM outbox WHERE state = 'queued'").fetch_one(&app.pool).await.unwrap();
     assert_eq!(subject, "Your new link to join Acme on Roster");
@@ -130,7 +116,7 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
         inspect(&app.pool, &token).await.unwrap(),
         ActivationLink::Canceled { organization: "Acme".into(), admin: Some("Ada Lovelace".into()) }
     );
-    assert_eq!(mail_states(&app, &grace).await, vec!["canceled"], "the unsent mail is withdrawn");
+    assert_eq!(app.mail_states(&grace).await, vec!["canceled"], "the unsent mail is withdrawn");
 
     // The default list hides cancelled invites; the filter shows them.
     assert!(!emails(&listed(&admin, None).await).contains(&grace));
@@ -151,7 +137,7 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["message"].as_str().unwrap().contains("All Operator seats are taken"), "{body}");
     assert_eq!(status_of(&app, grace_id).await, "invite_canceled");
-    assert_eq!(mail_states(&app, &grace).await.len(), 1, "no mail queued");
+    assert_eq!(app.mail_states(&grace).await.len(), 1, "no mail queued");
 
     // A free seat again: the resend makes it Invited with a working link.
     set_quota(&app.pool, org_id, Role::Operator, 2).await.unwrap();
@@ -219,7 +205,7 @@ async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_deta
         assert_eq!(status, StatusCode::NOT_FOUND, "{function:?} from another organization: {body}");
     }
     assert_eq!(status_of(&app, id).await, "invited");
-    assert_eq!(mail_states(&app, &email).await, vec!["queued"], "nothing was resent or withdrawn");
+    assert_eq!(app.mail_states(&email).await, vec!["queued"], "nothing was resent or withdrawn");
 }
 
 #[db_test]
@@ -260,7 +246,7 @@ async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) 
     assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{body}");
     assert!(body["message"].as_str().unwrap().contains("Ask your organization's admin"), "{body}");
     assert_eq!(
-        mail_states(&app, &email).await.len() as i64,
+        app.mail_states(&email).await.len() as i64,
         1 + SELF_SERVICE_LINKS_PER_DAY,
         "one mail per granted request"
     );

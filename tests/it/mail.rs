@@ -83,8 +83,7 @@ async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {
     let (_, admin) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin).await;
     set_quota(&app.pool, org_id, Role::Basic, n as i32).await.unwrap();
-    let admin_id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(&admin).fetch_one(&app.pool).await.unwrap();
+    let admin_id = app.user_id_of(&admin).await;
     let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), request_id: None };
     let mut emails = Vec::new();
     for i in 0..n {
@@ -279,20 +278,6 @@ impl SlowSmtp {
     }
 }
 
-async fn user_id(app: &TestApp, email: &str) -> String {
-    let id: uuid::Uuid =
-        sqlx::query_scalar("SELECT id FROM users WHERE email = $1").bind(email).fetch_one(&app.pool).await.unwrap();
-    id.to_string()
-}
-
-async fn states_of(app: &TestApp, email: &str) -> Vec<String> {
-    sqlx::query_scalar("SELECT state::text FROM outbox WHERE recipient = $1 ORDER BY created_at")
-        .bind(email)
-        .fetch_all(&app.pool)
-        .await
-        .unwrap()
-}
-
 #[db_test]
 async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
     let app = spawn_app(pool).await;
@@ -314,9 +299,9 @@ async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
     assert_eq!(smtp.started.load(Ordering::SeqCst), 3);
 
     let started = std::time::Instant::now();
-    let (status, body) = admin.call_json("resend_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    let (status, body) = admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-    let (status, body) = admin.call_json("cancel_invite", &[("user", &user_id(&app, &emails[1]).await)]).await;
+    let (status, body) = admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[1]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "resend and cancel waited {took:?} for the mail server");
@@ -324,8 +309,8 @@ async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
 
     smtp.delay_ms.store(0, Ordering::SeqCst);
     assert_eq!(worker.await.unwrap().unwrap(), 4, "the three in flight, then the resent one");
-    assert_eq!(states_of(&app, &emails[0]).await, ["sent", "sent"]);
-    assert_eq!(states_of(&app, &emails[1]).await, ["sent"], "it had left before the cancel");
+    assert_eq!(app.mail_states(&emails[0]).await, ["sent", "sent"]);
+    assert_eq!(app.mail_states(&emails[1]).await, ["sent"], "it had left before the cancel");
     assert_eq!(smtp.accepted().len(), 4);
 }
 
@@ -347,14 +332,14 @@ async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others
     assert!(claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap().is_empty(), "leased rows are not claimable");
 
     // Cancelled between the claim and the send: committed at once, not blocked.
-    let (status, _) = admin.call_json("cancel_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    let (status, _) = admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(send_claimed(&app.pool, &smtp.delivery(), worker, batch).await.unwrap(), 1);
     assert_eq!(smtp.accepted(), [emails[1].clone()]);
-    assert_eq!(states_of(&app, &emails[0]).await, ["canceled"]);
+    assert_eq!(app.mail_states(&emails[0]).await, ["canceled"]);
 
     // A claim whose worker vanished: claimable again once its lease ran out.
-    let (status, _) = admin.call_json("resend_invite", &[("user", &user_id(&app, &emails[0]).await)]).await;
+    let (status, _) = admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     let abandoned = claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap();
     assert_eq!(abandoned.len(), 1);
@@ -375,7 +360,7 @@ async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others
     .await
     .unwrap();
     assert_eq!(recover_abandoned(&app.pool).await.unwrap(), 1);
-    assert_eq!(states_of(&app, &emails[1]).await, ["retrying"]);
+    assert_eq!(app.mail_states(&emails[1]).await, ["retrying"]);
     assert_eq!(deliver_due(&app.pool, &smtp.delivery()).await.unwrap(), 1);
     let attempts: i32 = sqlx::query_scalar("SELECT attempts FROM outbox WHERE recipient = $1")
         .bind(&emails[1])

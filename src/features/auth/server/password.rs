@@ -146,9 +146,10 @@ impl PasswordHasher {
     }
 
     pub async fn hash(&self, password: &Password) -> Result<PasswordHashString, AppError> {
+        let place = self.join_line()?;
         let inner = self.inner.clone();
         let password = password.clone();
-        self.run_on_hashing_thread(move || {
+        self.run_on_hashing_thread(place, move || {
             let params = &inner.params;
             inner
                 .with_memory(params.block_count(), |blocks| hash_into_phc(params, password.expose().as_bytes(), blocks))
@@ -156,15 +157,39 @@ impl PasswordHasher {
         .await
     }
 
+    /// Takes a place in the hashing line, or refuses with "busy" when it is
+    /// full. A password check takes it before anything else (before reading
+    /// the account), so a flood's refusals cost nothing but this.
+    pub fn join_line(&self) -> Result<LinePlace, AppError> {
+        match Place::take(&self.inner.waiting, self.inner.queue_max) {
+            Some(place) => Ok(LinePlace(place)),
+            None => {
+                tracing::warn!(queue_max = self.inner.queue_max, "password check refused: the hashing line is full");
+                Err(AppError::busy())
+            }
+        }
+    }
+
     /// Checks a password against a stored hash, or against the dummy hash
     /// when there is none, so the time taken does not tell whether an
     /// account exists.
     pub async fn verify(&self, password: &Password, stored: Option<&str>) -> Result<Verification, AppError> {
+        let place = self.join_line()?;
+        self.verify_in_line(place, password, stored).await
+    }
+
+    /// `verify` with a place taken earlier (`join_line`).
+    pub async fn verify_in_line(
+        &self,
+        place: LinePlace,
+        password: &Password,
+        stored: Option<&str>,
+    ) -> Result<Verification, AppError> {
         let known = stored.is_some();
         let stored = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
         let password = password.clone();
         let inner = self.inner.clone();
-        self.run_on_hashing_thread(move || {
+        self.run_on_hashing_thread(place, move || {
             let current = &inner.params;
             let parsed = PasswordHash::new(&stored).map_err(|e| format!("unreadable password hash: {e}"))?;
             // The parameters come from the PHC string, so old hashes still verify.
@@ -180,15 +205,12 @@ impl PasswordHasher {
 
     /// Runs `work` on a hashing thread (queued behind earlier hashes when
     /// all are busy) and waits for it without blocking the async runtime.
-    /// Refused with "busy" when the line is full.
+    /// The place in line is given up when the work starts.
     async fn run_on_hashing_thread<T: Send + 'static>(
         &self,
+        LinePlace(place): LinePlace,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
-        let Some(place) = Place::take(&self.inner.waiting, self.inner.queue_max) else {
-            tracing::warn!(queue_max = self.inner.queue_max, "password check refused: the hashing line is full");
-            return Err(AppError::busy());
-        };
         let work = move || {
             drop(place);
             work()
@@ -229,6 +251,9 @@ impl PasswordHasher {
 /// A place in the hashing line, given up when its job starts (or is
 /// dropped unrun).
 struct Place(Arc<AtomicUsize>);
+
+/// A caller's place in the hashing line (`PasswordHasher::join_line`).
+pub struct LinePlace(Place);
 
 impl Place {
     fn take(waiting: &Arc<AtomicUsize>, max: usize) -> Option<Self> {

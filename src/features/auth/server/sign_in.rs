@@ -28,10 +28,12 @@ pub async fn sign_in(
     email: &str,
     password: &Password,
 ) -> Result<SessionAuth, AppError> {
+    // In line first: when the line is full, "busy" comes before any work.
+    let place = hasher.join_line()?;
     let email = email.trim();
     if email.is_empty() || email.chars().count() > 254 || password.expose().chars().count() > 1024 {
         // Still hash, so an over-long input is not a timing oracle either.
-        hasher.verify(password, None).await?;
+        hasher.verify_in_line(place, password, None).await?;
         return Err(AppError::InvalidCredentials);
     }
     // The email is the installation-wide login; it names the tenant, so this
@@ -43,13 +45,22 @@ pub async fn sign_in(
     .fetch_optional(pool)
     .await?;
     let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
-    let verification = hasher.verify(password, stored).await?;
+    let verification = hasher.verify_in_line(place, password, stored).await?;
     let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active) else {
         tracing::info!("sign-in refused");
         return Err(AppError::InvalidCredentials);
     };
 
-    let new_hash = if verification.needs_rehash { Some(hasher.hash(password).await?.0) } else { None };
+    // Upgrade an old hash now that we know the password; with the line full
+    // the upgrade waits for the next sign-in rather than refusing this one.
+    let new_hash = match verification.needs_rehash {
+        false => None,
+        true => match hasher.hash(password).await {
+            Ok(hash) => Some(hash.0),
+            Err(AppError::Busy { .. }) => None,
+            Err(error) => return Err(error),
+        },
+    };
     sqlx::query(
         "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
          WHERE org_id = $1 AND id = $2",

@@ -6,7 +6,9 @@ use leptos_router::hooks::use_params_map;
 
 use super::AuthCard;
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
-use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
+use crate::components::form::{
+    Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
+};
 use crate::components::layout::{CardHeading, CardPage};
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
@@ -104,8 +106,7 @@ fn ChoosePassword(token: String, link: SignUpLink) -> impl IntoView {
             <input type="hidden" name="token" value=token />
             // Lets password managers file the new password under the login.
             <input type="hidden" autocomplete="username" value=link.email.clone() />
-            <NewPasswordField error=field_error(error, "password") />
-            <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
+            <NewPasswordWithConfirmation error />
             <p class="form-note">{format!("This link works once and expires on {}.", link.expires)}</p>
             <SubmitButton label="Create organization" pending_label="Creating your organization…" pending />
         </ServerForm>

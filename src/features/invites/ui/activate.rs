@@ -2,7 +2,9 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
-use crate::components::form::{Field, NewPasswordField, SubmitButton, TimeZoneField, action_error, field_error};
+use crate::components::form::{
+    Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
+};
 use crate::components::layout::{CardHeading, CardPage};
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
@@ -74,8 +76,7 @@ fn ActivationForm(
                 <Field label="Last name" name="last_name" required=true max_chars=MAX_NAME_CHARS autocomplete="family-name" value=last_name error=field_error(error, "last_name") />
             </div>
             <TimeZoneField initial=time_zone error=field_error(error, "time_zone") />
-            <NewPasswordField error=field_error(error, "password") />
-            <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
+            <NewPasswordWithConfirmation error />
             <p class="form-note">{format!("This link works once and expires on {expires}.")}</p>
             <SubmitButton label="Activate account" pending_label="Activating…" pending />
         </ServerForm>
