@@ -50,6 +50,17 @@ echo "|---|---:|---:|---:|---:|"
 echo "| roster.wasm | $raw | $gz | $((gz / 1000)) | $((gz / 1024)) |"
 echo "| roster.js | $js_raw | $js_gz | $((js_gz / 1000)) | $((js_gz / 1024)) |"
 echo
+# The pages split out of the main bundle (lazy routes, `--split`): fetched
+# only when such a page is shown. /settings/users loads none of them (it
+# stays in the main bundle), so roster.wasm + roster.js above are what it
+# needs before it is interactive.
+lazy_files=$(ls target/site/pkg/split___*.wasm target/site/pkg/chunk_*.wasm 2>/dev/null || true)
+if [ -n "$lazy_files" ]; then
+  lazy_gz=0
+  for f in $lazy_files; do lazy_gz=$((lazy_gz + $(gzip -9 -c "$f" | wc -c))); done
+  echo "Split out (lazy pages: sign-in, sign-up, activation, account, mailbox): $(echo "$lazy_files" | wc -l) files, $lazy_gz bytes gzip -9 in all, none of them loaded by /settings/users."
+  echo
+fi
 echo "What the server sends (the build's precompressed twins):"
 echo
 echo "| file | bytes |"

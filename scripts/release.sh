@@ -9,7 +9,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # "release": wasm-opt comes with the npm package binaryen (end2end/).
 scripts/tools.sh build release
-PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress
+PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress --split
 
 # cargo-leptos gzips at a middle level (the bundle: 462 KB); -9 takes it
 # under 400 KB for clients that accept gzip but not Brotli.

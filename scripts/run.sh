@@ -15,7 +15,7 @@ if [ -z "${DATABASE_URL:-}" ]; then
 fi
 
 echo "==> building Roster (the first build takes a few minutes)"
-cargo leptos build
+cargo leptos build --split
 echo "==> starting Roster: open http://127.0.0.1:3000 (Ctrl-C stops it)"
 LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg LEPTOS_OUTPUT_NAME=roster \
 LEPTOS_SITE_ADDR=${LEPTOS_SITE_ADDR:-127.0.0.1:3000} DEV_MAILBOX=${DEV_MAILBOX:-true} \

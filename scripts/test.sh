@@ -71,7 +71,7 @@ step "Rust tests"
 RUSTFLAGS="$leptos_rustflags" cargo nextest run --features ssr --test-threads="${ROSTER_TEST_THREADS:-4}"
 
 step "build" "(server + WASM)"
-env -u RUSTFLAGS cargo leptos build
+env -u RUSTFLAGS cargo leptos build --split
 
 step "servers for the browser tests" "(mail catcher, Roster)"
 mkdir -p target/e2e

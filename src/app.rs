@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
-use leptos_router::{SsrMode, path};
+use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
@@ -47,15 +47,15 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
-                <Route path=path!("/activate/:token") view=ActivatePage ssr=SsrMode::Async />
-                <Route path=path!("/dev/mailbox") view=DevMailboxPage ssr=SsrMode::Async />
+                <Route path=path!("/activate/:token") view={Lazy::<ActivateRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/dev/mailbox") view={Lazy::<DevMailboxRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/account") view=SettingsLayout ssr=SsrMode::Async>
-                    <Route path=path!("") view=AccountPage ssr=SsrMode::Async />
+                    <Route path=path!("") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
-                <Route path=path!("/sign-up") view=SignUpPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-up/sent") view=SignUpSentPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-up/confirm/:token") view=ConfirmSignUpPage ssr=SsrMode::Async />
-                <Route path=path!("/sign-in") view=SignInPage ssr=SsrMode::Async />
+                <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-up/sent") view={Lazy::<SignUpSentRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-up/confirm/:token") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
@@ -64,6 +64,36 @@ pub fn App() -> impl IntoView {
         </Router>
     }
 }
+
+/// A page whose code is split out of the main WASM bundle (`cargo leptos
+/// build --split`) and fetched when the page is first shown (on a full page
+/// load, preloaded with it). User Management, the page an admin lives on,
+/// stays in the main bundle; the pages a visitor or a newly invited person
+/// sees once do not make it heavier.
+macro_rules! lazy_page {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                $page().into_any()
+            }
+        }
+    };
+}
+
+lazy_page!(ActivateRoute, ActivatePage);
+lazy_page!(DevMailboxRoute, DevMailboxPage);
+lazy_page!(AccountRoute, AccountPage);
+lazy_page!(SignUpRoute, SignUpPage);
+lazy_page!(SignUpSentRoute, SignUpSentPage);
+lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
+lazy_page!(SignInRoute, SignInPage);
 
 /// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
 /// of the JavaScript suite wait until the app is interactive.

@@ -21,5 +21,6 @@ pub fn hydrate() {
     // release bundles skip the hook (and its formatting code) to stay small.
     #[cfg(debug_assertions)]
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    // Lazy routes (see `app::lazy_page`) load their code before hydrating.
+    leptos::mount::hydrate_lazy(app::App);
 }
