@@ -337,7 +337,7 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
         .await
         .map_err(|e| e.to_string())?;
     let inviter =
-        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into(), request_id: None };
+        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into(), origin: Default::default() };
     let queued = Instant::now();
     for i in 0..MAILS {
         let form = InviteForm {

@@ -37,8 +37,10 @@ pg_port=${ROSTER_TEST_PG_PORT:-54339}
 app_port=${ROSTER_TEST_APP_PORT:-3100}
 # A second server without SMTP, for the development mailbox's own tests.
 dev_port=${ROSTER_TEST_DEV_PORT:-3101}
-smtp_port=${ROSTER_TEST_SMTP_PORT:-54325}
-mail_web_port=${ROSTER_TEST_MAIL_WEB_PORT:-54326}
+# Below the kernel's ephemeral range (32768+), which outgoing connections
+# (and their TIME_WAIT leftovers from the run before) may hold.
+smtp_port=${ROSTER_TEST_SMTP_PORT:-25325}
+mail_web_port=${ROSTER_TEST_MAIL_WEB_PORT:-25326}
 pids=()
 cleanup() {
   status=$?

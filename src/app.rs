@@ -7,6 +7,7 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
+use crate::features::audit::ui::AuditPage;
 use crate::features::auth::ui::{AccountPage, ConfirmSignUpPage, SignInPage, SignUpPage, SignUpSentPage, current_user};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
@@ -59,6 +60,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -94,6 +96,7 @@ lazy_page!(SignUpRoute, SignUpPage);
 lazy_page!(SignUpSentRoute, SignUpSentPage);
 lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 lazy_page!(SignInRoute, SignInPage);
+lazy_page!(AuditRoute, AuditPage);
 
 /// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
 /// of the JavaScript suite wait until the app is interactive.

@@ -151,7 +151,7 @@ export function confirmationPath(mail: Mail): string {
 // `make test` runs the server under test with SMTP pointed at maildev, a
 // real mail catcher; its HTTP API is how a test reads what was sent.
 
-const MAIL_API = process.env.ROSTER_MAIL_API ?? 'http://127.0.0.1:54326';
+const MAIL_API = process.env.ROSTER_MAIL_API ?? 'http://127.0.0.1:25326';
 
 export interface Mail {
   subject: string;

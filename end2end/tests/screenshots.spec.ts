@@ -50,6 +50,10 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await expect(page.getByRole('status').filter({ hasText: 'A new activation link' })).toBeVisible();
   await settled(page, testInfo);
   await shot('user-details-resent');
+  await page.goto('/settings/audit');
+  await expect(page.getByRole('heading', { name: 'Audit log' })).toBeVisible();
+  await settled(page, testInfo);
+  await shot('audit-log');
   const second = activationPath(await mailTo(email, (m) => m.subject.startsWith('Your new link')));
 
   await page.context().clearCookies();

@@ -75,6 +75,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <li>
                             <A href="/settings/users">"User Management"</A>
                         </li>
+                        <li>
+                            <A href="/settings/audit">"Audit log"</A>
+                        </li>
                     })}
                     <li>
                         <A href="/account">"Your account"</A>

@@ -37,6 +37,8 @@ pub struct RequestContext {
     via_api: bool,
     /// The request's path (a server function's endpoint).
     path: String,
+    /// The browser's `User-Agent`, for the audit log.
+    pub user_agent: Option<String>,
     /// The client's address: the connection's peer, or behind trusted
     /// proxies the address the outermost one saw (see `client_addr`).
     pub client_ip: IpAddr,
@@ -64,6 +66,7 @@ impl RequestContext {
             accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
             via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
             path: parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default(),
+            user_agent: header(header::USER_AGENT),
         }
     }
 

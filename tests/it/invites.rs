@@ -246,7 +246,8 @@ async fn inviting_addresses_that_have_accounts_is_audited_and_soon_paused(pool: 
     }
     // Each refusal is in the organization's audit log: who, which address, which request.
     let entries: Vec<(String, Option<uuid::Uuid>, String, Option<String>)> = sqlx::query_as(
-        "SELECT action, actor_id, details->>'email', request_id FROM audit_log WHERE org_id = $1 ORDER BY id",
+        "SELECT action, actor_id, details->>'email', request_id FROM audit_log \
+         WHERE org_id = $1 AND action = 'invite.refused_existing_account' ORDER BY id",
     )
     .bind(org_id)
     .fetch_all(&app.pool)

@@ -84,7 +84,7 @@ async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {
     let org_id = app.org_id_of(&admin).await;
     set_quota(&app.pool, org_id, Role::Basic, n as i32).await.unwrap();
     let admin_id = app.user_id_of(&admin).await;
-    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), request_id: None };
+    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), origin: Default::default() };
     let mut emails = Vec::new();
     for i in 0..n {
         let email = unique_email(&format!("invitee{i}"));

@@ -8,6 +8,7 @@
 mod common;
 
 mod activation;
+mod audit;
 mod auth;
 mod fuzz;
 mod invites;

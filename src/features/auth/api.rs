@@ -67,6 +67,7 @@ pub async fn confirm_sign_up(
             &token,
             &password,
             &password_confirmation,
+            &crate::features::audit::server::Origin::of(&ctx, None),
         )
         .await?;
         session::begin(&ctx, auth).await?;
@@ -90,7 +91,8 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
     use crate::server::respond::respond;
     respond(|ctx| async move {
         ctx.state.limits.password_attempt(ctx.client_ip)?;
-        let auth = sign_in::sign_in(&ctx.state.pool, &ctx.state.hasher, &email, &password).await?;
+        let origin = crate::features::audit::server::Origin::of(&ctx, None);
+        let auth = sign_in::sign_in(&ctx.state.pool, &ctx.state.hasher, &email, &password, &origin).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect(&safe_next(next.as_deref()));
         Ok(())
@@ -102,9 +104,17 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
 /// Without a session it does nothing and still lands on the sign-in page.
 #[server(endpoint = "sign_out")]
 pub async fn sign_out() -> Result<(), AppError> {
+    use crate::features::audit::server::{Action, Entry, Origin, record};
+    use crate::features::auth::server::guard::Actor;
     use crate::features::auth::server::session;
     use crate::server::respond::respond;
     respond(|ctx| async move {
+        if let Some(actor) = Actor::current(&ctx).await? {
+            let name = format!("{} {}", actor.first_name, actor.last_name);
+            let entry = Entry::new(actor.org_id, Action::SignedOut).about(actor.user_id, &name);
+            let mut conn = ctx.state.pool.acquire().await?;
+            record(&mut conn, &Origin::of(&ctx, Some(&actor)), entry).await?;
+        }
         session::end(&ctx).await?;
         ctx.redirect("/sign-in");
         Ok(())

@@ -17,7 +17,7 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         let valid = validate::invite(&invite, actor.organization_time_zone)?;
-        let inviter = Inviter::from_actor(&actor).with_request(&ctx.request_id);
+        let inviter = Inviter::of(&ctx, &actor);
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
         let back: String =
             form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
@@ -77,7 +77,8 @@ pub async fn activate_account(
     use crate::server::respond::respond_on_page;
     respond_on_page(&activation_page(&token), |ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
-        let input = Activation { first_name, last_name, time_zone, password, password_confirmation };
+        let origin = crate::features::audit::server::Origin::of(&ctx, None);
+        let input = Activation { first_name, last_name, time_zone, password, password_confirmation, origin };
         let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect("/");
@@ -98,7 +99,7 @@ pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) ->
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
-        resend(&ctx.state.pool, &Inviter::from_actor(&actor), user, &ctx.base_url()).await?;
+        resend(&ctx.state.pool, &Inviter::of(&ctx, &actor), user, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_resent")));
         Ok(())
     })
@@ -110,12 +111,13 @@ pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) ->
 #[server(endpoint = "cancel_invite")]
 pub async fn cancel_invite(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::invites::server::create::Inviter;
     use crate::features::invites::server::lifecycle::cancel;
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
-        cancel(&ctx.state.pool, actor.org_id, user).await?;
+        cancel(&ctx.state.pool, &Inviter::of(&ctx, &actor), user).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_canceled")));
         Ok(())
     })
@@ -132,7 +134,8 @@ pub async fn request_new_link(token: String) -> Result<crate::features::invites:
     use crate::server::respond::respond_on_page;
     respond_on_page(&activation_page(&token), |ctx| async move {
         ctx.state.limits.link_request(ctx.client_ip)?;
-        let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url()).await?;
+        let origin = crate::features::audit::server::Origin::of(&ctx, None);
+        let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url(), &origin).await?;
         let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("sent", &sent.email).finish();
         ctx.redirect(&format!("{}?{back}", activation_page(&token)));
         Ok(NewLinkSent { email: sent.email, expires: expiry_text(sent.expires_at, sent.time_zone) })

@@ -20,11 +20,13 @@ pub enum Permission {
     ViewUsers,
     /// Invite users, resend and cancel invites.
     ManageUsers,
+    /// Read the organization's audit log.
+    ViewAudit,
 }
 
 fn role_grants(role: Role, permission: Permission) -> bool {
     match permission {
-        Permission::ViewUsers | Permission::ManageUsers => role == Role::Superuser,
+        Permission::ViewUsers | Permission::ManageUsers | Permission::ViewAudit => role == Role::Superuser,
     }
 }
 

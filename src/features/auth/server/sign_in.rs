@@ -6,6 +6,7 @@ use uuid::Uuid;
 use super::password::PasswordHasher;
 use super::session::SessionAuth;
 use crate::error::AppError;
+use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::Password;
 use crate::features::users::types::UserStatus;
 
@@ -16,6 +17,8 @@ struct Candidate {
     status: UserStatus,
     password_hash: Option<String>,
     session_epoch: i32,
+    first_name: String,
+    last_name: String,
 }
 
 /// Checks the credentials. Every failure (unknown email, wrong password, an
@@ -27,6 +30,7 @@ pub async fn sign_in(
     hasher: &PasswordHasher,
     email: &str,
     password: &Password,
+    origin: &Origin,
 ) -> Result<SessionAuth, AppError> {
     // In line first: when the line is full, "busy" comes before any work.
     let place = hasher.join_line()?;
@@ -39,15 +43,37 @@ pub async fn sign_in(
     // The email is the installation-wide login; it names the tenant, so this
     // is the one query that does not start from an org_id.
     let candidate: Option<Candidate> = sqlx::query_as(
-        "SELECT id, org_id, status, password_hash, session_epoch FROM users WHERE lower(email) = lower($1)",
+        "SELECT id, org_id, status, password_hash, session_epoch, first_name, last_name FROM users \
+         WHERE lower(email) = lower($1)",
     )
     .bind(email)
     .fetch_optional(pool)
     .await?;
     let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
     let verification = hasher.verify_in_line(place, password, stored).await?;
-    let Some(user) = candidate.filter(|c| verification.matches && c.status == UserStatus::Active) else {
+    let Some(user) = candidate.as_ref().filter(|c| verification.matches && c.status == UserStatus::Active) else {
         tracing::info!("sign-in refused");
+        // An account's organization is told; an unknown email has none
+        // (the log line above is all there is). Written after the answer,
+        // so that it does not make a known email's refusal slower than an
+        // unknown one's; nothing else changed to share its transaction.
+        if let Some(account) = candidate {
+            let reason = if verification.matches { "the account cannot sign in" } else { "wrong password" };
+            let (pool, origin) = (pool.clone(), origin.clone());
+            tokio::spawn(async move {
+                let name = format!("{} {}", account.first_name, account.last_name);
+                let entry = Entry::new(account.org_id, Action::SignInFailed)
+                    .about(account.id, &name)
+                    .with(serde_json::json!({ "reason": reason, "status": account.status }));
+                let written = async {
+                    let mut conn = pool.acquire().await?;
+                    record(&mut conn, &origin, entry).await
+                };
+                if let Err(error) = written.await {
+                    tracing::warn!(?error, "could not write a failed sign-in to the audit log");
+                }
+            });
+        }
         return Err(AppError::InvalidCredentials);
     };
 
@@ -61,6 +87,7 @@ pub async fn sign_in(
             Err(error) => return Err(error),
         },
     };
+    let mut tx = pool.begin().await?;
     sqlx::query(
         "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
          WHERE org_id = $1 AND id = $2",
@@ -68,8 +95,12 @@ pub async fn sign_in(
     .bind(user.org_id)
     .bind(user.id)
     .bind(new_hash)
-    .execute(pool)
+    .execute(&mut *tx)
     .await?;
+    let name = format!("{} {}", user.first_name, user.last_name);
+    let entry = Entry::new(user.org_id, Action::SignedIn).about(user.id, &name);
+    record(&mut tx, &origin.clone().by(user.id, &name), entry).await?;
+    tx.commit().await?;
     tracing::info!(user_id = %user.id, org_id = %user.org_id, "signed in");
     Ok(SessionAuth { user_id: user.id, org_id: user.org_id, epoch: user.session_epoch })
 }

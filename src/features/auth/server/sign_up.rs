@@ -20,6 +20,7 @@ use super::new_password;
 use super::password::PasswordHasher;
 use super::session::SessionAuth;
 use crate::error::{AppError, Validator};
+use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::{MAX_ORG_NAME_CHARS, Password, SignUpLink, SignUpLinkState};
 use crate::features::invites::server::link::expiry_text;
 use crate::features::mail::outbox::{OutgoingMail, enqueue};
@@ -229,6 +230,7 @@ pub async fn confirm(
     link_token: &str,
     password: &Password,
     password_confirmation: &Password,
+    origin: &Origin,
 ) -> Result<SessionAuth, AppError> {
     let link = inspect(pool, link_token).await?;
     if link.state != SignUpLinkState::Valid {
@@ -263,6 +265,11 @@ pub async fn confirm(
         .bind(org_id)
         .execute(&mut *tx)
         .await?;
+    let name = format!("{} {}", row.first_name, row.last_name);
+    let entry = Entry::new(org_id, Action::OrganizationSignedUp)
+        .about(user_id, &name)
+        .with(serde_json::json!({ "organization": row.organization, "email": row.email }));
+    record(&mut tx, &origin.clone().by(user_id, &name), entry).await?;
     tx.commit().await?;
     tracing::info!(%org_id, %user_id, sign_up_id = %row.id, "organization signed up");
     Ok(SessionAuth { user_id, org_id, epoch: 0 })

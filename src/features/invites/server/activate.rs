@@ -11,6 +11,7 @@ use uuid::Uuid;
 use super::link::expiry_text;
 use crate::server::token;
 use crate::error::{AppError, Validator};
+use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::server::session::SessionAuth;
 use crate::features::auth::server::new_password;
@@ -108,6 +109,8 @@ pub struct Activation {
     pub time_zone: String,
     pub password: Password,
     pub password_confirmation: Password,
+    /// The request, for the audit log (the invited person acts).
+    pub origin: Origin,
 }
 
 /// Why a link cannot activate, as the error the form shows.
@@ -173,6 +176,9 @@ pub async fn activate(
         .bind(row.invite_id)
         .execute(&mut *tx)
         .await?;
+    let name = format!("{first_name} {last_name}");
+    let entry = Entry::new(row.org_id, Action::AccountActivated).about(row.user_id, &name);
+    record(&mut tx, &input.origin.clone().by(row.user_id, &name), entry).await?;
     let epoch: i32 = sqlx::query_scalar("SELECT session_epoch FROM users WHERE org_id = $1 AND id = $2")
         .bind(row.org_id)
         .bind(row.user_id)

@@ -6,10 +6,10 @@ use chrono::{DateTime, Utc};
 use sqlx::PgPool;
 use uuid::Uuid;
 
-use super::link::{Origin, Recipient, issue};
+use super::link::{LinkReason, Recipient, issue};
 use super::validate::ValidInvite;
 use crate::error::AppError;
-use crate::features::audit::server::{Action, Entry, count_recent, record};
+use crate::features::audit::server::{Action, Entry, Origin, count_recent, record};
 use crate::features::auth::server::guard::Actor;
 use crate::features::orgs::server::{is_email_taken, is_quota_exceeded};
 
@@ -30,23 +30,19 @@ pub struct Inviter {
     pub name: String,
     pub organization: String,
     /// The request, for the audit log.
-    pub request_id: Option<String>,
+    pub origin: Origin,
 }
 
 impl Inviter {
     /// The signed-in admin of the request.
-    pub fn from_actor(actor: &Actor) -> Self {
+    pub fn of(ctx: &crate::server::respond::RequestContext, actor: &Actor) -> Self {
         Self {
             org_id: actor.org_id,
             user_id: actor.user_id,
             name: format!("{} {}", actor.first_name, actor.last_name),
             organization: actor.organization.clone(),
-            request_id: None,
+            origin: Origin::of(ctx, Some(actor)),
         }
-    }
-
-    pub fn with_request(self, request_id: &str) -> Self {
-        Self { request_id: Some(request_id.to_owned()), ..self }
     }
 }
 
@@ -99,15 +95,9 @@ pub async fn create_invite(
             // The insert failed, so this transaction records the refusal only.
             tx.rollback().await?;
             let mut tx = pool.begin().await?;
-            let entry = Entry {
-                org_id: inviter.org_id,
-                actor_id: Some(inviter.user_id),
-                action: Action::InviteRefusedExistingAccount,
-                subject_id: None,
-                details: serde_json::json!({ "email": invite.email }),
-                request_id: inviter.request_id.as_deref(),
-            };
-            record(&mut tx, entry).await?;
+            let entry = Entry::new(inviter.org_id, Action::InviteRefusedExistingAccount)
+                .with(serde_json::json!({ "email": invite.email }));
+            record(&mut tx, &inviter.origin, entry).await?;
             tx.commit().await?;
             tracing::info!("invite refused: the address already has an account");
             return Err(AppError::field("email", EMAIL_TAKEN));
@@ -132,10 +122,15 @@ pub async fn create_invite(
             organization: &inviter.organization,
             inviter: &inviter.name,
         },
-        Origin::Invite,
+        LinkReason::Invite,
         base_url,
     )
     .await?;
+    let name = format!("{} {}", invite.first_name, invite.last_name);
+    let entry = Entry::new(inviter.org_id, Action::InviteCreated)
+        .about(user_id, &name)
+        .with(serde_json::json!({ "email": invite.email, "role": invite.role.label() }));
+    record(&mut tx, &inviter.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");
     Ok(CreatedInvite { user_id, invite_id: link.invite_id, expires_at: link.expires_at })

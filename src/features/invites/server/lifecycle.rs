@@ -10,8 +10,9 @@ use uuid::Uuid;
 
 use super::activate::{ActivationLink, lock_link, refusal};
 use super::create::Inviter;
-use super::link::{Origin, Recipient, issue, revoke_open_links};
+use super::link::{LinkReason, Recipient, issue, revoke_open_links};
 use crate::error::AppError;
+use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::types::{Role, UserStatus};
 
@@ -97,10 +98,15 @@ pub async fn resend(pool: &PgPool, admin: &Inviter, user_id: Uuid, base_url: &st
             organization: &admin.organization,
             inviter: &admin.name,
         },
-        Origin::Resend,
+        LinkReason::Resend,
         base_url,
     )
     .await?;
+    let name = format!("{} {}", target.first_name, target.last_name);
+    let entry = Entry::new(admin.org_id, Action::InviteResent)
+        .about(user_id, &name)
+        .with(serde_json::json!({ "email": target.email }));
+    record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(invite_id = %link.invite_id, "invite resent");
     Ok(())
@@ -108,8 +114,9 @@ pub async fn resend(pool: &PgPool, admin: &Inviter, user_id: Uuid, base_url: &st
 
 /// Cancel: the link stops working, unsent mail is withdrawn, the status
 /// becomes Invite canceled and the seat is freed (by the seats trigger).
-#[tracing::instrument(skip_all, fields(%org_id, %user_id))]
-pub async fn cancel(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
+#[tracing::instrument(skip_all, fields(org_id = %admin.org_id, %user_id))]
+pub async fn cancel(pool: &PgPool, admin: &Inviter, user_id: Uuid) -> Result<(), AppError> {
+    let org_id = admin.org_id;
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, org_id, user_id).await?;
     if target.status != UserStatus::Invited {
@@ -121,6 +128,11 @@ pub async fn cancel(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<(), Ap
         .execute(&mut *tx)
         .await?;
     revoke_open_links(&mut tx, org_id, user_id).await?;
+    let name = format!("{} {}", target.first_name, target.last_name);
+    let entry = Entry::new(org_id, Action::InviteCanceled)
+        .about(user_id, &name)
+        .with(serde_json::json!({ "email": target.email }));
+    record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     tracing::info!("invite cancelled");
     Ok(())
@@ -137,7 +149,12 @@ pub struct NewLink {
 /// kills it, so each link asks at most once, and a user gets at most
 /// `SELF_SERVICE_LINKS_PER_DAY` such links a day.
 #[tracing::instrument(skip_all)]
-pub async fn request_new_link(pool: &PgPool, link_token: &str, base_url: &str) -> Result<NewLink, AppError> {
+pub async fn request_new_link(
+    pool: &PgPool,
+    link_token: &str,
+    base_url: &str,
+    origin: &Origin,
+) -> Result<NewLink, AppError> {
     let mut tx = pool.begin().await?;
     let (state, row) = lock_link(&mut tx, link_token).await?;
     let (ActivationLink::Expired { organization }, Some(row)) = (&state, &row) else {
@@ -176,10 +193,14 @@ pub async fn request_new_link(pool: &PgPool, link_token: &str, base_url: &str) -
             organization,
             inviter: &inviter,
         },
-        Origin::SelfService,
+        LinkReason::SelfService,
         base_url,
     )
     .await?;
+    // The holder of the link acts: the invited person themself.
+    let name = format!("{} {}", row.first_name, row.last_name);
+    let entry = Entry::new(row.org_id, Action::NewLinkRequested).about(row.user_id, &name);
+    record(&mut tx, &origin.clone().by(row.user_id, &name), entry).await?;
     tx.commit().await?;
     tracing::info!(user_id = %row.user_id, org_id = %row.org_id, invite_id = %link.invite_id, "new link requested by the invitee");
     Ok(NewLink { email: row.email.clone(), expires_at: link.expires_at, time_zone })

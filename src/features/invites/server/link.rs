@@ -15,18 +15,18 @@ use crate::features::mail::templates::InviteMail;
 /// Why a link is issued (stored on the invite; self-service requests are
 /// counted for rate limiting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Origin {
+pub enum LinkReason {
     Invite,
     Resend,
     SelfService,
 }
 
-impl Origin {
+impl LinkReason {
     fn as_str(self) -> &'static str {
         match self {
-            Origin::Invite => "invite",
-            Origin::Resend => "resend",
-            Origin::SelfService => "self_service",
+            LinkReason::Invite => "invite",
+            LinkReason::Resend => "resend",
+            LinkReason::SelfService => "self_service",
         }
     }
 }
@@ -83,7 +83,7 @@ pub async fn revoke_open_links(conn: &mut PgConnection, org_id: Uuid, user_id: U
 pub async fn issue(
     conn: &mut PgConnection,
     recipient: Recipient<'_>,
-    origin: Origin,
+    reason: LinkReason,
     base_url: &str,
 ) -> Result<IssuedLink, AppError> {
     revoke_open_links(conn, recipient.org_id, recipient.user_id).await?;
@@ -96,7 +96,7 @@ pub async fn issue(
     .bind(recipient.org_id)
     .bind(recipient.user_id)
     .bind(&token_hash)
-    .bind(origin.as_str())
+    .bind(reason.as_str())
     .fetch_one(&mut *conn)
     .await?;
 
@@ -106,7 +106,7 @@ pub async fn issue(
         inviter: recipient.inviter.to_owned(),
         link: format!("{}/activate/{token}", base_url.trim_end_matches('/')),
         expires: expiry_text(expires_at, recipient.time_zone),
-        renewed: origin != Origin::Invite,
+        renewed: reason != LinkReason::Invite,
     }
     .render()?;
     enqueue(
