@@ -7,6 +7,7 @@
 
 mod common;
 
+mod access;
 mod activation;
 mod audit;
 mod auth;

@@ -28,6 +28,8 @@ pub enum Action {
     NewLinkRequested,
     InviteRefusedExistingAccount,
     AccountActivated,
+    AccessDisabled,
+    AccessEnabled,
 }
 
 impl Action {
@@ -43,6 +45,8 @@ impl Action {
             Action::NewLinkRequested => "invite.new_link_requested",
             Action::InviteRefusedExistingAccount => "invite.refused_existing_account",
             Action::AccountActivated => "account.activated",
+            Action::AccessDisabled => "user.access_disabled",
+            Action::AccessEnabled => "user.access_enabled",
         }
     }
 }

@@ -18,6 +18,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("invite.new_link_requested", "Asked for a new activation link"),
     ("invite.refused_existing_account", "Invite refused: the address has an account"),
     ("account.activated", "Activated the account"),
+    ("user.access_disabled", "Disabled access"),
+    ("user.access_enabled", "Enabled access"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -37,3 +37,44 @@ pub async fn user_details(id: uuid::Uuid) -> Result<crate::features::users::type
     })
     .await
 }
+
+/// "Disable Access": the user can no longer sign in and every session of
+/// theirs ends at once; their seat stays theirs. Not oneself, not the last
+/// active Superuser. `view` is the table's query string to return to.
+#[server(endpoint = "disable_access")]
+pub async fn disable_access(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    change_access(user, view, false).await
+}
+
+/// "Enable Access": a disabled user may sign in again.
+#[server(endpoint = "enable_access")]
+pub async fn enable_access(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    change_access(user, view, true).await
+}
+
+/// What disabling and enabling share: the permission check, the audit
+/// origin, and the way back to the table with the panel and a notice.
+#[cfg(feature = "ssr")]
+async fn change_access(user: uuid::Uuid, view: String, enable: bool) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::{Admin, disable_access, enable_access};
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let pool = &ctx.state.pool;
+        let notice = if enable {
+            enable_access(pool, &admin, user).await?;
+            "access_enabled"
+        } else {
+            disable_access(pool, &admin, user).await?;
+            "access_disabled"
+        };
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some(notice)));
+        Ok(())
+    })
+    .await
+}

@@ -473,6 +473,9 @@ pub struct UserDetails {
     pub activated: Option<Timestamp>,
     /// The user's invite mails, newest first.
     pub mails: Vec<MailStatus>,
+    /// Invites this user sent that still wait: disabling them leaves these
+    /// without an owner, so the confirmation lists them.
+    pub pending_invites_sent: Vec<String>,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

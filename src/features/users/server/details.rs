@@ -60,6 +60,7 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
     .fetch_all(pool)
     .await?;
     let activated = details.row.activated_at.map(|at| format_time(at, zone));
+    let pending_invites_sent = super::access::pending_invites_sent(pool, org_id, user_id).await?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
     Ok(UserDetails {
         row: details.row.into_user_row(zone),
@@ -72,6 +73,7 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         hire_date: date(details.hire_date),
         invited_by: details.invited_by,
         activated,
+        pending_invites_sent,
         mails: mails
             .into_iter()
             .map(|m| MailStatus {

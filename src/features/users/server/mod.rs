@@ -1,5 +1,6 @@
 //! Server-side services for users (ssr only).
 
+pub mod access;
 pub mod details;
 pub mod list;
 pub mod validate;

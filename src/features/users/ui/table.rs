@@ -54,6 +54,9 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
         }
     };
     let empty = page.rows.is_empty();
+    // The signed-in admin (the settings layout provides it): no action on
+    // their own row takes their access away.
+    let me = use_context::<crate::features::auth::types::CurrentUser>();
     let search = query.search().map(str::to_owned);
     let clear_href = query.href(|q| q.q = None);
     let filtered = match query.status_filter() {
@@ -77,12 +80,15 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                         // First, so it stays in view however wide the table gets.
                         <th scope="col" class="cell-open"><span class="visually-hidden">"Details"</span></th>
                         {SortColumn::ALL.into_iter().map(header).collect_view()}
+                        <th scope="col">"Action"</th>
                     </tr>
                 </thead>
                 <tbody>
                     {page.rows.into_iter().map(|row| {
                         let details_href = query.href_with_panel(row.id, None);
-                        view! { <UserTableRow row details_href /> }
+                        let access_href = format!("{}&confirm=access", details_href);
+                        let own = me.as_ref().is_some_and(|me| me.id == row.id);
+                        view! { <UserTableRow row details_href access_href own /> }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -179,7 +185,7 @@ pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl Into
 }
 
 #[component]
-fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
+fn UserTableRow(row: UserRow, details_href: String, access_href: String, own: bool) -> impl IntoView {
     let name = format!("{} {}", row.first_name, row.last_name);
     let yes_no = |value: bool| {
         view! {
@@ -217,6 +223,18 @@ fn UserTableRow(row: UserRow, details_href: String) -> impl IntoView {
                 {match row.last_sign_in {
                     Some(at) => view! { <LocalTime at /> }.into_any(),
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
+                }}
+            </td>
+            <td class="cell-actions">
+                // Each opens the user's panel at its confirmation.
+                {match row.status {
+                    ShownStatus::Active if !own => view! {
+                        <a class="button button-small" href=access_href aria-label=format!("Disable access for {name}")>"Disable"</a>
+                    }.into_any(),
+                    ShownStatus::Disabled => view! {
+                        <a class="button button-small" href=access_href aria-label=format!("Enable access for {name}")>"Enable"</a>
+                    }.into_any(),
+                    _ => ().into_any(),
                 }}
             </td>
         </tr>

@@ -15,17 +15,45 @@ use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
 use crate::features::users::api::user_details;
 use crate::features::users::types::{MailStatus, ShownStatus, UserDetails, UserListQuery};
+use leptos_router::hooks::use_query_map;
+
+/// The panel's actions. They live on the page, so the table reloads after
+/// each too.
+#[derive(Clone, Copy)]
+pub struct PanelActions {
+    pub resend: FormAction<()>,
+    pub cancel: FormAction<()>,
+    pub disable: FormAction<()>,
+    pub enable: FormAction<()>,
+}
+
+impl PanelActions {
+    fn all(self) -> [FormAction<()>; 4] {
+        [self.resend, self.cancel, self.disable, self.enable]
+    }
+
+    /// Changes after each completed action (a resource reloads on it).
+    pub fn versions(self) -> [usize; 4] {
+        self.all().map(|action| action.version().get())
+    }
+
+    /// The last action's error, if it failed.
+    fn error(self) -> Signal<Option<AppError>> {
+        Signal::derive(move || self.all().into_iter().find_map(|action| action_error(action.value()).get()))
+    }
+}
 
 #[component]
 pub fn UserPanel(
     id: Uuid,
     query: Memo<UserListQuery>,
     notice: Signal<Option<String>>,
-    resend: FormAction<()>,
-    cancel: FormAction<()>,
+    actions: PanelActions,
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
-    let details = server_resource(move || (resend.version().get(), cancel.version().get()), move |_| user_details(id));
+    let details = server_resource(move || actions.versions(), move |_| user_details(id));
+    // The table's Disable/Enable Access open the panel at that confirmation.
+    let confirming = use_query_map().with_untracked(|p| p.get("confirm").as_deref() == Some("access"));
     refresh_while(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
@@ -34,8 +62,8 @@ pub fn UserPanel(
     // send that view along (`view`) so their redirect returns there too.
     let close_href = query.with_untracked(UserListQuery::current_href);
     let view_string = close_href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default();
-    let error =
-        Signal::derive(move || action_error(resend.value()).get().or_else(|| action_error(cancel.value()).get()));
+    let error = actions.error();
+    let confirm_href = format!("{}&confirm=access", query.with_untracked(|q| q.href_with_panel(id, None)));
     view! {
         <Modal labelled_by="user-panel-title" close_href=close_href.clone() class="drawer">
             <div class="modal-head">
@@ -44,11 +72,11 @@ pub fn UserPanel(
             </div>
             <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
                 {move || {
-                    let view_string = view_string.clone();
+                    let (view_string, confirm_href) = (view_string.clone(), confirm_href.clone());
                     Suspend::new(async move {
                         match details.await {
                             Ok(user) => view! {
-                                <DetailsBody user notice error resend cancel view_string />
+                                <DetailsBody user notice error actions view_string confirming confirm_href />
                             }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
@@ -64,13 +92,16 @@ fn DetailsBody(
     user: UserDetails,
     notice: Signal<Option<String>>,
     error: Signal<Option<AppError>>,
-    resend: FormAction<()>,
-    cancel: FormAction<()>,
+    actions: PanelActions,
     view_string: String,
+    confirming: bool,
+    confirm_href: String,
 ) -> impl IntoView {
+    let PanelActions { resend, cancel, .. } = actions;
     let row = user.row.clone();
     let name = format!("{} {}", row.first_name, row.last_name);
     let email = row.email.clone();
+    let name_for_notice = name.clone();
     let notice_text = move || {
         notice.get().and_then(|n| match n.as_str() {
             "invite_resent" => {
@@ -79,6 +110,10 @@ fn DetailsBody(
             "invite_canceled" => {
                 Some("The invite was cancelled: its link no longer works and its seat is free again.".to_owned())
             }
+            "access_disabled" => Some(format!(
+                "{name_for_notice} can no longer sign in, and every session of theirs has ended. Their seat is kept."
+            )),
+            "access_enabled" => Some(format!("{name_for_notice} can sign in again.")),
             _ => None,
         })
     };
@@ -89,7 +124,8 @@ fn DetailsBody(
         (None, _) => None,
     };
     let status = row.status;
-    let (resend_view, cancel_view) = (view_string.clone(), view_string);
+    let (resend_view, cancel_view) = (view_string.clone(), view_string.clone());
+    let own = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.id == row.id);
     let resend_label = if status == ShownStatus::InviteCanceled { "Send invite again" } else { "Resend invite" };
     view! {
         <div class="panel-identity">
@@ -144,6 +180,18 @@ fn DetailsBody(
                 })}
             </div>
         })}
+        {(!own && matches!(status, ShownStatus::Active | ShownStatus::Disabled)).then(|| view! {
+            <AccessSection
+                user=row.id
+                name=name.clone()
+                disabled=status == ShownStatus::Disabled
+                orphans=user.pending_invites_sent.clone()
+                actions
+                view_string=view_string.clone()
+                confirming
+                confirm_href=confirm_href.clone()
+            />
+        })}
         <section class="panel-section" aria-labelledby="panel-profile">
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
@@ -180,5 +228,69 @@ fn MailHistory(mails: Vec<MailStatus>) -> impl IntoView {
                 }).collect_view()}
             </ol>
         </details>
+    }
+}
+
+/// Disable or enable the user's access. Disabling is confirmed first (the
+/// table's button opens the panel here): it says what happens and lists
+/// the invites the user sent that still wait, which nobody would own.
+#[component]
+fn AccessSection(
+    user: Uuid,
+    name: String,
+    disabled: bool,
+    orphans: Vec<String>,
+    actions: PanelActions,
+    view_string: String,
+    confirming: bool,
+    confirm_href: String,
+) -> impl IntoView {
+    let PanelActions { disable, enable, .. } = actions;
+    let form_fields = move || {
+        view! {
+            <input type="hidden" name="user" value=user.to_string() />
+            <input type="hidden" name="view" value=view_string.clone() />
+        }
+    };
+    view! {
+        <section class=if confirming { "panel-section access-confirm" } else { "panel-section" } aria-labelledby="panel-access">
+            <h3 id="panel-access">"Access"</h3>
+            {if disabled {
+                view! {
+                    <p>{format!("{name}'s access is disabled: they cannot sign in. Their seat is kept.")}</p>
+                    <ServerForm action=enable>
+                        {form_fields()}
+                        <button type="submit" class="button button-primary" disabled=move || enable.pending().get()>
+                            "Enable Access"
+                        </button>
+                    </ServerForm>
+                }.into_any()
+            } else if confirming {
+                let anyway = !orphans.is_empty();
+                view! {
+                    <p><strong>{format!("Disable access for {name}?")}</strong></p>
+                    <p>"They are signed out everywhere at once and cannot sign in until their access is enabled again. Their seat is kept."</p>
+                    {anyway.then(|| view! {
+                        <div class="alert alert-warning" role="note">
+                            <p>{format!("{name} sent invites that are still waiting; they will have no active owner:")}</p>
+                            <ul>{orphans.into_iter().map(|o| view! { <li>{o}</li> }).collect_view()}</ul>
+                        </div>
+                    })}
+                    <div class="panel-actions">
+                        <ServerForm action=disable>
+                            {form_fields()}
+                            <button type="submit" class="button button-danger" disabled=move || disable.pending().get()>
+                                {if anyway { "Disable anyway" } else { "Disable Access" }}
+                            </button>
+                        </ServerForm>
+                    </div>
+                }.into_any()
+            } else {
+                view! {
+                    <p>{format!("{name} can sign in.")}</p>
+                    <a class="button button-danger" href=confirm_href>"Disable Access"</a>
+                }.into_any()
+            }}
+        </section>
     }
 }

@@ -6,13 +6,14 @@ use leptos_router::hooks::use_query_map;
 
 use super::seat_counters::SeatCounters;
 use super::table::UsersTable;
-use super::user_panel::UserPanel;
+use super::user_panel::{PanelActions, UserPanel};
 use crate::components::feedback::{ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::submit_own_form;
 use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
+use crate::features::users::api::{DisableAccess, EnableAccess};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
 use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
@@ -26,10 +27,13 @@ pub fn UsersPage() -> impl IntoView {
     // The details panel's actions live here so the table reloads after each.
     let resend = FormAction::new::<ResendInvite>();
     let cancel = FormAction::new::<CancelInvite>();
+    let disable = FormAction::new::<DisableAccess>();
+    let enable = FormAction::new::<EnableAccess>();
+    let actions = PanelActions { resend, cancel, disable, enable };
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(
-        move || (query.get(), params.with(|p| p.get("invited")), resend.version().get(), cancel.version().get()),
+        move || (query.get(), params.with(|p| p.get("invited")), actions.versions()),
         |(query, ..)| list_users(query),
     );
     // A mail on its way turns to "sent" (or "retrying") without a reload.
@@ -61,7 +65,7 @@ pub fn UsersPage() -> impl IntoView {
             <SuccessAlert message=format!("Invitation sent to {email}. They appear below as Invited until they activate their account.") />
         })}
         {move || inviting().then(|| view! { <InviteDialog /> })}
-        {move || panel_user().map(|id| view! { <UserPanel id query notice resend cancel /> })}
+        {move || panel_user().map(|id| view! { <UserPanel id query notice actions /> })}
         <Form method="GET" action="/settings/users" attr:class="toolbar" attr:role="search">
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}

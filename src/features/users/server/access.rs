@@ -1,0 +1,137 @@
+//! Disable and enable access (ELPRO's words; ELMA365 calls it lock and
+//! unlock). `disable` is the one way a user loses access, used by every path
+//! that takes it away (the button today; deletion, imports and APIs later),
+//! so ending the user's sessions cannot be forgotten on one of them.
+
+use sqlx::{FromRow, PgConnection, PgPool};
+use uuid::Uuid;
+
+use crate::error::AppError;
+use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::users::types::{Role, UserStatus};
+
+#[derive(FromRow)]
+struct Target {
+    status: UserStatus,
+    role: Role,
+    first_name: String,
+    last_name: String,
+}
+
+/// The target in the caller's organization, locked for the transaction; a
+/// user of another organization is simply not found (404, never 403).
+async fn lock_target(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Target, AppError> {
+    sqlx::query_as("SELECT status, role, first_name, last_name FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE")
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_optional(&mut *conn)
+        .await?
+        .ok_or(AppError::NotFound)
+}
+
+/// Takes a user's access away, in the caller's transaction: status
+/// Disabled (the seat stays theirs), every session ended at once (their
+/// rows deleted, and the session epoch moved on so no cookie of before can
+/// ever come back). Refuses the last active Superuser.
+pub async fn disable(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
+    let target = lock_target(conn, org_id, user_id).await?;
+    let name = format!("{} {}", target.first_name, target.last_name);
+    if target.status != UserStatus::Active {
+        return Err(AppError::bad_request(format!("Only active users can be disabled; {name} is not active.")));
+    }
+    if target.role == Role::Superuser {
+        // Locks the organization's Superusers, so two admins cannot disable
+        // the last two at once.
+        let others: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM users WHERE org_id = $1 AND role = 'superuser' AND status = 'active' \
+             AND id <> $2 FOR UPDATE) s",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?;
+        if others == 0 {
+            return Err(AppError::bad_request(format!(
+                "{name} is the organization's last active Superuser, whose access cannot be disabled."
+            )));
+        }
+    }
+    sqlx::query(
+        "UPDATE users SET status = 'disabled', session_epoch = session_epoch + 1, version = version + 1 \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Who is changing a user's access: the admin, and the request.
+pub struct Admin<'a> {
+    pub org_id: Uuid,
+    pub user_id: Uuid,
+    pub origin: &'a Origin,
+}
+
+/// "Disable Access": disables the user and records it, in one transaction.
+/// Nobody can disable themself.
+pub async fn disable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> Result<String, AppError> {
+    if user_id == admin.user_id {
+        return Err(AppError::bad_request("You cannot disable your own access."));
+    }
+    let mut tx = pool.begin().await?;
+    disable(&mut tx, admin.org_id, user_id).await?;
+    let name = name_of(&mut tx, admin.org_id, user_id).await?;
+    record(&mut tx, admin.origin, Entry::new(admin.org_id, Action::AccessDisabled).about(user_id, &name)).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "access disabled");
+    Ok(name)
+}
+
+/// "Enable Access": a disabled user may sign in again (with a new session:
+/// the ones from before stay ended).
+pub async fn enable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> Result<String, AppError> {
+    let mut tx = pool.begin().await?;
+    let target = lock_target(&mut tx, admin.org_id, user_id).await?;
+    let name = format!("{} {}", target.first_name, target.last_name);
+    if target.status != UserStatus::Disabled {
+        return Err(AppError::bad_request(format!("Only disabled users can be enabled; {name} is not disabled.")));
+    }
+    sqlx::query("UPDATE users SET status = 'active', version = version + 1 WHERE org_id = $1 AND id = $2")
+        .bind(admin.org_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, admin.origin, Entry::new(admin.org_id, Action::AccessEnabled).about(user_id, &name)).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "access enabled");
+    Ok(name)
+}
+
+async fn name_of(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<String, AppError> {
+    Ok(sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM users WHERE org_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_one(&mut *conn)
+        .await?)
+}
+
+/// The invites a user sent that still wait for their invitee: what
+/// disabling them would leave without an owner (ELMA365 warns about a
+/// user's unfinished work before locking). Names and emails, oldest first.
+pub async fn pending_invites_sent(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<String>, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT first_name || ' ' || last_name || ' (' || email || ')' FROM users \
+         WHERE org_id = $1 AND invited_by = $2 AND status = 'invited' ORDER BY created_at LIMIT 50",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(pool)
+    .await?)
+}
