@@ -10,6 +10,7 @@ mod common;
 mod access;
 mod activation;
 mod audit;
+mod delete;
 mod auth;
 mod fuzz;
 mod invites;

@@ -30,6 +30,7 @@ pub enum Action {
     AccountActivated,
     AccessDisabled,
     AccessEnabled,
+    UserDeleted,
 }
 
 impl Action {
@@ -47,6 +48,7 @@ impl Action {
             Action::AccountActivated => "account.activated",
             Action::AccessDisabled => "user.access_disabled",
             Action::AccessEnabled => "user.access_enabled",
+            Action::UserDeleted => "user.deleted",
         }
     }
 }

@@ -20,6 +20,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("account.activated", "Activated the account"),
     ("user.access_disabled", "Disabled access"),
     ("user.access_enabled", "Enabled access"),
+    ("user.deleted", "Deleted the user"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -78,3 +78,34 @@ async fn change_access(user: uuid::Uuid, view: String, enable: bool) -> Result<(
     })
     .await
 }
+
+/// Deletes a user once the acting Superuser has re-entered their own
+/// password: the user, their sessions, links and mail go and their seat is
+/// freed. Not oneself, not the last Superuser. Password attempts count
+/// against the same per-client limit as sign-in. Returns to `view`.
+#[server(endpoint = "delete_user")]
+pub async fn delete_user(
+    user: uuid::Uuid,
+    password: crate::features::auth::types::Password,
+    #[server(default)] view: String,
+) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::Admin;
+    use crate::features::users::server::delete;
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let name = delete::delete_user(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
+        let back = UserListQuery::parse(&view).current_href();
+        let separator = if back.contains('?') { '&' } else { '?' };
+        let notice: String = form_urlencoded::Serializer::new(String::new()).append_pair("deleted", &name).finish();
+        ctx.redirect(&format!("{back}{separator}{notice}"));
+        Ok(())
+    })
+    .await
+}

@@ -1,6 +1,7 @@
 //! Server-side services for users (ssr only).
 
 pub mod access;
+pub mod delete;
 pub mod details;
 pub mod list;
 pub mod validate;

@@ -86,9 +86,8 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                 <tbody>
                     {page.rows.into_iter().map(|row| {
                         let details_href = query.href_with_panel(row.id, None);
-                        let access_href = format!("{}&confirm=access", details_href);
                         let own = me.as_ref().is_some_and(|me| me.id == row.id);
-                        view! { <UserTableRow row details_href access_href own /> }
+                        view! { <UserTableRow row details_href own /> }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -185,7 +184,10 @@ pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl Into
 }
 
 #[component]
-fn UserTableRow(row: UserRow, details_href: String, access_href: String, own: bool) -> impl IntoView {
+fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView {
+    // Each action opens the user's panel at its confirmation.
+    let access_href = format!("{details_href}&confirm=access");
+    let delete_href = format!("{details_href}&confirm=delete");
     let name = format!("{} {}", row.first_name, row.last_name);
     let yes_no = |value: bool| {
         view! {
@@ -226,7 +228,6 @@ fn UserTableRow(row: UserRow, details_href: String, access_href: String, own: bo
                 }}
             </td>
             <td class="cell-actions">
-                // Each opens the user's panel at its confirmation.
                 {match row.status {
                     ShownStatus::Active if !own => view! {
                         <a class="button button-small" href=access_href aria-label=format!("Disable access for {name}")>"Disable"</a>
@@ -236,6 +237,10 @@ fn UserTableRow(row: UserRow, details_href: String, access_href: String, own: bo
                     }.into_any(),
                     _ => ().into_any(),
                 }}
+                {(!own).then(|| view! {
+                    " "
+                    <a class="button button-small button-danger-quiet" href=delete_href aria-label=format!("Delete {name}")>"Delete"</a>
+                })}
             </td>
         </tr>
     }

@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::table::{MailLine, StatusBadge};
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
-use crate::components::form::action_error;
+use crate::components::form::{Field, action_error, field_error};
 use crate::components::modal::Modal;
 use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
@@ -25,15 +25,16 @@ pub struct PanelActions {
     pub cancel: FormAction<()>,
     pub disable: FormAction<()>,
     pub enable: FormAction<()>,
+    pub delete: FormAction<()>,
 }
 
 impl PanelActions {
-    fn all(self) -> [FormAction<()>; 4] {
-        [self.resend, self.cancel, self.disable, self.enable]
+    fn all(self) -> [FormAction<()>; 5] {
+        [self.resend, self.cancel, self.disable, self.enable, self.delete]
     }
 
     /// Changes after each completed action (a resource reloads on it).
-    pub fn versions(self) -> [usize; 4] {
+    pub fn versions(self) -> [usize; 5] {
         self.all().map(|action| action.version().get())
     }
 
@@ -52,8 +53,10 @@ pub fn UserPanel(
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
     let details = server_resource(move || actions.versions(), move |_| user_details(id));
-    // The table's Disable/Enable Access open the panel at that confirmation.
-    let confirming = use_query_map().with_untracked(|p| p.get("confirm").as_deref() == Some("access"));
+    // The table's actions open the panel at their confirmation.
+    let confirm = use_query_map().with_untracked(|p| p.get("confirm"));
+    let confirming = confirm.as_deref() == Some("access");
+    let deleting = confirm.as_deref() == Some("delete");
     refresh_while(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
@@ -63,7 +66,9 @@ pub fn UserPanel(
     let close_href = query.with_untracked(UserListQuery::current_href);
     let view_string = close_href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default();
     let error = actions.error();
-    let confirm_href = format!("{}&confirm=access", query.with_untracked(|q| q.href_with_panel(id, None)));
+    let panel_href = query.with_untracked(|q| q.href_with_panel(id, None));
+    let confirm_href = format!("{panel_href}&confirm=access");
+    let delete_href = format!("{panel_href}&confirm=delete");
     view! {
         <Modal labelled_by="user-panel-title" close_href=close_href.clone() class="drawer">
             <div class="modal-head">
@@ -73,10 +78,14 @@ pub fn UserPanel(
             <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
                 {move || {
                     let (view_string, confirm_href) = (view_string.clone(), confirm_href.clone());
+                    let (delete_href, cancel_href) = (delete_href.clone(), panel_href.clone());
                     Suspend::new(async move {
                         match details.await {
+                            Ok(user) if deleting => view! {
+                                <DeleteSection user error actions view_string cancel_href />
+                            }.into_any(),
                             Ok(user) => view! {
-                                <DetailsBody user notice error actions view_string confirming confirm_href />
+                                <DetailsBody user notice error actions view_string confirming confirm_href delete_href />
                             }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
@@ -96,6 +105,7 @@ fn DetailsBody(
     view_string: String,
     confirming: bool,
     confirm_href: String,
+    delete_href: String,
 ) -> impl IntoView {
     let PanelActions { resend, cancel, .. } = actions;
     let row = user.row.clone();
@@ -192,6 +202,11 @@ fn DetailsBody(
                 confirm_href=confirm_href.clone()
             />
         })}
+        {(!own).then(|| view! {
+            <p class="panel-danger-link">
+                <a class="button button-danger-quiet" href=delete_href>"Delete user"</a>
+            </p>
+        })}
         <section class="panel-section" aria-labelledby="panel-profile">
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
@@ -283,6 +298,7 @@ fn AccessSection(
                                 {if anyway { "Disable anyway" } else { "Disable Access" }}
                             </button>
                         </ServerForm>
+                        <a class="button" href=confirm_href.trim_end_matches("&confirm=access").to_owned()>"Cancel"</a>
                     </div>
                 }.into_any()
             } else {
@@ -291,6 +307,39 @@ fn AccessSection(
                     <a class="button button-danger" href=confirm_href>"Disable Access"</a>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// ELPRO's delete dialog: names the user, says it cannot be undone, and
+/// takes the acting Superuser's own password.
+#[component]
+fn DeleteSection(
+    user: UserDetails,
+    error: Signal<Option<AppError>>,
+    actions: PanelActions,
+    view_string: String,
+    cancel_href: String,
+) -> impl IntoView {
+    let delete = actions.delete;
+    let name = format!("{} {}", user.row.first_name, user.row.last_name);
+    view! {
+        <section class="panel-section access-confirm" aria-labelledby="panel-delete">
+            <h3 id="panel-delete">{format!("Delete {name}?")}</h3>
+            <p>{format!(
+                "This cannot be undone. {name} ({}) is removed with their sessions, links and mail, and their {} seat is freed. The audit log keeps what they did.",
+                user.row.email, user.row.role.label()
+            )}</p>
+            <ErrorAlert error />
+            <ServerForm action=delete>
+                <input type="hidden" name="user" value=user.row.id.to_string() />
+                <input type="hidden" name="view" value=view_string />
+                <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
+                <div class="panel-actions">
+                    <button type="submit" class="button button-danger" disabled=move || delete.pending().get()>"Yes, delete User!"</button>
+                    <a class="button" href=cancel_href>"Cancel"</a>
+                </div>
+            </ServerForm>
         </section>
     }
 }

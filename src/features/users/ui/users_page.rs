@@ -13,7 +13,7 @@ use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
-use crate::features::users::api::{DisableAccess, EnableAccess};
+use crate::features::users::api::{DeleteUser, DisableAccess, EnableAccess};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
 use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
@@ -29,7 +29,8 @@ pub fn UsersPage() -> impl IntoView {
     let cancel = FormAction::new::<CancelInvite>();
     let disable = FormAction::new::<DisableAccess>();
     let enable = FormAction::new::<EnableAccess>();
-    let actions = PanelActions { resend, cancel, disable, enable };
+    let delete = FormAction::new::<DeleteUser>();
+    let actions = PanelActions { resend, cancel, disable, enable, delete };
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(
@@ -47,6 +48,7 @@ pub fn UsersPage() -> impl IntoView {
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let inviting = move || params.with(|p| p.get("invite").is_some());
     let invited = move || params.with(|p| p.get("invited"));
+    let deleted = move || params.with(|p| p.get("deleted"));
 
     view! {
         <Title text="User Management" />
@@ -63,6 +65,9 @@ pub fn UsersPage() -> impl IntoView {
         </div>
         {move || invited().map(|email| view! {
             <SuccessAlert message=format!("Invitation sent to {email}. They appear below as Invited until they activate their account.") />
+        })}
+        {move || deleted().map(|name| view! {
+            <SuccessAlert message=format!("{name} was deleted. Their seat is free again.") />
         })}
         {move || inviting().then(|| view! { <InviteDialog /> })}
         {move || panel_user().map(|id| view! { <UserPanel id query notice actions /> })}
