@@ -119,9 +119,12 @@ pub fn Field(
 /// person chooses a password (activation, sign-up confirmation). The
 /// fields are `password` and `password_confirmation`.
 #[component]
-pub fn NewPasswordWithConfirmation(error: Signal<Option<AppError>>) -> impl IntoView {
+pub fn NewPasswordWithConfirmation(
+    error: Signal<Option<AppError>>,
+    #[prop(default = "Password")] label: &'static str,
+) -> impl IntoView {
     view! {
-        <NewPasswordField error=field_error(error, "password") />
+        <NewPasswordField label error=field_error(error, "password") />
         <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
     }
 }

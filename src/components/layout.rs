@@ -14,6 +14,7 @@ use crate::features::users::types::Role;
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let me = current_user();
+    provide_context(crate::features::auth::ui::SignedInUser(me));
     let location = use_location();
     view! {
         <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>

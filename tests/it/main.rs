@@ -8,6 +8,7 @@
 mod common;
 
 mod access;
+mod account;
 mod activation;
 mod audit;
 mod delete;

@@ -31,6 +31,8 @@ pub enum Action {
     AccessDisabled,
     AccessEnabled,
     UserDeleted,
+    ProfileUpdated,
+    PasswordChanged,
 }
 
 impl Action {
@@ -49,6 +51,8 @@ impl Action {
             Action::AccessDisabled => "user.access_disabled",
             Action::AccessEnabled => "user.access_enabled",
             Action::UserDeleted => "user.deleted",
+            Action::ProfileUpdated => "account.profile_updated",
+            Action::PasswordChanged => "account.password_changed",
         }
     }
 }

@@ -21,6 +21,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("user.access_disabled", "Disabled access"),
     ("user.access_enabled", "Enabled access"),
     ("user.deleted", "Deleted the user"),
+    ("account.profile_updated", "Changed their profile"),
+    ("account.password_changed", "Changed their password"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

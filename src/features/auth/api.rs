@@ -130,3 +130,54 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::server::respond::respond;
     respond(|ctx| async move { Ok(Actor::current(&ctx).await?.map(|actor| actor.to_current_user())) }).await
 }
+
+/// Saves the signed-in user's own name and time zone.
+#[server(endpoint = "update_profile")]
+pub async fn update_profile(first_name: String, last_name: String, time_zone: String) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::auth::server::own_account;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::OwnAccount).await?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        own_account::update_profile(&ctx.state.pool, &actor, &origin, &first_name, &last_name, &time_zone).await?;
+        ctx.redirect("/account?notice=profile_saved");
+        Ok(())
+    })
+    .await
+}
+
+/// Changes the signed-in user's password (the current one first); every
+/// other session of theirs ends and this one continues.
+#[server(endpoint = "change_password")]
+pub async fn change_password(
+    current_password: Password,
+    password: Password,
+    password_confirmation: Password,
+) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::auth::server::{own_account, session};
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::OwnAccount).await?;
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        let state = &ctx.state;
+        let auth = own_account::change_password(
+            &state.pool,
+            &state.hasher,
+            &actor,
+            &origin,
+            &current_password,
+            &password,
+            &password_confirmation,
+        )
+        .await?;
+        session::begin(&ctx, auth).await?;
+        ctx.redirect("/account?notice=password_changed");
+        Ok(())
+    })
+    .await
+}

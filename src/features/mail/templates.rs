@@ -104,6 +104,33 @@ impl SignUpNoticeMail {
     }
 }
 
+/// Tells a user their password was changed (never the password itself).
+pub struct PasswordChangedMail {
+    pub first_name: String,
+    pub organization: String,
+    /// When, in the user's time zone.
+    pub when: String,
+}
+
+#[derive(Template)]
+#[template(path = "password_changed.txt")]
+struct PasswordChangedText<'a> {
+    mail: &'a PasswordChangedMail,
+}
+
+#[derive(Template)]
+#[template(path = "password_changed.html")]
+struct PasswordChangedHtml<'a> {
+    mail: &'a PasswordChangedMail,
+}
+
+impl PasswordChangedMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let subject = "Your Roster password was changed".to_owned();
+        rendered("password changed", subject, PasswordChangedText { mail: self }, PasswordChangedHtml { mail: self })
+    }
+}
+
 /// Renders both variants of a mail.
 fn rendered(what: &str, subject: String, text: impl Template, html: impl Template) -> Result<RenderedMail, AppError> {
     let context = format!("render {what} mail");

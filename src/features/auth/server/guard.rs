@@ -22,11 +22,14 @@ pub enum Permission {
     ManageUsers,
     /// Read the organization's audit log.
     ViewAudit,
+    /// Change one's own profile and password (every signed-in user).
+    OwnAccount,
 }
 
 fn role_grants(role: Role, permission: Permission) -> bool {
     match permission {
         Permission::ViewUsers | Permission::ManageUsers | Permission::ViewAudit => role == Role::Superuser,
+        Permission::OwnAccount => true,
     }
 }
 

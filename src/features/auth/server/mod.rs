@@ -2,6 +2,7 @@
 
 pub mod guard;
 pub mod new_password;
+pub mod own_account;
 pub mod password;
 pub mod session;
 pub mod session_store;

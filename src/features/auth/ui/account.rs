@@ -1,15 +1,30 @@
 use leptos::prelude::*;
 use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
 
-use crate::components::feedback::ErrorState;
+use crate::components::feedback::{ErrorAlert, ErrorState, SuccessAlert};
+use crate::components::form::{
+    Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
+};
+use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
+use crate::features::auth::api::{ChangePassword, UpdateProfile};
 use crate::features::auth::types::CurrentUser;
+use crate::features::auth::ui::SignedInUser;
+use crate::features::users::types::MAX_NAME_CHARS;
 
-/// `/account`: who you are signed in as. Where Basic and Operator users land.
-/// Rendered inside the settings layout, which has loaded the signed-in user.
+/// `/account`: your own profile (name, time zone) and password. Where Basic
+/// and Operator users land. Rendered inside the settings layout, which has
+/// loaded the signed-in user.
 #[component]
 pub fn AccountPage() -> impl IntoView {
     let me = use_context::<CurrentUser>();
+    let params = use_query_map();
+    let saved = move || match params.with(|p| p.get("notice")).as_deref() {
+        Some("profile_saved") => Some("Your profile is saved."),
+        Some("password_changed") => Some("Your password is changed. Everywhere else you were signed in has been signed out."),
+        _ => None,
+    };
     view! {
         <Title text="Your account" />
         <div class="page-head">
@@ -18,17 +33,70 @@ pub fn AccountPage() -> impl IntoView {
                 <h1>"Your account"</h1>
             </div>
         </div>
+        {move || saved().map(|message| view! { <SuccessAlert message /> })}
         {match me {
             Some(user) => view! {
-                <dl class="details card">
-                    <dt>"Name"</dt><dd>{format!("{} {}", user.first_name, user.last_name)}</dd>
-                    <dt>"Email"</dt><dd>{user.email.clone()}</dd>
-                    <dt>"Organization"</dt><dd>{user.organization.clone()}</dd>
-                    <dt>"Role"</dt><dd>{user.role.label()}</dd>
-                    <dt>"Time zone"</dt><dd>{user.time_zone.clone()}</dd>
-                </dl>
+                <div class="account-grid">
+                    <ProfileForm user=user.clone() />
+                    <PasswordForm />
+                </div>
             }.into_any(),
             None => view! { <ErrorState error=AppError::Unauthorized /> }.into_any(),
         }}
+    }
+}
+
+#[component]
+fn ProfileForm(user: CurrentUser) -> impl IntoView {
+    let action = FormAction::new::<UpdateProfile>();
+    let error = action_error(action.value());
+    let pending = action.pending();
+    // The name in the top bar and the times everywhere follow the saved
+    // profile: the layout loads the signed-in user again.
+    if let Some(SignedInUser(me)) = use_context::<SignedInUser>() {
+        let value = action.value();
+        Effect::new(move |_| {
+            if matches!(value.get(), Some(Ok(_))) {
+                me.refetch();
+            }
+        });
+    }
+    view! {
+        <section class="card form-card" aria-labelledby="profile-title">
+            <h2 id="profile-title">"Profile"</h2>
+            <dl class="facts">
+                <dt>"Email"</dt><dd>{user.email.clone()}</dd>
+                <dt>"Organization"</dt><dd>{user.organization.clone()}</dd>
+                <dt>"Role"</dt><dd>{user.role.label()}</dd>
+            </dl>
+            <ErrorAlert error />
+            <ServerForm action>
+                <div class="field-row">
+                    <Field label="First name" name="first_name" required=true max_chars=MAX_NAME_CHARS autocomplete="given-name" value=user.first_name.clone() error=field_error(error, "first_name") />
+                    <Field label="Last name" name="last_name" required=true max_chars=MAX_NAME_CHARS autocomplete="family-name" value=user.last_name.clone() error=field_error(error, "last_name") />
+                </div>
+                <TimeZoneField initial=user.time_zone.clone() error=field_error(error, "time_zone") />
+                <SubmitButton label="Save profile" pending_label="Saving…" pending />
+            </ServerForm>
+        </section>
+    }
+}
+
+#[component]
+fn PasswordForm() -> impl IntoView {
+    let action = FormAction::new::<ChangePassword>();
+    let error = action_error(action.value());
+    let pending = action.pending();
+    view! {
+        <section class="card form-card" aria-labelledby="password-title">
+            <h2 id="password-title">"Change password"</h2>
+            <p class="muted">"You stay signed in here; everywhere else you are signed out. We mail you that it changed."</p>
+            <ErrorAlert error />
+            <ServerForm action>
+                <Field label="Current password" name="current_password" input_type="password" required=true autocomplete="current-password" error=field_error(error, "current_password") />
+                <NewPasswordWithConfirmation error label="New password" />
+                <SubmitButton label="Change password" pending_label="Changing…" pending />
+            </ServerForm>
+        </section>
     }
 }

@@ -22,6 +22,11 @@ pub fn current_user() -> Resource<Result<Option<CurrentUser>, AppError>, Json> {
     server_resource(|| (), |_| get_current_user())
 }
 
+/// The signed-in user as the settings layout loaded it, for a page that
+/// changes them (their account) to reload it.
+#[derive(Clone, Copy)]
+pub struct SignedInUser(pub Resource<Result<Option<CurrentUser>, AppError>, Json>);
+
 /// The centred card layout of the pages a visitor sees before signing in.
 #[component]
 fn AuthCard(title: &'static str, #[prop(into)] lead: String, children: Children) -> impl IntoView {

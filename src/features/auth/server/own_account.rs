@@ -1,0 +1,148 @@
+//! What every signed-in user changes on their own account (`/account`):
+//! their name and time zone, and their password.
+
+use chrono::Utc;
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgPool};
+
+use super::guard::Actor;
+use super::new_password;
+use super::password::PasswordHasher;
+use super::session::SessionAuth;
+use crate::error::{AppError, Validator};
+use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::auth::types::Password;
+use crate::features::invites::server::link::expiry_text;
+use crate::features::mail::outbox::{OutgoingMail, enqueue};
+use crate::features::mail::templates::PasswordChangedMail;
+use crate::features::users::server::validate;
+
+#[derive(FromRow)]
+struct Current {
+    first_name: String,
+    last_name: String,
+    time_zone: String,
+}
+
+/// Saves the user's names and time zone (every time Roster shows them is
+/// then in that zone). The audit entry says which fields changed, old → new.
+pub async fn update_profile(
+    pool: &PgPool,
+    actor: &Actor,
+    origin: &Origin,
+    first_name: &str,
+    last_name: &str,
+    time_zone: &str,
+) -> Result<(), AppError> {
+    let mut v = Validator::new();
+    let first_name = validate::name(&mut v, "first_name", "First name", first_name);
+    let last_name = validate::name(&mut v, "last_name", "Last name", last_name);
+    let zone = validate::time_zone(&mut v, "time_zone", time_zone);
+    v.finish()?;
+    let zone = zone.expect("validated").name();
+
+    let mut tx = pool.begin().await?;
+    let current: Current =
+        sqlx::query_as("SELECT first_name, last_name, time_zone FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE")
+            .bind(actor.org_id)
+            .bind(actor.user_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    let mut changes = serde_json::Map::new();
+    for (field, old, new) in [
+        ("first_name", &current.first_name, &first_name),
+        ("last_name", &current.last_name, &last_name),
+        ("time_zone", &current.time_zone, &zone.to_owned()),
+    ] {
+        if old != new {
+            changes.insert(field.to_owned(), format!("{old} → {new}").into());
+        }
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "UPDATE users SET first_name = $3, last_name = $4, time_zone = $5, version = version + 1 \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(actor.org_id)
+    .bind(actor.user_id)
+    .bind(&first_name)
+    .bind(&last_name)
+    .bind(zone)
+    .execute(&mut *tx)
+    .await?;
+    let name = format!("{first_name} {last_name}");
+    let entry = Entry::new(actor.org_id, Action::ProfileUpdated)
+        .about(actor.user_id, &name)
+        .with(serde_json::Value::Object(changes));
+    record(&mut tx, origin, entry).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Changes the user's password once the current one is proven: every other
+/// session of theirs ends (the epoch moves on; the caller starts this
+/// request's session anew with the returned epoch), they are mailed a
+/// notice, and the change is audited, all in one transaction.
+pub async fn change_password(
+    pool: &PgPool,
+    hasher: &PasswordHasher,
+    actor: &Actor,
+    origin: &Origin,
+    current: &Password,
+    password: &Password,
+    confirmation: &Password,
+) -> Result<SessionAuth, AppError> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE org_id = $1 AND id = $2")
+        .bind(actor.org_id)
+        .bind(actor.user_id)
+        .fetch_one(pool)
+        .await?;
+    if !hasher.verify(current, stored.as_deref()).await?.matches {
+        return Err(AppError::field("current_password", "The current password is incorrect."));
+    }
+    let mut v = Validator::new();
+    new_password::check(&mut v, password, confirmation, &[&actor.email, &actor.first_name, &actor.last_name]);
+    v.check(password != current, "password", "Choose a password other than the current one.");
+    v.finish()?;
+    let hash = hasher.hash(password).await?;
+
+    let mut tx = pool.begin().await?;
+    let epoch: i32 = sqlx::query_scalar(
+        "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1, version = version + 1 \
+         WHERE org_id = $1 AND id = $2 RETURNING session_epoch",
+    )
+    .bind(actor.org_id)
+    .bind(actor.user_id)
+    .bind(&hash.0)
+    .fetch_one(&mut *tx)
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+        .bind(actor.org_id)
+        .bind(actor.user_id)
+        .execute(&mut *tx)
+        .await?;
+    let zone: Tz = actor.time_zone;
+    let mail = PasswordChangedMail {
+        first_name: actor.first_name.clone(),
+        organization: actor.organization.clone(),
+        when: expiry_text(Utc::now(), zone),
+    }
+    .render()?;
+    let outgoing = OutgoingMail {
+        org_id: Some(actor.org_id),
+        user_id: Some(actor.user_id),
+        invite_id: None,
+        sign_up_id: None,
+        kind: "password_changed",
+        recipient: &actor.email,
+        mail,
+    };
+    enqueue(&mut tx, outgoing).await?;
+    let name = format!("{} {}", actor.first_name, actor.last_name);
+    record(&mut tx, origin, Entry::new(actor.org_id, Action::PasswordChanged).about(actor.user_id, &name)).await?;
+    tx.commit().await?;
+    tracing::info!(user_id = %actor.user_id, "password changed");
+    Ok(SessionAuth { user_id: actor.user_id, org_id: actor.org_id, epoch })
+}
