@@ -61,7 +61,8 @@ async fn main() -> std::process::ExitCode {
             tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
         }
         // Housekeeping in the background (any instance may do it): expired
-        // sessions, and sign-ups nobody needs any more.
+        // sessions, sign-ups nobody needs any more, audit entries past their
+        // organization's retention.
         let store = state.sessions.clone();
         let pool = state.pool.clone();
         tokio::spawn(async move {
@@ -74,6 +75,9 @@ async fn main() -> std::process::ExitCode {
                 }
                 if let Err(error) = roster::features::auth::server::sign_up::delete_old(&pool).await {
                     tracing::warn!(?error, "could not delete old sign-ups");
+                }
+                if let Err(error) = roster::features::audit::server::prune(&pool).await {
+                    tracing::warn!(?error, "could not remove old audit entries");
                 }
             }
         });

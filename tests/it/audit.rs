@@ -237,3 +237,34 @@ async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool:
     let html = admin.page_html("/settings/audit?action=invite.created").await;
     assert!(html.contains("Audit log") && html.contains("Person 60") && html.contains("Older ›"), "{html}");
 }
+
+#[db_test]
+async fn entries_past_the_retention_are_removed_in_small_batches_and_the_page_says_when(pool: PgPool) {
+    use roster::features::audit::server::{PRUNE_BATCH, prune};
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    let (_, page) = admin.call_json("list_audit", &[]).await;
+    assert_eq!(page["retention_days"], 365);
+    assert!(page["pruned_at"].is_null());
+    let old = PRUNE_BATCH * 2 + 500;
+    sqlx::query(
+        "INSERT INTO audit_log (org_id, at, action, subject_name) \
+         SELECT $1, now() - interval '400 days' - (n || ' minutes')::interval, 'invite.created', 'Old ' || n \
+         FROM generate_series(1, $2) n",
+    )
+    .bind(org_id)
+    .bind(old)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let kept_before = app.count("SELECT count(*) FROM audit_log WHERE at > now() - interval '365 days'").await;
+    assert_eq!(prune(&app.pool).await.unwrap(), old as u64);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log").await, kept_before, "recent entries stay");
+    // Nothing is left for the next run.
+    assert_eq!(prune(&app.pool).await.unwrap(), 0);
+    let (_, page) = admin.call_json("list_audit", &[]).await;
+    assert!(page["pruned_at"]["local"].as_str().is_some(), "{page}");
+    let html = admin.page_html("/settings/audit").await;
+    assert!(html.contains("entries are kept for 365 days") && html.contains("older ones were last removed"), "{html}");
+}

@@ -262,6 +262,13 @@ pub async fn list(pool: &PgPool, org_id: Uuid, viewer_zone: Tz, query: &AuditQue
     };
     let actor_name = name_of(actor).await?;
     let subject_name = name_of(subject).await?;
+    let (retention_days, pruned_at): (i32, Option<DateTime<Utc>>) = sqlx::query_as(
+        "SELECT o.audit_retention_days, (SELECT finished_at FROM maintenance_runs WHERE task = 'audit_prune') \
+         FROM organizations o WHERE o.id = $1",
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await?;
     let rows = stored
         .into_iter()
         .map(|row| AuditRow {
@@ -278,7 +285,58 @@ pub async fn list(pool: &PgPool, org_id: Uuid, viewer_zone: Tz, query: &AuditQue
             user_agent: row.user_agent,
         })
         .collect();
-    Ok(AuditPage { rows, next, time_zone: viewer_zone.name().to_owned(), actor_name, subject_name })
+    Ok(AuditPage {
+        rows,
+        next,
+        time_zone: viewer_zone.name().to_owned(),
+        actor_name,
+        subject_name,
+        retention_days,
+        pruned_at: pruned_at.map(|at| format_time(at, viewer_zone)),
+    })
+}
+
+/// Entries removed per statement when pruning: each statement locks only
+/// these rows for a moment (one huge `DELETE` would hold the table, a known
+/// complaint about Keycloak's event expiry).
+pub const PRUNE_BATCH: i64 = 1_000;
+
+/// Removes the entries older than their organization's retention, in small
+/// batches, and notes when it ran. Run by the server's housekeeping (any
+/// instance may). Returns how many entries went.
+pub async fn prune(pool: &PgPool) -> Result<u64, AppError> {
+    let mut removed = 0u64;
+    loop {
+        let batch = sqlx::query(
+            "DELETE FROM audit_log WHERE id IN ( \
+                 SELECT a.id FROM organizations o \
+                 JOIN LATERAL (SELECT id FROM audit_log \
+                               WHERE org_id = o.id AND at < now() - make_interval(days => o.audit_retention_days) \
+                               LIMIT $1) a ON true \
+                 LIMIT $1)",
+        )
+        .bind(PRUNE_BATCH)
+        .execute(pool)
+        .await?
+        .rows_affected();
+        removed += batch;
+        if batch < PRUNE_BATCH as u64 {
+            break;
+        }
+        // Let the requests of the moment go first.
+        tokio::task::yield_now().await;
+    }
+    sqlx::query(
+        "INSERT INTO maintenance_runs (task, finished_at, removed) VALUES ('audit_prune', now(), $1) \
+         ON CONFLICT (task) DO UPDATE SET finished_at = excluded.finished_at, removed = excluded.removed",
+    )
+    .bind(removed as i64)
+    .execute(pool)
+    .await?;
+    if removed > 0 {
+        tracing::info!(removed, "old audit entries removed");
+    }
+    Ok(removed)
 }
 
 /// An entry's details as readable pairs, in the order they were written.

@@ -122,6 +122,9 @@ pub struct AuditPage {
     /// Names for the actor and subject filters in effect, if any.
     pub actor_name: Option<String>,
     pub subject_name: Option<String>,
+    /// How long entries are kept, and when old ones were last removed.
+    pub retention_days: i32,
+    pub pruned_at: Option<Timestamp>,
 }
 
 pub const AUDIT_PAGE_SIZE: i64 = 50;

@@ -115,7 +115,13 @@ fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
             }.into_any()
         }}
         <div class="table-footer">
-            <p class="table-meta">{format!("{} shown · times in {}", page.rows.len(), page.time_zone)}</p>
+            <p class="table-meta">
+                {format!("{} shown · times in {} · entries are kept for {} days", page.rows.len(), page.time_zone, page.retention_days)}
+                {match page.pruned_at.clone() {
+                    Some(at) => view! { "; older ones were last removed " <time datetime=at.iso>{at.local}</time> }.into_any(),
+                    None => view! { "; none has been removed yet" }.into_any(),
+                }}
+            </p>
             <nav class="pagination" aria-label="Pagination">
                 {newest.map(|href| view! { <a class="button button-small" href=href>"Newest"</a> })}
                 {match next {

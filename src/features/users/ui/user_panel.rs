@@ -202,6 +202,9 @@ fn DetailsBody(
                 confirm_href=confirm_href.clone()
             />
         })}
+        <p class="panel-history">
+            <a href=format!("/settings/audit?subject={}", row.id)>{format!("History: everything about {name} in the audit log")}</a>
+        </p>
         {(!own).then(|| view! {
             <p class="panel-danger-link">
                 <a class="button button-danger-quiet" href=delete_href>"Delete user"</a>
