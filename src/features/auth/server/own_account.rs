@@ -81,6 +81,25 @@ pub async fn update_profile(
     Ok(())
 }
 
+/// Proves the signed-in user is at the keyboard: their own password, or a
+/// field error on `field` (a password change, a deletion).
+pub async fn confirm_own_password(
+    pool: &PgPool,
+    hasher: &PasswordHasher,
+    org_id: uuid::Uuid,
+    user_id: uuid::Uuid,
+    password: &Password,
+    field: &str,
+    wrong: &str,
+) -> Result<(), AppError> {
+    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE org_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_one(pool)
+        .await?;
+    if hasher.verify(password, stored.as_deref()).await?.matches { Ok(()) } else { Err(AppError::field(field, wrong)) }
+}
+
 /// Changes the user's password once the current one is proven: every other
 /// session of theirs ends (the epoch moves on; the caller starts this
 /// request's session anew with the returned epoch), they are mailed a
@@ -94,14 +113,8 @@ pub async fn change_password(
     password: &Password,
     confirmation: &Password,
 ) -> Result<SessionAuth, AppError> {
-    let stored: Option<String> = sqlx::query_scalar("SELECT password_hash FROM users WHERE org_id = $1 AND id = $2")
-        .bind(actor.org_id)
-        .bind(actor.user_id)
-        .fetch_one(pool)
-        .await?;
-    if !hasher.verify(current, stored.as_deref()).await?.matches {
-        return Err(AppError::field("current_password", "The current password is incorrect."));
-    }
+    let wrong = "The current password is incorrect.";
+    confirm_own_password(pool, hasher, actor.org_id, actor.user_id, current, "current_password", wrong).await?;
     let mut v = Validator::new();
     new_password::check(&mut v, password, confirmation, &[&actor.email, &actor.first_name, &actor.last_name]);
     v.check(password != current, "password", "Choose a password other than the current one.");

@@ -10,23 +10,63 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::types::{Role, UserStatus};
 
+/// The user an admin acts on.
 #[derive(FromRow)]
-struct Target {
-    status: UserStatus,
-    role: Role,
-    first_name: String,
-    last_name: String,
+pub(super) struct Target {
+    pub(super) status: UserStatus,
+    pub(super) role: Role,
+    pub(super) first_name: String,
+    pub(super) last_name: String,
+    pub(super) email: String,
+}
+
+impl Target {
+    pub(super) fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
 }
 
 /// The target in the caller's organization, locked for the transaction; a
 /// user of another organization is simply not found (404, never 403).
-async fn lock_target(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Target, AppError> {
-    sqlx::query_as("SELECT status, role, first_name, last_name FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE")
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_optional(&mut *conn)
-        .await?
-        .ok_or(AppError::NotFound)
+pub(super) async fn lock_target(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Target, AppError> {
+    sqlx::query_as(
+        "SELECT status, role, first_name, last_name, email FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// Refuses to take away the organization's last active Superuser (`what`:
+/// "disabled", "deleted"). Locks the other Superusers, so two admins cannot
+/// remove the last two at once.
+pub(super) async fn keep_a_superuser(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    target: &Target,
+    what: &str,
+) -> Result<(), AppError> {
+    if target.role != Role::Superuser {
+        return Ok(());
+    }
+    let others: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT 1 FROM users WHERE org_id = $1 AND role = 'superuser' AND status = 'active' \
+         AND id <> $2 FOR UPDATE) s",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(&mut *conn)
+    .await?;
+    if others == 0 {
+        return Err(AppError::bad_request(format!(
+            "{} is the organization's last active Superuser and cannot be {what}.",
+            target.name()
+        )));
+    }
+    Ok(())
 }
 
 /// Takes a user's access away, in the caller's transaction: status
@@ -35,27 +75,11 @@ async fn lock_target(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Re
 /// ever come back). Refuses the last active Superuser.
 pub async fn disable(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
     let target = lock_target(conn, org_id, user_id).await?;
-    let name = format!("{} {}", target.first_name, target.last_name);
     if target.status != UserStatus::Active {
+        let name = target.name();
         return Err(AppError::bad_request(format!("Only active users can be disabled; {name} is not active.")));
     }
-    if target.role == Role::Superuser {
-        // Locks the organization's Superusers, so two admins cannot disable
-        // the last two at once.
-        let others: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM (SELECT 1 FROM users WHERE org_id = $1 AND role = 'superuser' AND status = 'active' \
-             AND id <> $2 FOR UPDATE) s",
-        )
-        .bind(org_id)
-        .bind(user_id)
-        .fetch_one(&mut *conn)
-        .await?;
-        if others == 0 {
-            return Err(AppError::bad_request(format!(
-                "{name} is the organization's last active Superuser, whose access cannot be disabled."
-            )));
-        }
-    }
+    keep_a_superuser(conn, org_id, user_id, &target, "disabled").await?;
     sqlx::query(
         "UPDATE users SET status = 'disabled', session_epoch = session_epoch + 1, version = version + 1 \
          WHERE org_id = $1 AND id = $2",
@@ -99,7 +123,7 @@ pub async fn disable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> 
 pub async fn enable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_target(&mut tx, admin.org_id, user_id).await?;
-    let name = format!("{} {}", target.first_name, target.last_name);
+    let name = target.name();
     if target.status != UserStatus::Disabled {
         return Err(AppError::bad_request(format!("Only disabled users can be enabled; {name} is not disabled.")));
     }
