@@ -336,8 +336,13 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
         .fetch_one(pool)
         .await
         .map_err(|e| e.to_string())?;
-    let inviter =
-        Inviter { org_id, user_id: admin_id, name: "Sam Seeder".into(), organization: "Seeded Organization".into(), origin: Default::default() };
+    let inviter = Inviter {
+        org_id,
+        user_id: admin_id,
+        name: "Sam Seeder".into(),
+        organization: "Seeded Organization".into(),
+        origin: Default::default(),
+    };
     let queued = Instant::now();
     for i in 0..MAILS {
         let form = InviteForm {
@@ -619,8 +624,13 @@ async fn sign_in_flood(url: &str, bounded: &str, email: &str) -> Result<(), Stri
     const FLOOD: usize = 400;
     let unbounded = start_server_with(url, Some(usize::MAX)).await?;
     let queue_max = bench_config(url).argon2.queue_max;
-    println!("\n## A flood: {FLOOD} sign-ins at once (HASH_QUEUE_MAX = {queue_max}, {} hashing threads)\n", bench_config(url).argon2.concurrency);
-    println!("| server | admitted (200) | p50 / p99 / max of admitted | refused (503) | p50 / p99 of the 503s | other | user table during: p50 / p95 / max |");
+    println!(
+        "\n## A flood: {FLOOD} sign-ins at once (HASH_QUEUE_MAX = {queue_max}, {} hashing threads)\n",
+        bench_config(url).argon2.concurrency
+    );
+    println!(
+        "| server | admitted (200) | p50 / p99 / max of admitted | refused (503) | p50 / p99 of the 503s | other | user table during: p50 / p95 / max |"
+    );
     println!("|---|---:|---:|---:|---:|---:|---:|");
     let reader = reqwest::Client::builder().cookie_store(true).build().unwrap();
     for (name, base) in [("bounded (default)", bounded), ("unbounded (before #13)", unbounded.as_str())] {

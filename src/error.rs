@@ -33,6 +33,10 @@ pub enum AppError {
     /// Too many requests: the message says what to do (usually, wait).
     #[error("{message}")]
     RateLimited { message: String },
+    /// Someone else changed it first: nothing was saved; the message says
+    /// what is there now.
+    #[error("{message}")]
+    Conflict { message: String },
     /// Overloaded for a moment (the line for password checks is full): the
     /// request changed nothing and can be sent again shortly.
     #[error("{message}")]
@@ -65,6 +69,7 @@ enum AppErrorKind {
     BadRequest,
     Validation,
     RateLimited,
+    Conflict,
     Busy,
     Network,
     Internal,
@@ -84,6 +89,7 @@ impl TryFrom<AppErrorWire> for AppError {
             AppErrorKind::Validation => AppError::Validation { fields: fields.ok_or("missing field `fields`")? },
             AppErrorKind::RateLimited => AppError::RateLimited { message: message.ok_or("missing field `message`")? },
             AppErrorKind::Busy => AppError::Busy { message: message.ok_or("missing field `message`")? },
+            AppErrorKind::Conflict => AppError::Conflict { message: message.ok_or("missing field `message`")? },
             AppErrorKind::Network => AppError::Network,
             AppErrorKind::Internal => {
                 AppError::Internal { request_id: request_id.ok_or("missing field `request_id`")? }
@@ -129,6 +135,7 @@ impl AppError {
             AppError::BadRequest { .. } => 400,
             AppError::Validation { .. } => 422,
             AppError::RateLimited { .. } => 429,
+            AppError::Conflict { .. } => 409,
             AppError::Busy { .. } | AppError::Network => 503,
             AppError::Internal { .. } => 500,
         }
@@ -230,6 +237,7 @@ mod tests {
             | AppError::Validation { .. }
             | AppError::RateLimited { .. }
             | AppError::Busy { .. }
+            | AppError::Conflict { .. }
             | AppError::Network
             | AppError::Internal { .. } => {}
         }
@@ -246,6 +254,7 @@ mod tests {
             AppError::field("email", "Enter an email address."),
             AppError::too_many_attempts(),
             AppError::busy(),
+            AppError::Conflict { message: "Someone else saved it.".into() },
             AppError::Network,
             AppError::Internal { request_id: "r-1".into() },
         ];

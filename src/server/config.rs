@@ -82,9 +82,8 @@ pub fn available_cores() -> usize {
 /// `PUBLIC_ORIGIN` as an origin: http or https, a host, an optional port,
 /// nothing after it (a path would be silently dropped from links otherwise).
 pub fn normalize_origin(value: &str) -> Result<String, String> {
-    let invalid = |why: &str| {
-        Err(format!("PUBLIC_ORIGIN must look like https://roster.example.com ({why}), not {value:?}"))
-    };
+    let invalid =
+        |why: &str| Err(format!("PUBLIC_ORIGIN must look like https://roster.example.com ({why}), not {value:?}"));
     let Ok(url) = url::Url::parse(value.trim()) else {
         return invalid("not a URL");
     };
@@ -237,9 +236,14 @@ mod tests {
         assert_eq!(normalize_origin("https://Roster.Example.com/").unwrap(), "https://roster.example.com");
         assert_eq!(normalize_origin(" http://10.0.0.5:8080 ").unwrap(), "http://10.0.0.5:8080");
         assert_eq!(normalize_origin("https://roster.example.com:443").unwrap(), "https://roster.example.com");
-        for bad in ["roster.example.com", "ftp://roster.example.com", "https://roster.example.com/app",
-            "https://user@roster.example.com", "https://roster.example.com/?x=1", "javascript:alert(1)"]
-        {
+        for bad in [
+            "roster.example.com",
+            "ftp://roster.example.com",
+            "https://roster.example.com/app",
+            "https://user@roster.example.com",
+            "https://roster.example.com/?x=1",
+            "javascript:alert(1)",
+        ] {
             assert!(normalize_origin(bad).is_err(), "{bad} accepted");
         }
     }

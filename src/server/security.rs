@@ -6,8 +6,8 @@ use axum::body::Body;
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, Method, Request, StatusCode, header};
 use axum::middleware::Next;
-use std::sync::Arc;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 
 use super::AppState;
 
@@ -98,7 +98,8 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     headers.insert("x-frame-options", HeaderValue::from_static("DENY"));
     // Only a page has inline scripts to allow; anything else gets the policy
     // without a nonce (and so answers are alike but for what must differ).
-    let page = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
+    let page =
+        headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     let policy = content_security_policy(page.then_some(&*nonce.0));
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("ASCII policy"));
     // Same-origin elsewhere: no other site learns our URLs, and our own

@@ -24,7 +24,12 @@ async fn disabling_ends_every_session_at_once_keeps_the_seat_and_enabling_lets_t
     let response = admin.call("disable_access", &[("user", &anna_id), ("view", "sort=email")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("sort=email") && location.contains(&format!("user={anna_id}")) && location.contains("notice=access_disabled"), "{location}");
+    assert!(
+        location.contains("sort=email")
+            && location.contains(&format!("user={anna_id}"))
+            && location.contains("notice=access_disabled"),
+        "{location}"
+    );
     for browser in [&laptop, &phone] {
         assert_eq!(browser.whoami().await, None, "signed out on the next request");
     }
@@ -34,7 +39,11 @@ async fn disabling_ends_every_session_at_once_keeps_the_seat_and_enabling_lets_t
         .await
         .unwrap();
     assert_eq!(sessions, 0, "their session rows are gone");
-    assert_eq!(laptop.sign_in(&anna, PASSWORD).await.0, StatusCode::UNAUTHORIZED, "the same answer as a wrong password");
+    assert_eq!(
+        laptop.sign_in(&anna, PASSWORD).await.0,
+        StatusCode::UNAUTHORIZED,
+        "the same answer as a wrong password"
+    );
     assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, seats, "the seat is kept");
     let (status, page) = admin.list(&[]).await;
     assert_eq!(status, StatusCode::OK);
@@ -96,7 +105,11 @@ async fn oneself_the_last_superuser_and_users_who_are_not_active_cannot_be_disab
     let (status, _) = sam.call_json("enable_access", &[("user", &grace_id)]).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(app.count("SELECT count(*) FROM audit_log").await, before, "refusals change nothing");
-    let status: String = sqlx::query_scalar("SELECT status::text FROM users WHERE email = $1").bind(&grace).fetch_one(&app.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status::text FROM users WHERE email = $1")
+        .bind(&grace)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "invited");
 }
 
@@ -123,7 +136,11 @@ async fn only_a_superuser_of_the_same_organization_may_disable_or_enable(pool: P
         let (status, _) = other.call_json(function, &[("user", "not-a-uuid")]).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
     }
-    let status: String = sqlx::query_scalar("SELECT status::text FROM users WHERE email = $1").bind(&anna).fetch_one(&app.pool).await.unwrap();
+    let status: String = sqlx::query_scalar("SELECT status::text FROM users WHERE email = $1")
+        .bind(&anna)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     assert_eq!(status, "active");
 }
 
@@ -143,5 +160,8 @@ async fn the_panel_lists_the_invites_a_user_sent_that_would_lose_their_owner(poo
     assert_eq!(details["pending_invites_sent"], serde_json::json!([format!("Grace Hopper ({grace})")]));
     // Without JavaScript: the confirmation, rendered on the server.
     let html = admin.page_html(&format!("/settings/users?user={sam_id}&confirm=access")).await;
-    assert!(html.contains("Disable access for Sam Second?") && html.contains("Disable anyway") && html.contains(&grace), "{html}");
+    assert!(
+        html.contains("Disable access for Sam Second?") && html.contains("Disable anyway") && html.contains(&grace),
+        "{html}"
+    );
 }

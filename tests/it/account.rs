@@ -29,16 +29,21 @@ async fn every_user_edits_their_own_name_and_time_zone_and_bad_input_changes_not
     let (status, me) = browser.call_json("current_user", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((me["first_name"].as_str(), me["time_zone"].as_str()), (Some("Annabel"), Some("Asia/Tokyo")));
-    let (changes, actor): (String, String) = sqlx::query_as(
-        "SELECT details::text, actor_name FROM audit_log WHERE action = 'account.profile_updated'",
-    )
-    .fetch_one(&app.pool)
-    .await
-    .unwrap();
-    assert!(changes.contains("Anna → Annabel") && changes.contains("UTC → Asia/Tokyo") && !changes.contains("last_name"), "{changes}");
+    let (changes, actor): (String, String) =
+        sqlx::query_as("SELECT details::text, actor_name FROM audit_log WHERE action = 'account.profile_updated'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(
+        changes.contains("Anna → Annabel") && changes.contains("UTC → Asia/Tokyo") && !changes.contains("last_name"),
+        "{changes}"
+    );
     assert_eq!(actor, "Anna Smith", "named as they were when they acted");
 
-    let (status, _) = app.browser().call_json("update_profile", &[("first_name", "X"), ("last_name", "Y"), ("time_zone", "UTC")]).await;
+    let (status, _) = app
+        .browser()
+        .call_json("update_profile", &[("first_name", "X"), ("last_name", "Y"), ("time_zone", "UTC")])
+        .await;
     assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
 }
 

@@ -18,7 +18,13 @@ const NEW_PASSWORD: &str = "Tulip-Quarry-Vessel-42";
 async fn invite(app: &TestApp, admin: &str, email: &str) -> String {
     let org_id = app.org_id_of(admin).await;
     let admin_id = app.user_id_of(admin).await;
-    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), origin: Default::default() };
+    let inviter = Inviter {
+        org_id,
+        user_id: admin_id,
+        name: "Ada Lovelace".into(),
+        organization: "Acme".into(),
+        origin: Default::default(),
+    };
     let form = InviteForm {
         first_name: "Grace".into(),
         last_name: "Hopper".into(),

@@ -115,7 +115,8 @@ async fn sign_up_sessions_and_every_invite_step_are_audited_with_who_what_and_wh
         assert_eq!(agent.as_deref(), Some("Mozilla/5.0 (Roster tests)"));
         assert_eq!(request.map(|r| r.len()), Some(36));
     }
-    let details: Vec<String> = sqlx::query_scalar("SELECT details::text FROM audit_log").fetch_all(&app.pool).await.unwrap();
+    let details: Vec<String> =
+        sqlx::query_scalar("SELECT details::text FROM audit_log").fetch_all(&app.pool).await.unwrap();
     assert!(details.iter().all(|d| !d.contains(PASSWORD) && !d.contains(&token)), "never a password or a token");
 }
 
@@ -166,7 +167,9 @@ async fn the_audit_log_is_the_superusers_and_shows_only_their_organization(pool:
     assert_eq!(status, StatusCode::OK);
     assert_eq!(page["rows"].as_array().unwrap().len(), 0, "{page}");
     let (_, page) = other.call_json("list_audit", &[]).await;
-    assert!(page["rows"].as_array().unwrap().iter().all(|r| r["actor"] == "Ada Lovelace" && r["subject"] == "Ada Lovelace"));
+    assert!(
+        page["rows"].as_array().unwrap().iter().all(|r| r["actor"] == "Ada Lovelace" && r["subject"] == "Ada Lovelace")
+    );
     assert_eq!(page["rows"].as_array().unwrap().len(), 1, "Globex's own sign-in");
 }
 
@@ -191,7 +194,8 @@ async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool:
         let admin = &admin;
         async move {
             let form: Vec<(String, String)> = query.into_iter().map(|(k, v)| (format!("query[{k}]"), v)).collect();
-            let response = admin.client.post(format!("{}/api/list_audit", admin.base)).form(&form).send().await.unwrap();
+            let response =
+                admin.client.post(format!("{}/api/list_audit", admin.base)).form(&form).send().await.unwrap();
             let status = response.status();
             (status, response.json::<Value>().await.unwrap())
         }
@@ -214,7 +218,10 @@ async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool:
     // A day in the viewer's zone (Europe/Zurich): 21 Nov 00:00–24:00 local.
     let (_, day) = list(vec![("from", "2026-11-21".into()), ("to", "2026-11-21".into())]).await;
     let day = subjects(&day);
-    assert_eq!((day.len(), day.first().unwrap().as_str(), day.last().unwrap().as_str()), (24, "Person 35", "Person 12"));
+    assert_eq!(
+        (day.len(), day.first().unwrap().as_str(), day.last().unwrap().as_str()),
+        (24, "Person 35", "Person 12")
+    );
     // By actor, and about someone.
     let (_, by) = list(vec![("actor", someone.to_string())]).await;
     assert_eq!(by["rows"].as_array().unwrap().len(), 50);

@@ -20,7 +20,11 @@ async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_an
 
     // The mail: a link from configuration, valid for 24 hours.
     let (subject, text): (String, String) =
-        sqlx::query_as("SELECT subject, body_text FROM outbox WHERE recipient = $1").bind(&email).fetch_one(&app.pool).await.unwrap();
+        sqlx::query_as("SELECT subject, body_text FROM outbox WHERE recipient = $1")
+            .bind(&email)
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(subject, "Confirm your email to create Analytical Engines on Roster");
     assert!(text.contains(&format!("http://{}/sign-up/confirm/", app.addr)), "{text}");
     let token = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
@@ -54,7 +58,10 @@ async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_an
     // The link works once.
     let (_, link) = app.browser().call_json("sign_up_link", &[("token", &token)]).await;
     assert_eq!(link["state"], "used");
-    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &token), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    let (status, body) = app
+        .browser()
+        .call_json("confirm_sign_up", &[("token", &token), ("password", PASSWORD), ("password_confirmation", PASSWORD)])
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["message"].as_str().unwrap().contains("already been created"), "{body}");
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
@@ -108,7 +115,10 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
     for (password, confirmation, field, message) in cases {
         let (status, body) = app
             .browser()
-            .call_json("confirm_sign_up", &[("token", &token), ("password", password), ("password_confirmation", confirmation)])
+            .call_json(
+                "confirm_sign_up",
+                &[("token", &token), ("password", password), ("password_confirmation", confirmation)],
+            )
             .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{password}: {body}");
         assert_eq!(body["fields"][0]["field"], field, "{body}");
@@ -160,7 +170,10 @@ async fn sign_up_answers_the_same_whether_or_not_the_address_has_an_account(pool
     assert_eq!(mails.len(), 3);
     for (subject, text) in &mails[1..] {
         assert_eq!(subject, "Someone tried to create a Roster organization with your address");
-        assert!(text.contains(&format!("http://{}/sign-in", app.addr)) && !text.contains("/sign-up/confirm/"), "{text}");
+        assert!(
+            text.contains(&format!("http://{}/sign-in", app.addr)) && !text.contains("/sign-up/confirm/"),
+            "{text}"
+        );
     }
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1);
 }
@@ -171,7 +184,9 @@ async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(
     let email = unique_email("ada");
     let link_state = |token: String| {
         let app = &app;
-        async move { app.browser().call_json("sign_up_link", &[("token", &token)]).await.1["state"].as_str().unwrap().to_owned() }
+        async move {
+            app.browser().call_json("sign_up_link", &[("token", &token)]).await.1["state"].as_str().unwrap().to_owned()
+        }
     };
     assert_eq!(app.browser().sign_up("First", &email).await.status(), StatusCode::OK);
     let first = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
@@ -179,7 +194,10 @@ async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(
     // Expired after 24 hours: the link says so and cannot be used.
     sqlx::query("UPDATE sign_ups SET expires_at = now() - interval '1 second'").execute(&app.pool).await.unwrap();
     assert_eq!(link_state(first.clone()).await, "expired");
-    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &first), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    let (status, body) = app
+        .browser()
+        .call_json("confirm_sign_up", &[("token", &first), ("password", PASSWORD), ("password_confirmation", PASSWORD)])
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(body["message"].as_str().unwrap().contains("expired"), "{body}");
 
@@ -192,20 +210,29 @@ async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(
     assert_eq!(app.browser().sign_up("Third", &email).await.status(), StatusCode::OK);
     let third = latest_link_token(&app.pool, &email, "/sign-up/confirm/").await;
     assert_eq!(link_state(second.clone()).await, "replaced");
-    let states: Vec<String> = sqlx::query_scalar("SELECT state::text FROM outbox ORDER BY created_at")
-        .fetch_all(&app.pool)
-        .await
-        .unwrap();
+    let states: Vec<String> =
+        sqlx::query_scalar("SELECT state::text FROM outbox ORDER BY created_at").fetch_all(&app.pool).await.unwrap();
     assert_eq!(states, ["canceled", "canceled", "queued"]);
 
     // Meanwhile an admin elsewhere invites the address: it is theirs now,
     // and the confirmation says so (only the mailbox's owner sees this).
     let (admin, _) = app.signed_up("Globex").await;
     let (status, body) = admin
-        .call_json("invite_user", &[("invite[first_name]", "Ada"), ("invite[last_name]", "Lovelace"), ("invite[email]", &email), ("invite[role]", "basic")])
+        .call_json(
+            "invite_user",
+            &[
+                ("invite[first_name]", "Ada"),
+                ("invite[last_name]", "Lovelace"),
+                ("invite[email]", &email),
+                ("invite[role]", "basic"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::OK, "{body}");
-    let (status, body) = app.browser().call_json("confirm_sign_up", &[("token", &third), ("password", PASSWORD), ("password_confirmation", PASSWORD)]).await;
+    let (status, body) = app
+        .browser()
+        .call_json("confirm_sign_up", &[("token", &third), ("password", PASSWORD), ("password_confirmation", PASSWORD)])
+        .await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{body}");
     assert!(body["message"].as_str().unwrap().contains("already has a Roster account"), "{body}");
     assert_eq!(app.count("SELECT count(*) FROM organizations").await, 1, "Globex only");

@@ -29,7 +29,10 @@ async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_us
     let response = admin.call("delete_user", &[("user", &id), ("password", PASSWORD), ("view", "sort=email")]).await;
     assert_eq!(response.status(), StatusCode::OK);
     let location = response.headers()["location"].to_str().unwrap().to_owned();
-    assert!(location.contains("sort=email") && location.contains("deleted=Anna+Smith") && !location.contains("user="), "{location}");
+    assert!(
+        location.contains("sort=email") && location.contains("deleted=Anna+Smith") && !location.contains("user="),
+        "{location}"
+    );
     assert_eq!(anna_browser.whoami().await, None, "signed out at once");
     let left: i64 = sqlx::query_scalar(
         "SELECT (SELECT count(*) FROM users WHERE id = $1) + (SELECT count(*) FROM sessions WHERE user_id = $1) \
@@ -40,7 +43,11 @@ async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_us
     .await
     .unwrap();
     assert_eq!(left, 0);
-    assert_eq!(app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await, seats - 1, "the seat is free");
+    assert_eq!(
+        app.count("SELECT used::bigint FROM seats WHERE role = 'operator'").await,
+        seats - 1,
+        "the seat is free"
+    );
     // The log still reads: who deleted whom.
     let (actor, subject, email): (String, String, String) = sqlx::query_as(
         "SELECT actor_name, subject_name, details->>'email' FROM audit_log WHERE action = 'user.deleted'",
@@ -55,7 +62,9 @@ async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_us
 }
 
 #[db_test]
-async fn nobody_deletes_themself_or_the_last_superuser_and_only_superusers_of_the_organization_may_delete(pool: PgPool) {
+async fn nobody_deletes_themself_or_the_last_superuser_and_only_superusers_of_the_organization_may_delete(
+    pool: PgPool,
+) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

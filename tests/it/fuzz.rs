@@ -79,7 +79,10 @@ fn random_body(rng: &mut StdRng) -> (Vec<u8>, &'static str) {
         1 => (b"{\"email\": [1, {\"a\": null}], \"password\": 7}".to_vec(), "application/json"),
         2 => (b"not json at all \x00\xff".to_vec(), "application/json"),
         3 => (random_form(rng).into_bytes(), "text/plain"),
-        4 => (b"--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n\xff\r\n--x--".to_vec(), "multipart/form-data; boundary=x"),
+        4 => (
+            b"--x\r\nContent-Disposition: form-data; name=\"email\"\r\n\r\n\xff\r\n--x--".to_vec(),
+            "multipart/form-data; boundary=x",
+        ),
         5 => ((0..rng.gen_range(1..2_000)).map(|_| rng.r#gen::<u8>()).collect(), "application/x-www-form-urlencoded"),
         _ => (random_form(rng).into_bytes(), "application/x-www-form-urlencoded"),
     }
@@ -136,8 +139,11 @@ async fn malformed_requests_to_every_function_and_page_never_get_a_5xx_or_hang(p
                 let accept = if rng.gen_bool(0.3) { "text/html" } else { "application/json" };
                 let query = random_form(&mut rng);
                 let url = format!("{}{path}?{query}", browser.base);
-                let what = format!("{who} {method} {path}?{} [{content_type}, {} bytes, accept {accept}]",
-                    query.chars().take(80).collect::<String>(), body.len());
+                let what = format!(
+                    "{who} {method} {path}?{} [{content_type}, {} bytes, accept {accept}]",
+                    query.chars().take(80).collect::<String>(),
+                    body.len()
+                );
                 let request = browser
                     .client
                     .request(method.clone(), &url)
@@ -147,29 +153,36 @@ async fn malformed_requests_to_every_function_and_page_never_get_a_5xx_or_hang(p
                 probe.send(request, what).await;
             }
             // Oversized: refused before any handler (413).
-            let request = browser.client.request(method.clone(), format!("{}{path}", browser.base))
+            let request = browser
+                .client
+                .request(method.clone(), format!("{}{path}", browser.base))
                 .header("content-type", "application/x-www-form-urlencoded")
                 .body(format!("email={}", "a".repeat(70 * 1024)));
             probe.send(request, format!("{who} oversized {path}")).await;
             // The other method.
             let other = if *method == Method::GET { Method::POST } else { Method::GET };
-            let request = browser.client.request(other.clone(), format!("{}{path}?{}", browser.base, random_form(&mut rng)));
+            let request =
+                browser.client.request(other.clone(), format!("{}{path}?{}", browser.base, random_form(&mut rng)));
             probe.send(request, format!("{who} {other} {path}")).await;
         }
     }
 
     // Pages, with random path parameters and query strings.
-    let mut pages: Vec<String> = leptos_axum::generate_route_list(roster::app::App)
-        .iter()
-        .map(|route| route.path().to_owned())
-        .collect();
+    let mut pages: Vec<String> =
+        leptos_axum::generate_route_list(roster::app::App).iter().map(|route| route.path().to_owned()).collect();
     pages.extend(["/pkg/roster.css".into(), "/no/such/page".into(), "/%00".into(), "/%FF".into()]);
     for page in &pages {
         for (who, browser) in [("anonymous", &anonymous), ("superuser", &admin)] {
             for _ in 0..4 {
                 let path: String = page
                     .split('/')
-                    .map(|segment| if segment.starts_with(':') || segment.starts_with('*') { value(&mut rng) } else { segment.to_owned() })
+                    .map(|segment| {
+                        if segment.starts_with(':') || segment.starts_with('*') {
+                            value(&mut rng)
+                        } else {
+                            segment.to_owned()
+                        }
+                    })
                     .collect::<Vec<_>>()
                     .join("/");
                 let url = format!("{}{path}?{}", browser.base, random_form(&mut rng));
@@ -181,5 +194,11 @@ async fn malformed_requests_to_every_function_and_page_never_get_a_5xx_or_hang(p
     }
 
     assert!(probe.requests > 300, "{} requests", probe.requests);
-    assert!(probe.failures.is_empty(), "seed {seed}: {} of {} requests failed:\n{}", probe.failures.len(), probe.requests, probe.failures.join("\n"));
+    assert!(
+        probe.failures.is_empty(),
+        "seed {seed}: {} of {} requests failed:\n{}",
+        probe.failures.len(),
+        probe.requests,
+        probe.failures.join("\n")
+    );
 }

@@ -3,9 +3,9 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use roster::server::token;
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
+use roster::server::token;
 use serde_json::Value;
 use sqlx::PgPool;
 

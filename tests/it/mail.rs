@@ -84,7 +84,13 @@ async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {
     let org_id = app.org_id_of(&admin).await;
     set_quota(&app.pool, org_id, Role::Basic, n as i32).await.unwrap();
     let admin_id = app.user_id_of(&admin).await;
-    let inviter = Inviter { org_id, user_id: admin_id, name: "Ada Lovelace".into(), organization: "Acme".into(), origin: Default::default() };
+    let inviter = Inviter {
+        org_id,
+        user_id: admin_id,
+        name: "Ada Lovelace".into(),
+        organization: "Acme".into(),
+        origin: Default::default(),
+    };
     let mut emails = Vec::new();
     for i in 0..n {
         let email = unique_email(&format!("invitee{i}"));
@@ -299,9 +305,11 @@ async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
     assert_eq!(smtp.started.load(Ordering::SeqCst), 3);
 
     let started = std::time::Instant::now();
-    let (status, body) = admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
+    let (status, body) =
+        admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
-    let (status, body) = admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[1]).await.to_string())]).await;
+    let (status, body) =
+        admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[1]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK, "{body}");
     let took = started.elapsed();
     assert!(took < Duration::from_secs(2), "resend and cancel waited {took:?} for the mail server");
@@ -332,14 +340,16 @@ async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others
     assert!(claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap().is_empty(), "leased rows are not claimable");
 
     // Cancelled between the claim and the send: committed at once, not blocked.
-    let (status, _) = admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
+    let (status, _) =
+        admin.call_json("cancel_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     assert_eq!(send_claimed(&app.pool, &smtp.delivery(), worker, batch).await.unwrap(), 1);
     assert_eq!(smtp.accepted(), [emails[1].clone()]);
     assert_eq!(app.mail_states(&emails[0]).await, ["canceled"]);
 
     // A claim whose worker vanished: claimable again once its lease ran out.
-    let (status, _) = admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
+    let (status, _) =
+        admin.call_json("resend_invite", &[("user", &app.user_id_of(&emails[0]).await.to_string())]).await;
     assert_eq!(status, reqwest::StatusCode::OK);
     let abandoned = claim(&app.pool, uuid::Uuid::new_v4(), 10).await.unwrap();
     assert_eq!(abandoned.len(), 1);

@@ -26,8 +26,14 @@ async fn links_in_mails_come_from_configuration_never_from_the_requests_host(poo
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
     let invite = invite_form(&email, "basic");
-    let response =
-        admin.client.post(app.url("/api/invite_user")).header("host", "evil.example").form(&invite).send().await.unwrap();
+    let response = admin
+        .client
+        .post(app.url("/api/invite_user"))
+        .header("host", "evil.example")
+        .form(&invite)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::OK, "{}", response.text().await.unwrap());
 
     // The public "Send me a new link", with a forged Host, from anyone.
@@ -89,7 +95,8 @@ async fn link_request(app: &TestApp, forwarded_for: &str) -> StatusCode {
 
 #[db_test]
 async fn a_client_cannot_choose_its_address_by_forging_x_forwarded_for(pool: PgPool) {
-    let config = Config { token_requests_per_minute: 2, trust_proxy_hops: 1, ..Config::for_database("postgres://unused") };
+    let config =
+        Config { token_requests_per_minute: 2, trust_proxy_hops: 1, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     // The attacker (203.0.113.7) writes a fresh address to the left each time.
     for forged in ["1.1.1.1", "1.1.1.2"] {
@@ -232,7 +239,12 @@ async fn a_full_password_line_answers_busy_at_once(pool: PgPool) {
             .send()
             .await
             .unwrap();
-        (response.status(), header(&response, "retry-after").to_owned(), started.elapsed(), response.text().await.unwrap())
+        (
+            response.status(),
+            header(&response, "retry-after").to_owned(),
+            started.elapsed(),
+            response.text().await.unwrap(),
+        )
     });
     let results = futures::future::join_all(attempts).await;
     let busy: Vec<_> = results.iter().filter(|r| r.0 == StatusCode::SERVICE_UNAVAILABLE).collect();
@@ -250,7 +262,8 @@ async fn a_full_password_line_answers_busy_at_once(pool: PgPool) {
 #[db_test]
 async fn a_request_that_never_finishes_gets_a_503_not_a_hung_connection(pool: PgPool) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let config = Config { request_timeout: std::time::Duration::from_secs(1), ..Config::for_database("postgres://unused") };
+    let config =
+        Config { request_timeout: std::time::Duration::from_secs(1), ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     // Promises 100 bytes of body, sends 7, then waits (slowloris).
     let mut stream = tokio::net::TcpStream::connect(app.addr).await.unwrap();

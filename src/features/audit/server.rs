@@ -33,6 +33,7 @@ pub enum Action {
     UserDeleted,
     ProfileUpdated,
     PasswordChanged,
+    UserEdited,
 }
 
 impl Action {
@@ -53,6 +54,7 @@ impl Action {
             Action::UserDeleted => "user.deleted",
             Action::ProfileUpdated => "account.profile_updated",
             Action::PasswordChanged => "account.password_changed",
+            Action::UserEdited => "user.edited",
         }
     }
 }
@@ -179,9 +181,10 @@ fn day_start(value: &str, zone: Tz, what: &str) -> Result<Option<DateTime<Utc>>,
         .map_err(|_| AppError::bad_request(format!("The {what} date is not a date (YYYY-MM-DD).")))?;
     let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
     // The earliest instant of that local day (a DST gap moves it later).
-    let local = zone.from_local_datetime(&midnight).earliest().or_else(|| {
-        zone.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest()
-    });
+    let local = zone
+        .from_local_datetime(&midnight)
+        .earliest()
+        .or_else(|| zone.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest());
     Ok(local.map(|t| t.with_timezone(&Utc)))
 }
 

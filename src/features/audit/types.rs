@@ -23,6 +23,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("user.deleted", "Deleted the user"),
     ("account.profile_updated", "Changed their profile"),
     ("account.password_changed", "Changed their password"),
+    ("user.edited", "Edited the profile"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -63,8 +63,12 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
     let filters = [
-        page.actor_name.clone().map(|name| (format!("By {name}"), AuditQuery { actor: String::new(), ..query.first_page() })),
-        page.subject_name.clone().map(|name| (format!("About {name}"), AuditQuery { subject: String::new(), ..query.first_page() })),
+        page.actor_name
+            .clone()
+            .map(|name| (format!("By {name}"), AuditQuery { actor: String::new(), ..query.first_page() })),
+        page.subject_name
+            .clone()
+            .map(|name| (format!("About {name}"), AuditQuery { subject: String::new(), ..query.first_page() })),
     ];
     let people = filters.into_iter().flatten().collect::<Vec<_>>();
     let next = page.next.clone().map(|after| AuditQuery { after, ..query.clone() }.href());
@@ -136,20 +140,18 @@ fn AuditTable(page: AuditPage, query: AuditQuery) -> impl IntoView {
 /// One entry; the people in it link to their entries.
 #[component]
 fn AuditRowView(row: AuditRow, query: AuditQuery) -> impl IntoView {
-    let person = |id: Option<uuid::Uuid>, name: Option<String>, by: bool| {
-        match (id, name) {
-            (Some(id), Some(name)) => {
-                let filtered = if by {
-                    AuditQuery { actor: id.to_string(), ..query.first_page() }
-                } else {
-                    AuditQuery { subject: id.to_string(), ..query.first_page() }
-                };
-                let label = if by { format!("Entries by {name}") } else { format!("Entries about {name}") };
-                view! { <a href=filtered.href() title=label>{name}</a> }.into_any()
-            }
-            (_, Some(name)) => view! { <span>{name}</span> }.into_any(),
-            _ => view! { <span class="muted">{if by { "A visitor" } else { "—" }}</span> }.into_any(),
+    let person = |id: Option<uuid::Uuid>, name: Option<String>, by: bool| match (id, name) {
+        (Some(id), Some(name)) => {
+            let filtered = if by {
+                AuditQuery { actor: id.to_string(), ..query.first_page() }
+            } else {
+                AuditQuery { subject: id.to_string(), ..query.first_page() }
+            };
+            let label = if by { format!("Entries by {name}") } else { format!("Entries about {name}") };
+            view! { <a href=filtered.href() title=label>{name}</a> }.into_any()
         }
+        (_, Some(name)) => view! { <span>{name}</span> }.into_any(),
+        _ => view! { <span class="muted">{if by { "A visitor" } else { "—" }}</span> }.into_any(),
     };
     let actor = person(row.actor_id, row.actor.clone(), true);
     let subject = person(row.subject_id, row.subject.clone(), false);

@@ -185,11 +185,14 @@ mod tests {
             assert!(body.contains("https://roster.example.com/sign-up/confirm/abc"), "{body}");
             assert!(body.contains("3 Dec 2026, 10:15 (Europe/Zurich)"));
         }
-        let notice = SignUpNoticeMail { first_name: "Ada".into(), sign_in_link: "https://roster.example.com/sign-in".into() }
-            .render()
-            .unwrap();
+        let notice =
+            SignUpNoticeMail { first_name: "Ada".into(), sign_in_link: "https://roster.example.com/sign-in".into() }
+                .render()
+                .unwrap();
         for body in [&notice.text, &notice.html] {
-            assert!(body.contains("already has a Roster account") && body.contains("https://roster.example.com/sign-in"));
+            assert!(
+                body.contains("already has a Roster account") && body.contains("https://roster.example.com/sign-in")
+            );
             assert!(!body.contains("/sign-up/confirm/"), "no way to create anything");
         }
     }

@@ -109,3 +109,28 @@ pub async fn delete_user(
     })
     .await
 }
+
+/// Edit → Save on a user's profile. The form carries the version it was
+/// opened with; a save over someone else's newer one is refused (409).
+#[server(endpoint = "edit_user")]
+pub async fn edit_user(
+    user: uuid::Uuid,
+    #[server(default)] edit: crate::features::users::types::EditForm,
+    #[server(default)] view: String,
+) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::Admin;
+    use crate::features::users::server::edit;
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        edit::edit_user(&ctx.state.pool, &admin, user, &edit).await?;
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("saved")));
+        Ok(())
+    })
+    .await
+}

@@ -476,6 +476,25 @@ pub struct UserDetails {
     /// Invites this user sent that still wait: disabling them leaves these
     /// without an owner, so the confirmation lists them.
     pub pending_invites_sent: Vec<String>,
+    /// The row's version when read: an edit form carries it back, and a
+    /// save over someone else's newer one is refused.
+    pub version: i64,
+}
+
+/// The profile's Edit form, as it posts (a plain HTML form sends every
+/// field as text).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EditForm {
+    pub version: String,
+    pub first_name: String,
+    pub last_name: String,
+    /// "basic" or "operator" (a Superuser's role is not changed here).
+    pub role: String,
+    /// In international form, with its country code (+41 79 123 45 67).
+    pub mobile_phone: String,
+    pub department: String,
+    pub time_zone: String,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

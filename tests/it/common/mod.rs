@@ -42,12 +42,8 @@ pub async fn spawn_app_with_site(pool: PgPool, config: Config, site_root: &str) 
     // point without PUBLIC_ORIGIN) is the one the app really serves.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("roster")
-        .site_root(site_root)
-        .site_pkg_dir("pkg")
-        .site_addr(addr)
-        .build();
+    let options =
+        LeptosOptions::builder().output_name("roster").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
     let state = AppState::new(pool.clone(), config, options).await.expect("app state");
     let router = app(state.clone());
     tokio::spawn(async move {

@@ -215,7 +215,9 @@ fn refusal(state: SignUpLinkState) -> AppError {
     AppError::bad_request(match state {
         SignUpLinkState::Expired => "This link has expired. Sign up again to get a new one.",
         SignUpLinkState::Used => "This organization has already been created. Sign in instead.",
-        SignUpLinkState::Replaced => "This link was replaced by a newer sign-up. Use the link in the most recent email.",
+        SignUpLinkState::Replaced => {
+            "This link was replaced by a newer sign-up. Use the link in the most recent email."
+        }
         SignUpLinkState::Unknown | SignUpLinkState::Valid => "This link is not valid.",
     })
 }

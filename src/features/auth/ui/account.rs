@@ -22,7 +22,9 @@ pub fn AccountPage() -> impl IntoView {
     let params = use_query_map();
     let saved = move || match params.with(|p| p.get("notice")).as_deref() {
         Some("profile_saved") => Some("Your profile is saved."),
-        Some("password_changed") => Some("Your password is changed. Everywhere else you were signed in has been signed out."),
+        Some("password_changed") => {
+            Some("Your password is changed. Everywhere else you were signed in has been signed out.")
+        }
         _ => None,
     };
     view! {

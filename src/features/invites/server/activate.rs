@@ -9,15 +9,15 @@ use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
 use super::link::expiry_text;
-use crate::server::token;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::auth::server::new_password;
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::server::session::SessionAuth;
-use crate::features::auth::server::new_password;
 use crate::features::auth::types::Password;
 use crate::features::users::server::validate;
 use crate::features::users::types::UserStatus;
+use crate::server::token;
 
 /// What an activation link leads to is the shared `ActivationLink`: the
 /// server decides it here and the page renders it as it is.

@@ -7,10 +7,10 @@ use chrono_tz::Tz;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
-use crate::server::token;
 use crate::error::AppError;
 use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::InviteMail;
+use crate::server::token;
 
 /// Why a link is issued (stored on the invite; self-service requests are
 /// counted for rate limiting).

@@ -25,14 +25,14 @@ pub struct ValidInvite {
     pub hire_date: Option<NaiveDate>,
 }
 
-fn optional(value: &str) -> Option<String> {
+pub(crate) fn optional(value: &str) -> Option<String> {
     let value = value.trim();
     (!value.is_empty()).then(|| value.to_owned())
 }
 
 /// Parses a phone number for a region (or in international form) and
 /// returns it in E.164, if it is a valid number.
-fn phone(
+pub(crate) fn phone(
     v: &mut Validator,
     field: &str,
     label: &str,

@@ -22,6 +22,7 @@ struct DetailsRow {
     date_of_birth: Option<NaiveDate>,
     hire_date: Option<NaiveDate>,
     invited_by: Option<String>,
+    version: i64,
 }
 
 #[derive(FromRow)]
@@ -38,7 +39,7 @@ const MAIL_HISTORY: i64 = 10;
 
 pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
     let details: DetailsRow = sqlx::query_as(&format!(
-        "SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, \
+        "SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, u.version, \
                 '' AS sort_key, {DELIVERY_COLUMNS}, u.time_zone, u.department, u.mobile_phone, u.work_phone, \
                 u.work_phone_ext, u.date_of_birth, u.hire_date, a.first_name || ' ' || a.last_name AS invited_by \
          FROM users u {DELIVERY_JOINS} \
@@ -74,6 +75,7 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         invited_by: details.invited_by,
         activated,
         pending_invites_sent,
+        version: details.version,
         mails: mails
             .into_iter()
             .map(|m| MailStatus {

@@ -3,5 +3,6 @@
 pub mod access;
 pub mod delete;
 pub mod details;
+pub mod edit;
 pub mod list;
 pub mod validate;

@@ -188,6 +188,7 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
     // Each action opens the user's panel at its confirmation.
     let access_href = format!("{details_href}&confirm=access");
     let delete_href = format!("{details_href}&confirm=delete");
+    let edit_href = format!("{details_href}&edit=1");
     let name = format!("{} {}", row.first_name, row.last_name);
     let yes_no = |value: bool| {
         view! {
@@ -228,6 +229,8 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                 }}
             </td>
             <td class="cell-actions">
+                <a class="button button-small" href=edit_href aria-label=format!("Edit {name}")>"Edit"</a>
+                " "
                 {match row.status {
                     ShownStatus::Active if !own => view! {
                         <a class="button button-small" href=access_href aria-label=format!("Disable access for {name}")>"Disable"</a>

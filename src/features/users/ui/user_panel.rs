@@ -7,7 +7,7 @@ use uuid::Uuid;
 
 use super::table::{MailLine, StatusBadge};
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
-use crate::components::form::{Field, action_error, field_error};
+use crate::components::form::{Field, TimeZoneField, action_error, field_error};
 use crate::components::modal::Modal;
 use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
@@ -26,15 +26,16 @@ pub struct PanelActions {
     pub disable: FormAction<()>,
     pub enable: FormAction<()>,
     pub delete: FormAction<()>,
+    pub edit: FormAction<()>,
 }
 
 impl PanelActions {
-    fn all(self) -> [FormAction<()>; 5] {
-        [self.resend, self.cancel, self.disable, self.enable, self.delete]
+    fn all(self) -> [FormAction<()>; 6] {
+        [self.resend, self.cancel, self.disable, self.enable, self.delete, self.edit]
     }
 
     /// Changes after each completed action (a resource reloads on it).
-    pub fn versions(self) -> [usize; 5] {
+    pub fn versions(self) -> [usize; 6] {
         self.all().map(|action| action.version().get())
     }
 
@@ -57,6 +58,7 @@ pub fn UserPanel(
     let confirm = use_query_map().with_untracked(|p| p.get("confirm"));
     let confirming = confirm.as_deref() == Some("access");
     let deleting = confirm.as_deref() == Some("delete");
+    let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
     refresh_while(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
@@ -83,6 +85,9 @@ pub fn UserPanel(
                         match details.await {
                             Ok(user) if deleting => view! {
                                 <DeleteSection user error actions view_string cancel_href />
+                            }.into_any(),
+                            Ok(user) if editing => view! {
+                                <EditSection user error actions view_string cancel_href />
                             }.into_any(),
                             Ok(user) => view! {
                                 <DetailsBody user notice error actions view_string confirming confirm_href delete_href />
@@ -124,6 +129,7 @@ fn DetailsBody(
                 "{name_for_notice} can no longer sign in, and every session of theirs has ended. Their seat is kept."
             )),
             "access_enabled" => Some(format!("{name_for_notice} can sign in again.")),
+            "saved" => Some(format!("{name_for_notice}'s profile is saved.")),
             _ => None,
         })
     };
@@ -201,6 +207,9 @@ fn DetailsBody(
                 confirming
                 confirm_href=confirm_href.clone()
             />
+        })}
+        {(status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel()).then(|| view! {
+            <p><a class="button" href=format!("{}&edit=1", delete_href.trim_end_matches("&confirm=delete"))>"Edit profile"</a></p>
         })}
         <p class="panel-history">
             <a href=format!("/settings/audit?subject={}", row.id)>{format!("History: everything about {name} in the audit log")}</a>
@@ -340,6 +349,63 @@ fn DeleteSection(
                 <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
                 <div class="panel-actions">
                     <button type="submit" class="button button-danger" disabled=move || delete.pending().get()>"Yes, delete User!"</button>
+                    <a class="button" href=cancel_href>"Cancel"</a>
+                </div>
+            </ServerForm>
+        </section>
+    }
+}
+
+/// Edit → Save (IoT Pro's pencil): names, mobile phone, department, time
+/// zone and role. Carries the version it was opened with.
+#[component]
+fn EditSection(
+    user: UserDetails,
+    error: Signal<Option<AppError>>,
+    actions: PanelActions,
+    view_string: String,
+    cancel_href: String,
+) -> impl IntoView {
+    let save = actions.edit;
+    let row = user.row.clone();
+    let name = format!("{} {}", row.first_name, row.last_name);
+    let own = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.id == row.id);
+    let superuser = row.role == crate::features::users::types::Role::Superuser;
+    let role = row.role.param();
+    view! {
+        <section class="panel-section" aria-labelledby="panel-edit">
+            <h3 id="panel-edit">{format!("Edit {name}")}</h3>
+            <ErrorAlert error />
+            <ServerForm action=save>
+                <input type="hidden" name="user" value=row.id.to_string() />
+                <input type="hidden" name="view" value=view_string />
+                <input type="hidden" name="edit[version]" value=user.version.to_string() />
+                <div class="field-row">
+                    <Field label="First name" name="edit[first_name]" required=true max_chars=crate::features::users::types::MAX_NAME_CHARS value=row.first_name.clone() error=field_error(error, "first_name") />
+                    <Field label="Last name" name="edit[last_name]" required=true max_chars=crate::features::users::types::MAX_NAME_CHARS value=row.last_name.clone() error=field_error(error, "last_name") />
+                </div>
+                {if superuser || own {
+                    view! {
+                        <input type="hidden" name="edit[role]" value=role />
+                        <p class="form-note">{if superuser { "The Superuser's role is changed by handing it over, not here." } else { "You cannot change your own role." }}</p>
+                    }.into_any()
+                } else {
+                    view! {
+                        <div class="field" class:field-invalid=move || field_error(error, "role").get().is_some()>
+                            <label for="edit-role">"Role"</label>
+                            <select id="edit-role" name="edit[role]">
+                                <option value="basic" selected=role == "basic">"Basic"</option>
+                                <option value="operator" selected=role == "operator">"Operator"</option>
+                            </select>
+                            {move || field_error(error, "role").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                        </div>
+                    }.into_any()
+                }}
+                <Field label="Mobile phone" name="edit[mobile_phone]" input_type="tel" autocomplete="off" value=user.mobile_phone.clone().unwrap_or_default() hint="With its country code, e.g. +41 79 123 45 67." error=field_error(error, "mobile_phone") />
+                <Field label="Department" name="edit[department]" max_chars=crate::features::invites::types::MAX_DEPARTMENT_CHARS value=user.department.clone().unwrap_or_default() error=field_error(error, "department") />
+                <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />
+                <div class="panel-actions">
+                    <button type="submit" class="button button-primary" disabled=move || save.pending().get()>"Save"</button>
                     <a class="button" href=cancel_href>"Cancel"</a>
                 </div>
             </ServerForm>

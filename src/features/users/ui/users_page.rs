@@ -13,9 +13,9 @@ use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
-use crate::features::users::api::{DeleteUser, DisableAccess, EnableAccess};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
+use crate::features::users::api::{DeleteUser, DisableAccess, EditUser, EnableAccess};
 use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
 
 /// Settings › User Management. The view (search, sort, cursor, page size) is
@@ -30,7 +30,8 @@ pub fn UsersPage() -> impl IntoView {
     let disable = FormAction::new::<DisableAccess>();
     let enable = FormAction::new::<EnableAccess>();
     let delete = FormAction::new::<DeleteUser>();
-    let actions = PanelActions { resend, cancel, disable, enable, delete };
+    let edit = FormAction::new::<EditUser>();
+    let actions = PanelActions { resend, cancel, disable, enable, delete, edit };
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(

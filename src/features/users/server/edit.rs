@@ -1,0 +1,142 @@
+//! Edit → Save (IoT Pro's pencil): an admin changes a user's names, mobile
+//! phone, department, time zone and role (Basic ↔ Operator, within the seat
+//! quotas, enforced by the seats trigger). Optimistic concurrency: the form
+//! carries the version it was opened with, and a save over a newer one
+//! changes nothing and says what is there now.
+
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgPool};
+use uuid::Uuid;
+
+use super::access::Admin;
+use crate::error::{AppError, Validator};
+use crate::features::audit::server::{Action, Entry, record};
+use crate::features::invites::server::validate::{optional, phone};
+use crate::features::invites::types::MAX_DEPARTMENT_CHARS;
+use crate::features::orgs::server::is_quota_exceeded;
+use crate::features::users::server::validate;
+use crate::features::users::types::{EditForm, Role};
+
+#[derive(FromRow)]
+struct Current {
+    version: i64,
+    role: Role,
+    first_name: String,
+    last_name: String,
+    mobile_phone: Option<String>,
+    department: Option<String>,
+    time_zone: String,
+}
+
+pub async fn edit_user(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, form: &EditForm) -> Result<String, AppError> {
+    let mut v = Validator::new();
+    let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
+    let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
+    let mobile_phone = phone(&mut v, "mobile_phone", "The mobile number", &form.mobile_phone, None);
+    if !form.mobile_phone.trim().is_empty() && !form.mobile_phone.trim().starts_with('+') && !v.has("mobile_phone") {
+        v.add("mobile_phone", "Start the number with its country code, e.g. +41 79 123 45 67.");
+    }
+    let department = optional(&form.department);
+    if department.as_ref().is_some_and(|d| d.chars().count() > MAX_DEPARTMENT_CHARS) {
+        v.add("department", format!("Department can be at most {MAX_DEPARTMENT_CHARS} characters."));
+    }
+    let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &form.time_zone);
+    let role = Role::from_param(form.role.trim());
+    let Ok(version) = form.version.trim().parse::<i64>() else {
+        return Err(AppError::bad_request("The form is damaged (its version is missing). Open it again."));
+    };
+    v.finish()?;
+    let time_zone = time_zone.expect("validated").name().to_owned();
+
+    let mut tx = pool.begin().await?;
+    let current: Current = sqlx::query_as(
+        "SELECT version, role, first_name, last_name, mobile_phone, department, time_zone FROM users \
+         WHERE org_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(admin.org_id)
+    .bind(user_id)
+    .fetch_optional(&mut *tx)
+    .await?
+    .ok_or(AppError::NotFound)?;
+    let name = format!("{} {}", current.first_name, current.last_name);
+
+    // The role: Basic ↔ Operator only; a Superuser stays one here, and
+    // nobody changes their own.
+    let role = match role {
+        _ if current.role == Role::Superuser => Role::Superuser,
+        Some(role) if user_id == admin.user_id && role != current.role => {
+            return Err(AppError::field("role", "You cannot change your own role."));
+        }
+        Some(Role::Superuser) => {
+            return Err(AppError::field("role", "The Superuser role is not given here. Choose Basic or Operator."));
+        }
+        Some(role) => role,
+        None => return Err(AppError::field("role", "Choose a role: Basic or Operator.")),
+    };
+
+    let show = |value: &Option<String>| value.clone().unwrap_or_else(|| "(empty)".to_owned());
+    let fields: [(&str, String, String); 6] = [
+        ("first name", current.first_name.clone(), first_name.clone()),
+        ("last name", current.last_name.clone(), last_name.clone()),
+        ("role", current.role.label().to_owned(), role.label().to_owned()),
+        ("mobile phone", show(&current.mobile_phone), show(&mobile_phone)),
+        ("department", show(&current.department), show(&department)),
+        ("time zone", current.time_zone.clone(), time_zone.clone()),
+    ];
+    if current.version != version {
+        let now: Vec<String> = fields
+            .iter()
+            .filter(|(_, now, yours)| now != yours)
+            .map(|(f, now, yours)| format!("{f}: {now} (yours: {yours})"))
+            .collect();
+        let detail = if now.is_empty() {
+            "Its values are the ones you entered.".to_owned()
+        } else {
+            format!("Now: {}.", now.join("; "))
+        };
+        return Err(AppError::Conflict {
+            message: format!(
+                "Someone else saved {name} after you opened this form, so nothing was changed. {detail} Open the form again to edit the current values."
+            ),
+        });
+    }
+    let changes: serde_json::Map<String, serde_json::Value> = fields
+        .iter()
+        .filter(|(_, old, new)| old != new)
+        .map(|(field, old, new)| (field.replace(' ', "_"), format!("{old} → {new}").into()))
+        .collect();
+    if changes.is_empty() {
+        return Ok(name);
+    }
+    let updated = sqlx::query(
+        "UPDATE users SET first_name = $3, last_name = $4, role = $5, mobile_phone = $6, department = $7, \
+                time_zone = $8, version = version + 1 \
+         WHERE org_id = $1 AND id = $2",
+    )
+    .bind(admin.org_id)
+    .bind(user_id)
+    .bind(&first_name)
+    .bind(&last_name)
+    .bind(role)
+    .bind(&mobile_phone)
+    .bind(&department)
+    .bind(&time_zone)
+    .execute(&mut *tx)
+    .await;
+    match updated {
+        Ok(_) => {}
+        Err(e) if is_quota_exceeded(&e) => {
+            return Err(AppError::field(
+                "role",
+                format!("All {} seats are taken. Free one or keep the current role.", role.label()),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    let new_name = format!("{first_name} {last_name}");
+    let entry =
+        Entry::new(admin.org_id, Action::UserEdited).about(user_id, &new_name).with(serde_json::Value::Object(changes));
+    record(&mut tx, admin.origin, entry).await?;
+    tx.commit().await?;
+    Ok(new_name)
+}
