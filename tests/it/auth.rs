@@ -679,3 +679,35 @@ async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool:
     assert_eq!(app.count("SELECT count(*) FROM sessions").await, 0);
     assert_eq!(browser.whoami().await, None);
 }
+
+/// The sign-in page never tells an unknown email from a wrong password or
+/// an account that cannot sign in: each path does the same work, exactly
+/// one argon2 verification (the dummy hash for an unknown email), and gets
+/// the same answer.
+#[db_test]
+async fn every_sign_in_path_runs_exactly_one_password_verification_and_answers_alike(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    let anna = app.add_user(org_id, "basic", "Anna", "Smith").await;
+    let disabled = app.add_user(org_id, "basic", "Dora", "Disabled").await;
+    let dora_id = app.user_id_of(&disabled).await.to_string();
+    assert_eq!(admin.call_json("disable_access", &[("user", &dora_id)]).await.0, StatusCode::OK);
+    let mut answers = Vec::new();
+    for (path, email, password) in [
+        ("unknown email", unique_email("nobody"), PASSWORD),
+        ("wrong password", anna.clone(), "Wrong-Password-1!"),
+        ("disabled account", disabled.clone(), PASSWORD),
+        ("right password", anna.clone(), PASSWORD),
+    ] {
+        let before = app.state.hasher.verifications();
+        let (status, body) = app.browser().sign_in(&email, password).await;
+        assert_eq!(app.state.hasher.verifications() - before, 1, "{path}");
+        answers.push((path, status, body));
+    }
+    let refused: Vec<_> = answers.iter().filter(|(path, ..)| *path != "right password").collect();
+    for (path, status, body) in &refused {
+        assert_eq!((*status, body), (StatusCode::UNAUTHORIZED, &refused[0].2), "{path}");
+    }
+    assert_eq!(answers[3].1, StatusCode::OK);
+}

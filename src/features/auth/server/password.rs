@@ -54,6 +54,9 @@ struct Inner {
     /// Checks waiting for a hashing thread, and how many may.
     waiting: Arc<AtomicUsize>,
     queue_max: usize,
+    /// Password verifications started: every sign-in path must do exactly
+    /// one, whatever the account (tests read this).
+    verifications: std::sync::atomic::AtomicU64,
 }
 
 impl Inner {
@@ -141,6 +144,7 @@ impl PasswordHasher {
             memory: Mutex::new(Vec::new()),
             waiting: Arc::default(),
             queue_max: config.queue_max,
+            verifications: Default::default(),
         };
         Ok(Self { inner: Arc::new(inner) })
     }
@@ -186,6 +190,7 @@ impl PasswordHasher {
         stored: Option<&str>,
     ) -> Result<Verification, AppError> {
         let known = stored.is_some();
+        self.inner.verifications.fetch_add(1, Ordering::Relaxed);
         let stored = stored.unwrap_or(&self.inner.dummy_hash).to_owned();
         let password = password.clone();
         let inner = self.inner.clone();
@@ -220,6 +225,11 @@ impl PasswordHasher {
             Ok(Err(message)) => Err(internal("password hashing", message)),
             Err(message) => Err(internal("password hashing thread", message)),
         }
+    }
+
+    /// Password verifications started since the hasher was made.
+    pub fn verifications(&self) -> u64 {
+        self.inner.verifications.load(Ordering::Relaxed)
     }
 
     /// Password checks waiting for a hashing thread right now.
