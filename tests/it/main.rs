@@ -21,4 +21,5 @@ mod logs;
 mod mail;
 mod security;
 mod site;
+mod transfer;
 mod users;

@@ -34,6 +34,7 @@ pub enum Action {
     ProfileUpdated,
     PasswordChanged,
     UserEdited,
+    SuperuserTransferred,
 }
 
 impl Action {
@@ -55,6 +56,7 @@ impl Action {
             Action::ProfileUpdated => "account.profile_updated",
             Action::PasswordChanged => "account.password_changed",
             Action::UserEdited => "user.edited",
+            Action::SuperuserTransferred => "organization.superuser_transferred",
         }
     }
 }

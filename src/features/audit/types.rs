@@ -24,6 +24,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("account.profile_updated", "Changed their profile"),
     ("account.password_changed", "Changed their password"),
     ("user.edited", "Edited the profile"),
+    ("organization.superuser_transferred", "Handed over the Superuser role"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

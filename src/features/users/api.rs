@@ -134,3 +134,29 @@ pub async fn edit_user(
     })
     .await
 }
+
+/// Transfer Superuser: hands the role to an active user of the
+/// organization (the acting Superuser re-enters their password); the old
+/// Superuser becomes an Operator, or a Basic user. Sends them to their
+/// account, as User Management is the Superuser's.
+#[server(endpoint = "transfer_superuser")]
+pub async fn transfer_superuser(
+    user: uuid::Uuid,
+    password: crate::features::auth::types::Password,
+) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::Admin;
+    use crate::features::users::server::transfer;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        transfer::transfer_superuser(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
+        ctx.redirect("/account?notice=handed_over");
+        Ok(())
+    })
+    .await
+}

@@ -25,6 +25,7 @@ pub fn AccountPage() -> impl IntoView {
         Some("password_changed") => {
             Some("Your password is changed. Everywhere else you were signed in has been signed out.")
         }
+        Some("handed_over") => Some("You handed over the Superuser role. Your role now is shown below."),
         _ => None,
     };
     view! {

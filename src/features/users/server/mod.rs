@@ -5,4 +5,5 @@ pub mod delete;
 pub mod details;
 pub mod edit;
 pub mod list;
+pub mod transfer;
 pub mod validate;

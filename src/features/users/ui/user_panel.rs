@@ -27,15 +27,16 @@ pub struct PanelActions {
     pub enable: FormAction<()>,
     pub delete: FormAction<()>,
     pub edit: FormAction<()>,
+    pub transfer: FormAction<()>,
 }
 
 impl PanelActions {
-    fn all(self) -> [FormAction<()>; 6] {
-        [self.resend, self.cancel, self.disable, self.enable, self.delete, self.edit]
+    fn all(self) -> [FormAction<()>; 7] {
+        [self.resend, self.cancel, self.disable, self.enable, self.delete, self.edit, self.transfer]
     }
 
     /// Changes after each completed action (a resource reloads on it).
-    pub fn versions(self) -> [usize; 6] {
+    pub fn versions(self) -> [usize; 7] {
         self.all().map(|action| action.version().get())
     }
 
@@ -58,6 +59,7 @@ pub fn UserPanel(
     let confirm = use_query_map().with_untracked(|p| p.get("confirm"));
     let confirming = confirm.as_deref() == Some("access");
     let deleting = confirm.as_deref() == Some("delete");
+    let handing_over = confirm.as_deref() == Some("superuser");
     let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
     refresh_while(
         move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
@@ -86,6 +88,10 @@ pub fn UserPanel(
                             Ok(user) if deleting => view! {
                                 <DeleteSection user error actions view_string cancel_href />
                             }.into_any(),
+                            Ok(user) if handing_over => view! {
+                                <TransferSection user error actions cancel_href />
+                            }
+                            .into_any(),
                             Ok(user) if editing => view! {
                                 <EditSection user error actions view_string cancel_href />
                             }.into_any(),
@@ -210,6 +216,9 @@ fn DetailsBody(
         })}
         {(status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel()).then(|| view! {
             <p><a class="button" href=format!("{}&edit=1", delete_href.trim_end_matches("&confirm=delete"))>"Edit profile"</a></p>
+        })}
+        {(!own && status == ShownStatus::Active && row.role != crate::features::users::types::Role::Superuser).then(|| view! {
+            <p><a class="button" href=format!("{}&confirm=superuser", delete_href.trim_end_matches("&confirm=delete"))>"Make Superuser"</a></p>
         })}
         <p class="panel-history">
             <a href=format!("/settings/audit?subject={}", row.id)>{format!("History: everything about {name} in the audit log")}</a>
@@ -406,6 +415,36 @@ fn EditSection(
                 <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />
                 <div class="panel-actions">
                     <button type="submit" class="button button-primary" disabled=move || save.pending().get()>"Save"</button>
+                    <a class="button" href=cancel_href>"Cancel"</a>
+                </div>
+            </ServerForm>
+        </section>
+    }
+}
+
+/// Transfer Superuser: the organization's one Superuser seat goes to this
+/// user; the acting Superuser re-enters their password.
+#[component]
+fn TransferSection(
+    user: UserDetails,
+    error: Signal<Option<AppError>>,
+    actions: PanelActions,
+    cancel_href: String,
+) -> impl IntoView {
+    let transfer = actions.transfer;
+    let name = format!("{} {}", user.row.first_name, user.row.last_name);
+    view! {
+        <section class="panel-section access-confirm" aria-labelledby="panel-transfer">
+            <h3 id="panel-transfer">{format!("Make {name} the Superuser?")}</h3>
+            <p>{format!(
+                "{name} gets the organization's Superuser seat and everything it may do. You become an Operator, or a Basic user if no Operator seat is free, and User Management is no longer yours."
+            )}</p>
+            <ErrorAlert error />
+            <ServerForm action=transfer>
+                <input type="hidden" name="user" value=user.row.id.to_string() />
+                <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
+                <div class="panel-actions">
+                    <button type="submit" class="button button-danger" disabled=move || transfer.pending().get()>"Transfer Superuser"</button>
                     <a class="button" href=cancel_href>"Cancel"</a>
                 </div>
             </ServerForm>

@@ -15,7 +15,7 @@ use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
-use crate::features::users::api::{DeleteUser, DisableAccess, EditUser, EnableAccess};
+use crate::features::users::api::{DeleteUser, DisableAccess, EditUser, EnableAccess, TransferSuperuser};
 use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
 
 /// Settings › User Management. The view (search, sort, cursor, page size) is
@@ -31,7 +31,18 @@ pub fn UsersPage() -> impl IntoView {
     let enable = FormAction::new::<EnableAccess>();
     let delete = FormAction::new::<DeleteUser>();
     let edit = FormAction::new::<EditUser>();
-    let actions = PanelActions { resend, cancel, disable, enable, delete, edit };
+    let transfer = FormAction::new::<TransferSuperuser>();
+    // Handing over changes who the signed-in admin is: the layout loads
+    // them again (the top bar, the navigation) as it goes to their account.
+    if let Some(crate::features::auth::ui::SignedInUser(me)) = use_context() {
+        let value = transfer.value();
+        Effect::new(move |_| {
+            if matches!(value.get(), Some(Ok(_))) {
+                me.refetch();
+            }
+        });
+    }
+    let actions = PanelActions { resend, cancel, disable, enable, delete, edit, transfer };
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(
