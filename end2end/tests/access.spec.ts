@@ -1,24 +1,11 @@
-import { type Browser } from '@playwright/test';
-import { PASSWORD, activationPath, expectAccessible, hasJs, inviteFromDialog, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
-
-/** A second person, in a browser of their own: the invited user, activated. */
-async function activatedUser(browser: Browser, email: string, javaScriptEnabled: boolean) {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(activationPath(await mailTo(email)));
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Activate account' }).click();
-  await expect(page).toHaveURL(/\/account/);
-  return { context, page };
-}
+import { PASSWORD, activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 test('disable access signs the user out on their next click; enable lets them sign in again', async ({ page, browser }, testInfo) => {
   const js = hasJs(testInfo);
   await signUp(page, testInfo);
   const email = uniqueEmail('anna');
   await inviteFromDialog(page, testInfo, 'Anna', 'Smith', email);
-  const anna = await activatedUser(browser, email, js);
+  const anna = await activateInOwnBrowser(browser, email, js);
 
   // The admin disables Anna from the table's Action column, confirming in her panel.
   await page.reload();

@@ -1,4 +1,4 @@
-import { test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { test as base, expect, type Browser, type Page, type TestInfo } from '@playwright/test';
 import AxeBuilder from '@axe-core/playwright';
 
 export const PASSWORD = 'Correct-Horse-42';
@@ -203,4 +203,20 @@ export async function inviteFromDialog(page: Page, testInfo: TestInfo, first: st
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` })).toBeVisible();
   await settled(page, testInfo);
+}
+
+/**
+ * The invited person at `email`, in a browser of their own: opens the
+ * activation mail's link and sets PASSWORD. Returns their context and page,
+ * signed in on their account.
+ */
+export async function activateInOwnBrowser(browser: Browser, email: string, javaScriptEnabled: boolean) {
+  const context = await browser.newContext({ javaScriptEnabled });
+  const page = await context.newPage();
+  await page.goto(activationPath(await mailTo(email)));
+  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
+  await page.getByLabel('Confirm password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Activate account' }).click();
+  await expect(page).toHaveURL(/\/account/);
+  return { context, page };
 }

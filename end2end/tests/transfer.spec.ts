@@ -1,22 +1,10 @@
-import { type Browser } from '@playwright/test';
-import { PASSWORD, activationPath, expectAccessible, hasJs, inviteFromDialog, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
-
-async function activate(browser: Browser, email: string, javaScriptEnabled: boolean) {
-  const context = await browser.newContext({ javaScriptEnabled });
-  const page = await context.newPage();
-  await page.goto(activationPath(await mailTo(email)));
-  await page.getByLabel('Password', { exact: true }).fill(PASSWORD);
-  await page.getByLabel('Confirm password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Activate account' }).click();
-  await expect(page).toHaveURL(/\/account/);
-  await context.close();
-}
+import { PASSWORD, activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 test('the Superuser hands the role over and becomes an Operator', async ({ page, browser }, testInfo) => {
   await signUp(page, testInfo);
   const email = uniqueEmail('anna');
   await inviteFromDialog(page, testInfo, 'Anna', 'Smith', email);
-  await activate(browser, email, hasJs(testInfo));
+  await (await activateInOwnBrowser(browser, email, hasJs(testInfo))).context.close();
   await page.reload();
   await settled(page, testInfo);
 

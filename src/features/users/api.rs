@@ -56,15 +56,13 @@ pub async fn enable_access(user: uuid::Uuid, #[server(default)] view: String) ->
 /// origin, and the way back to the table with the panel and a notice.
 #[cfg(feature = "ssr")]
 async fn change_access(user: uuid::Uuid, view: String, enable: bool) -> Result<(), AppError> {
-    use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::access::{Admin, disable_access, enable_access};
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
-        let origin = Origin::of(&ctx, Some(&actor));
-        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let admin = Admin::of(&ctx, &actor);
         let pool = &ctx.state.pool;
         let notice = if enable {
             enable_access(pool, &admin, user).await?;
@@ -89,7 +87,6 @@ pub async fn delete_user(
     password: crate::features::auth::types::Password,
     #[server(default)] view: String,
 ) -> Result<(), AppError> {
-    use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::access::Admin;
     use crate::features::users::server::delete;
@@ -98,8 +95,7 @@ pub async fn delete_user(
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         ctx.state.limits.password_attempt(ctx.client_ip)?;
-        let origin = Origin::of(&ctx, Some(&actor));
-        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let admin = Admin::of(&ctx, &actor);
         let name = delete::delete_user(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
         let back = UserListQuery::parse(&view).current_href();
         let separator = if back.contains('?') { '&' } else { '?' };
@@ -118,7 +114,6 @@ pub async fn edit_user(
     #[server(default)] edit: crate::features::users::types::EditForm,
     #[server(default)] view: String,
 ) -> Result<(), AppError> {
-    use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::access::Admin;
     use crate::features::users::server::edit;
@@ -126,8 +121,7 @@ pub async fn edit_user(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
-        let origin = Origin::of(&ctx, Some(&actor));
-        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let admin = Admin::of(&ctx, &actor);
         edit::edit_user(&ctx.state.pool, &admin, user, &edit).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("saved")));
         Ok(())
@@ -144,7 +138,6 @@ pub async fn transfer_superuser(
     user: uuid::Uuid,
     password: crate::features::auth::types::Password,
 ) -> Result<(), AppError> {
-    use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::access::Admin;
     use crate::features::users::server::transfer;
@@ -152,8 +145,7 @@ pub async fn transfer_superuser(
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         ctx.state.limits.password_attempt(ctx.client_ip)?;
-        let origin = Origin::of(&ctx, Some(&actor));
-        let admin = Admin { org_id: actor.org_id, user_id: actor.user_id, origin: &origin };
+        let admin = Admin::of(&ctx, &actor);
         transfer::transfer_superuser(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
         ctx.redirect("/account?notice=handed_over");
         Ok(())

@@ -96,23 +96,33 @@ pub async fn disable(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Re
     Ok(())
 }
 
-/// Who is changing a user's access: the admin, and the request.
-pub struct Admin<'a> {
+/// The signed-in admin acting on a user, and their request (for the audit
+/// log): what every user-management service takes.
+pub struct Admin {
     pub org_id: Uuid,
     pub user_id: Uuid,
-    pub origin: &'a Origin,
+    pub origin: Origin,
+}
+
+impl Admin {
+    pub fn of(
+        ctx: &crate::server::respond::RequestContext,
+        actor: &crate::features::auth::server::guard::Actor,
+    ) -> Self {
+        Admin { org_id: actor.org_id, user_id: actor.user_id, origin: Origin::of(ctx, Some(actor)) }
+    }
 }
 
 /// "Disable Access": disables the user and records it, in one transaction.
 /// Nobody can disable themself.
-pub async fn disable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> Result<String, AppError> {
+pub async fn disable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     if user_id == admin.user_id {
         return Err(AppError::bad_request("You cannot disable your own access."));
     }
     let mut tx = pool.begin().await?;
     disable(&mut tx, admin.org_id, user_id).await?;
     let name = name_of(&mut tx, admin.org_id, user_id).await?;
-    record(&mut tx, admin.origin, Entry::new(admin.org_id, Action::AccessDisabled).about(user_id, &name)).await?;
+    record(&mut tx, &admin.origin, Entry::new(admin.org_id, Action::AccessDisabled).about(user_id, &name)).await?;
     tx.commit().await?;
     tracing::info!(%user_id, "access disabled");
     Ok(name)
@@ -120,7 +130,7 @@ pub async fn disable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> 
 
 /// "Enable Access": a disabled user may sign in again (with a new session:
 /// the ones from before stay ended).
-pub async fn enable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> Result<String, AppError> {
+pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_target(&mut tx, admin.org_id, user_id).await?;
     let name = target.name();
@@ -132,7 +142,7 @@ pub async fn enable_access(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid) -> R
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    record(&mut tx, admin.origin, Entry::new(admin.org_id, Action::AccessEnabled).about(user_id, &name)).await?;
+    record(&mut tx, &admin.origin, Entry::new(admin.org_id, Action::AccessEnabled).about(user_id, &name)).await?;
     tx.commit().await?;
     tracing::info!(%user_id, "access enabled");
     Ok(name)

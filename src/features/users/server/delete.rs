@@ -19,7 +19,7 @@ use crate::features::users::types::UserStatus;
 pub async fn delete_user(
     pool: &PgPool,
     hasher: &PasswordHasher,
-    admin: &Admin<'_>,
+    admin: &Admin,
     password: &Password,
     user_id: Uuid,
 ) -> Result<String, AppError> {
@@ -46,7 +46,7 @@ pub async fn delete_user(
     let entry = Entry::new(admin.org_id, Action::UserDeleted)
         .about(user_id, &name)
         .with(serde_json::json!({ "email": target.email, "role": target.role.label() }));
-    record(&mut tx, admin.origin, entry).await?;
+    record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(%user_id, "user deleted");
     Ok(name)

@@ -28,7 +28,7 @@ struct Current {
     time_zone: String,
 }
 
-pub async fn edit_user(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, form: &EditForm) -> Result<String, AppError> {
+pub async fn edit_user(pool: &PgPool, admin: &Admin, user_id: Uuid, form: &EditForm) -> Result<String, AppError> {
     let mut v = Validator::new();
     let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
@@ -136,7 +136,7 @@ pub async fn edit_user(pool: &PgPool, admin: &Admin<'_>, user_id: Uuid, form: &E
     let new_name = format!("{first_name} {last_name}");
     let entry =
         Entry::new(admin.org_id, Action::UserEdited).about(user_id, &new_name).with(serde_json::Value::Object(changes));
-    record(&mut tx, admin.origin, entry).await?;
+    record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     Ok(new_name)
 }

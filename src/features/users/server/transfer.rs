@@ -21,7 +21,7 @@ use crate::features::users::types::{Role, UserStatus};
 pub async fn transfer_superuser(
     pool: &PgPool,
     hasher: &PasswordHasher,
-    admin: &Admin<'_>,
+    admin: &Admin,
     password: &Password,
     to: Uuid,
 ) -> Result<(String, Role), AppError> {
@@ -75,7 +75,7 @@ pub async fn transfer_superuser(
         "their_role_before": target.role.label(),
         "your_role_now": new_role.label(),
     }));
-    record(&mut tx, admin.origin, entry).await?;
+    record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(%to, "superuser transferred");
     Ok((name, new_role))

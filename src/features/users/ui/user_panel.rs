@@ -355,11 +355,7 @@ fn DeleteSection(
             <ServerForm action=delete>
                 <input type="hidden" name="user" value=user.row.id.to_string() />
                 <input type="hidden" name="view" value=view_string />
-                <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
-                <div class="panel-actions">
-                    <button type="submit" class="button button-danger" disabled=move || delete.pending().get()>"Yes, delete User!"</button>
-                    <a class="button" href=cancel_href>"Cancel"</a>
-                </div>
+                <ConfirmWithPassword error action=delete label="Yes, delete User!" cancel_href />
             </ServerForm>
         </section>
     }
@@ -442,12 +438,26 @@ fn TransferSection(
             <ErrorAlert error />
             <ServerForm action=transfer>
                 <input type="hidden" name="user" value=user.row.id.to_string() />
-                <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
-                <div class="panel-actions">
-                    <button type="submit" class="button button-danger" disabled=move || transfer.pending().get()>"Transfer Superuser"</button>
-                    <a class="button" href=cancel_href>"Cancel"</a>
-                </div>
+                <ConfirmWithPassword error action=transfer label="Transfer Superuser" cancel_href />
             </ServerForm>
         </section>
+    }
+}
+
+/// The end of a dialog whose action needs the acting admin's own password
+/// (delete, Transfer Superuser): the field, the dangerous button, Cancel.
+#[component]
+fn ConfirmWithPassword(
+    error: Signal<Option<AppError>>,
+    action: FormAction<()>,
+    label: &'static str,
+    cancel_href: String,
+) -> impl IntoView {
+    view! {
+        <Field label="Your password" name="password" input_type="password" required=true autocomplete="current-password" hint="To confirm it is you, enter the password you sign in with." error=field_error(error, "password") />
+        <div class="panel-actions">
+            <button type="submit" class="button button-danger" disabled=move || action.pending().get()>{label}</button>
+            <a class="button" href=cancel_href>"Cancel"</a>
+        </div>
     }
 }
