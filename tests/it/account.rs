@@ -95,4 +95,12 @@ async fn changing_the_password_needs_the_current_one_ends_the_other_sessions_and
     assert_eq!(subject, "Your Roster password was changed");
     assert!(text.contains("at Acme") && !text.contains(NEW), "never the password: {text}");
     assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'account.password_changed'").await, 1);
+    let (status, _) = app
+        .browser()
+        .call_json(
+            "change_password",
+            &[("current_password", NEW), ("password", PASSWORD), ("password_confirmation", PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED, "no session");
 }

@@ -61,8 +61,11 @@ pub fn UserPanel(
     let deleting = confirm.as_deref() == Some("delete");
     let handing_over = confirm.as_deref() == Some("superuser");
     let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
+    // Never under an open form: a refresh would replace what is being typed
+    // and the version the form was opened with (the conflict check's base).
+    let form_open = editing || deleting || handing_over;
     refresh_while(
-        move || details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
+        move || !form_open && details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
         move || details.refetch(),
     );
     // Closing returns to the view the panel was opened from; the actions
