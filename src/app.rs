@@ -8,7 +8,10 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
 use crate::features::audit::ui::AuditPage;
-use crate::features::auth::ui::{AccountPage, ConfirmSignUpPage, SignInPage, SignUpPage, SignUpSentPage, current_user};
+use crate::features::auth::ui::{
+    AccountPage, ConfirmSignUpPage, ForgotPasswordPage, ForgotPasswordSentPage, RecoverPage, SignInPage, SignUpPage,
+    SignUpSentPage, current_user,
+};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::users::types::Role;
@@ -57,6 +60,9 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/sign-up/sent") view={Lazy::<SignUpSentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-up/confirm/:token") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-in") view={Lazy::<SignInRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/forgot-password/sent") view={Lazy::<ForgotPasswordSentRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/recover/:token") view={Lazy::<RecoverRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
@@ -97,6 +103,9 @@ lazy_page!(SignUpSentRoute, SignUpSentPage);
 lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
+lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
+lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);
+lazy_page!(RecoverRoute, RecoverPage);
 
 /// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
 /// of the JavaScript suite wait until the app is interactive.

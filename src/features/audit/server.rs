@@ -35,6 +35,14 @@ pub enum Action {
     PasswordChanged,
     UserEdited,
     SuperuserTransferred,
+    AccountLocked,
+    AccountUnlocked,
+    RecoverySent,
+    RecoveryRequested,
+    RecoveryUsed,
+    SecurityChanged,
+    EmailChangeRequested,
+    EmailChanged,
 }
 
 impl Action {
@@ -57,6 +65,14 @@ impl Action {
             Action::PasswordChanged => "account.password_changed",
             Action::UserEdited => "user.edited",
             Action::SuperuserTransferred => "organization.superuser_transferred",
+            Action::AccountLocked => "account.locked",
+            Action::AccountUnlocked => "user.unlocked",
+            Action::RecoverySent => "recovery.sent",
+            Action::RecoveryRequested => "recovery.requested",
+            Action::RecoveryUsed => "recovery.used",
+            Action::SecurityChanged => "organization.security_changed",
+            Action::EmailChangeRequested => "account.email_change_requested",
+            Action::EmailChanged => "account.email_changed",
         }
     }
 }

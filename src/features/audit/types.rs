@@ -25,6 +25,14 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("account.password_changed", "Changed their password"),
     ("user.edited", "Edited the profile"),
     ("organization.superuser_transferred", "Handed over the Superuser role"),
+    ("account.locked", "Account locked after failed sign-ins"),
+    ("user.unlocked", "Unlocked the account"),
+    ("recovery.sent", "Sent a password recovery link"),
+    ("recovery.requested", "Asked for a password recovery link"),
+    ("recovery.used", "Set a new password with a recovery link"),
+    ("organization.security_changed", "Changed the security settings"),
+    ("account.email_change_requested", "Asked to change the email address"),
+    ("account.email_changed", "Confirmed a new email address"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

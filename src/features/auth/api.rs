@@ -92,9 +92,75 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
     respond(|ctx| async move {
         ctx.state.limits.password_attempt(ctx.client_ip)?;
         let origin = crate::features::audit::server::Origin::of(&ctx, None);
-        let auth = sign_in::sign_in(&ctx.state.pool, &ctx.state.hasher, &email, &password, &origin).await?;
+        let state = &ctx.state;
+        let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password, &origin, &ctx.base_url()).await?;
         session::begin(&ctx, auth).await?;
         ctx.redirect(&safe_next(next.as_deref()));
+        Ok(())
+    })
+    .await
+}
+
+/// "Forgot password?": always answers "Check your email" at once; a
+/// recovery link is mailed afterwards if the address has an active account
+/// (at most 3 an hour), so neither the answer nor its timing tells whether
+/// it has. Limited per client like the other link endpoints.
+#[server(endpoint = "forgot_password")]
+pub async fn forgot_password(email: String) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::recovery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        let (pool, base_url, origin) = (ctx.state.pool.clone(), ctx.base_url(), Origin::of(&ctx, None));
+        tokio::spawn(async move {
+            if let Err(error) = recovery::request(&pool, &email, &base_url, &origin).await {
+                tracing::error!(?error, "could not handle a password recovery request");
+            }
+        });
+        ctx.redirect("/forgot-password/sent");
+        Ok(())
+    })
+    .await
+}
+
+/// What a password recovery link leads to. Public: the token is the
+/// credential. Reading it changes nothing.
+#[server(endpoint = "recovery_link")]
+pub async fn recovery_link(token: String) -> Result<crate::features::auth::types::RecoveryLink, AppError> {
+    use crate::features::auth::server::recovery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        recovery::inspect(&ctx.state.pool, &token).await
+    })
+    .await
+}
+
+/// Sets a new password with a recovery link: every session of the user
+/// ends, a lockout is cleared, and the browser lands on the sign-in page
+/// with the email filled in. Public: the token is the credential.
+#[server(endpoint = "recover_password")]
+pub async fn recover_password(
+    token: String,
+    password: Password,
+    password_confirmation: Password,
+) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::recovery;
+    use crate::server::respond::{path_segment, respond_on_page};
+    let page = format!("/recover/{}", path_segment(&token));
+    respond_on_page(&page, |ctx| async move {
+        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        let state = &ctx.state;
+        let origin = Origin::of(&ctx, None);
+        let email =
+            recovery::recover(&state.pool, &state.hasher, &token, &password, &password_confirmation, &origin).await?;
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", &email)
+            .append_pair("notice", "password_reset")
+            .finish();
+        ctx.redirect(&format!("/sign-in?{query}"));
         Ok(())
     })
     .await

@@ -102,6 +102,35 @@ impl SignUpLink {
     }
 }
 
+/// What a password recovery link leads to, as its page shows it. Only a
+/// valid link shows whose it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecoveryLink {
+    pub state: RecoveryLinkState,
+    pub email: String,
+    pub organization: String,
+    /// When the link expires, in its user's time zone.
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecoveryLinkState {
+    Valid,
+    Expired,
+    Used,
+    /// A newer recovery link was sent since.
+    Replaced,
+    /// Unknown, or its account can no longer sign in (disabled, deleted).
+    Unknown,
+}
+
+impl RecoveryLink {
+    pub fn invalid(state: RecoveryLinkState) -> Self {
+        Self { state, email: String::new(), organization: String::new(), expires: String::new() }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CurrentUser {
     pub id: Uuid,

@@ -131,6 +131,92 @@ impl PasswordChangedMail {
     }
 }
 
+/// Why a recovery link is mailed: the mail says so in its first lines.
+pub enum RecoveryOccasion {
+    /// The user asked ("Forgot password?").
+    Requested,
+    /// An admin sent it ("Recover password").
+    SentBy { admin: String },
+    /// Failed sign-ins locked the account; `until` is when the lock ends by
+    /// itself (in the user's zone), `None` when an admin must unlock it.
+    Locked { failures: i32, until: Option<String> },
+}
+
+/// A password recovery link. The lockout mail is one too: its victim can
+/// take the account back at once.
+pub struct RecoveryMail {
+    pub first_name: String,
+    pub organization: String,
+    pub link: String,
+    pub expires: String,
+    pub occasion: RecoveryOccasion,
+}
+
+#[derive(Template)]
+#[template(path = "recovery.txt")]
+struct RecoveryText<'a> {
+    mail: &'a RecoveryView,
+}
+
+#[derive(Template)]
+#[template(path = "recovery.html")]
+struct RecoveryHtml<'a> {
+    mail: &'a RecoveryView,
+}
+
+/// The recovery mail's sentences, worded in Rust (the templates stay flat).
+struct RecoveryView {
+    first_name: String,
+    heading: String,
+    intro: String,
+    outro: String,
+    link: String,
+    expires: String,
+    locked: bool,
+}
+
+impl RecoveryMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let org = &self.organization;
+        let (subject, intro, outro) = match &self.occasion {
+            RecoveryOccasion::Requested => (
+                "Reset your Roster password".to_owned(),
+                format!("Someone, hopefully you, asked to reset the password of your Roster account at {org}."),
+                "If it was not you, ignore this email: your password stays as it is.".to_owned(),
+            ),
+            RecoveryOccasion::SentBy { admin } => (
+                "Choose a new Roster password".to_owned(),
+                format!("{admin}, an admin of {org}, sent you a link to choose a new password for your Roster account."),
+                "If you did not expect this, ask your admin why; your current password works until you choose a new one."
+                    .to_owned(),
+            ),
+            RecoveryOccasion::Locked { failures, until } => (
+                "Your Roster account is locked".to_owned(),
+                match until {
+                    Some(until) => format!(
+                        "Your Roster account at {org} was locked after {failures} failed sign-ins. It unlocks by itself on {until}."
+                    ),
+                    None => format!(
+                        "Your Roster account at {org} was locked after {failures} failed sign-ins. It stays locked until an admin unlocks it or you choose a new password."
+                    ),
+                },
+                "If these attempts were not yours, someone may know your address: choose a new password with this link, and tell your admin."
+                    .to_owned(),
+            ),
+        };
+        let view = RecoveryView {
+            first_name: self.first_name.clone(),
+            heading: subject.clone(),
+            intro,
+            outro,
+            link: self.link.clone(),
+            expires: self.expires.clone(),
+            locked: matches!(self.occasion, RecoveryOccasion::Locked { .. }),
+        };
+        rendered("recovery", subject, RecoveryText { mail: &view }, RecoveryHtml { mail: &view })
+    }
+}
+
 /// Renders both variants of a mail.
 fn rendered(what: &str, subject: String, text: impl Template, html: impl Template) -> Result<RenderedMail, AppError> {
     let context = format!("render {what} mail");
@@ -195,6 +281,32 @@ mod tests {
             );
             assert!(!body.contains("/sign-up/confirm/"), "no way to create anything");
         }
+    }
+
+    #[test]
+    fn recovery_mails_say_why_and_carry_the_link() {
+        let base = |occasion| RecoveryMail {
+            first_name: "<b>Grace</b>".into(),
+            organization: "Acme & Co".into(),
+            link: "https://roster.example.com/recover/abc".into(),
+            expires: "2 Dec 2026, 15:00 (Europe/Zurich)".into(),
+            occasion,
+        };
+        let locked =
+            base(RecoveryOccasion::Locked { failures: 5, until: Some("2 Dec 2026, 14:30 (Europe/Zurich)".into()) })
+                .render()
+                .unwrap();
+        assert_eq!(locked.subject, "Your Roster account is locked");
+        for body in [&locked.text, &locked.html] {
+            assert!(body.contains("after 5 failed sign-ins") && body.contains("14:30"), "{body}");
+            assert!(body.contains("https://roster.example.com/recover/abc") && body.contains("unlocks your account"));
+        }
+        assert!(locked.html.contains("&#60;b&#62;Grace") && locked.html.contains("Acme &#38; Co"));
+        let sent = base(RecoveryOccasion::SentBy { admin: "Ada Lovelace".into() }).render().unwrap();
+        assert!(sent.text.contains("Ada Lovelace, an admin of Acme & Co") && !sent.text.contains("unlocks"));
+        let asked = base(RecoveryOccasion::Requested).render().unwrap();
+        assert_eq!(asked.subject, "Reset your Roster password");
+        assert!(asked.text.contains("ignore this email"));
     }
 
     #[test]

@@ -77,6 +77,41 @@ async fn change_access(user: uuid::Uuid, view: String, enable: bool) -> Result<(
     .await
 }
 
+/// "Account is locked" → Unlock: ends an automatic lockout now.
+#[server(endpoint = "unlock_account")]
+pub async fn unlock_account(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::{Admin, unlock};
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        unlock(&ctx.state.pool, &Admin::of(&ctx, &actor), user).await?;
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("unlocked")));
+        Ok(())
+    })
+    .await
+}
+
+/// "Recover password" on a user's profile: mails them a link to choose a
+/// new password (valid for an hour; earlier recovery links stop working).
+#[server(endpoint = "send_password_recovery")]
+pub async fn send_password_recovery(user: uuid::Uuid, #[server(default)] view: String) -> Result<(), AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::auth::server::recovery;
+    use crate::features::users::server::access::Admin;
+    use crate::features::users::types::UserListQuery;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let admin = Admin::of(&ctx, &actor);
+        recovery::send_by_admin(&ctx.state.pool, &admin, user, &ctx.base_url()).await?;
+        ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("recovery_sent")));
+        Ok(())
+    })
+    .await
+}
+
 /// Deletes a user once the acting Superuser has re-entered their own
 /// password: the user, their sessions, links and mail go and their seat is
 /// freed. Not oneself, not the last Superuser. Password attempts count

@@ -386,6 +386,26 @@ pub struct UserRow {
     pub last_sign_in: Option<Timestamp>,
     /// For a pending or cancelled invite: its expiry and its mail's state.
     pub invite: Option<InviteDelivery>,
+    /// Locked by failed sign-ins (ELMA365's "Account is locked"); the
+    /// status stays Active.
+    pub lock: Option<AccountLock>,
+}
+
+/// An automatic lockout in effect.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccountLock {
+    /// When it ends by itself; `None`: when an admin unlocks it.
+    pub until: Option<Timestamp>,
+}
+
+impl AccountLock {
+    /// The label the table and the profile show.
+    pub fn label(&self) -> String {
+        match &self.until {
+            Some(until) => format!("Account is locked until {}", until.local),
+            None => "Account is locked until unlocked".to_owned(),
+        }
+    }
 }
 
 impl UserRow {
@@ -473,6 +493,8 @@ pub struct UserDetails {
     pub activated: Option<Timestamp>,
     /// The user's invite mails, newest first.
     pub mails: Vec<MailStatus>,
+    /// The user's password recovery mails, newest first.
+    pub recovery_mails: Vec<MailStatus>,
     /// Invites this user sent that still wait: disabling them leaves these
     /// without an owner, so the confirmation lists them.
     pub pending_invites_sent: Vec<String>,

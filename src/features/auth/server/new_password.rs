@@ -6,6 +6,75 @@
 use crate::error::Validator;
 use crate::features::auth::types::{Password, password_problem};
 
+pub use store::{Holder, store};
+
+/// Storing a chosen password: what changing it and recovering it share.
+mod store {
+    use chrono::Utc;
+    use chrono_tz::Tz;
+    use sqlx::PgConnection;
+    use uuid::Uuid;
+
+    use crate::error::AppError;
+    use crate::features::auth::server::password::PasswordHashString;
+    use crate::features::invites::server::link::expiry_text;
+    use crate::features::mail::outbox::{OutgoingMail, enqueue};
+    use crate::features::mail::templates::PasswordChangedMail;
+
+    /// Whose password it is, as the notice mail addresses them.
+    pub struct Holder<'a> {
+        pub org_id: Uuid,
+        pub user_id: Uuid,
+        pub email: &'a str,
+        pub first_name: &'a str,
+        pub organization: &'a str,
+        pub time_zone: Tz,
+    }
+
+    /// Stores the new hash in the caller's transaction: every session of
+    /// the user ends (rows deleted, epoch moved on), an automatic lockout
+    /// is cleared, and a notice (never the password) is queued. Returns the
+    /// new session epoch.
+    pub async fn store(
+        conn: &mut PgConnection,
+        holder: Holder<'_>,
+        hash: &PasswordHashString,
+    ) -> Result<i32, AppError> {
+        let epoch: i32 = sqlx::query_scalar(
+            "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1, version = version + 1, \
+                    failed_sign_ins = 0, first_failed_at = NULL, locked_at = NULL, locked_until = NULL \
+             WHERE org_id = $1 AND id = $2 RETURNING session_epoch",
+        )
+        .bind(holder.org_id)
+        .bind(holder.user_id)
+        .bind(&hash.0)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+            .bind(holder.org_id)
+            .bind(holder.user_id)
+            .execute(&mut *conn)
+            .await?;
+        let mail = PasswordChangedMail {
+            first_name: holder.first_name.to_owned(),
+            organization: holder.organization.to_owned(),
+            when: expiry_text(Utc::now(), holder.time_zone),
+        }
+        .render()?;
+        let outgoing = OutgoingMail {
+            org_id: Some(holder.org_id),
+            user_id: Some(holder.user_id),
+            invite_id: None,
+            sign_up_id: None,
+            kind: "password_changed",
+            recipient: holder.email,
+            mail,
+        };
+        enqueue(conn, outgoing).await?;
+        Ok(epoch)
+    }
+}
+
 /// Adds the password's problems to `v`: `password` and
 /// `password_confirmation` are the fields. `personal` holds what an attacker
 /// would try first (email, names).

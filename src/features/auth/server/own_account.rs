@@ -1,8 +1,6 @@
 //! What every signed-in user changes on their own account (`/account`):
 //! their name and time zone, and their password.
 
-use chrono::Utc;
-use chrono_tz::Tz;
 use sqlx::{FromRow, PgPool};
 
 use super::guard::Actor;
@@ -12,9 +10,6 @@ use super::session::SessionAuth;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::Password;
-use crate::features::invites::server::link::expiry_text;
-use crate::features::mail::outbox::{OutgoingMail, enqueue};
-use crate::features::mail::templates::PasswordChangedMail;
 use crate::features::users::server::validate;
 
 #[derive(FromRow)]
@@ -122,37 +117,15 @@ pub async fn change_password(
     let hash = hasher.hash(password).await?;
 
     let mut tx = pool.begin().await?;
-    let epoch: i32 = sqlx::query_scalar(
-        "UPDATE users SET password_hash = $3, session_epoch = session_epoch + 1, version = version + 1 \
-         WHERE org_id = $1 AND id = $2 RETURNING session_epoch",
-    )
-    .bind(actor.org_id)
-    .bind(actor.user_id)
-    .bind(&hash.0)
-    .fetch_one(&mut *tx)
-    .await?;
-    sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
-        .bind(actor.org_id)
-        .bind(actor.user_id)
-        .execute(&mut *tx)
-        .await?;
-    let zone: Tz = actor.time_zone;
-    let mail = PasswordChangedMail {
-        first_name: actor.first_name.clone(),
-        organization: actor.organization.clone(),
-        when: expiry_text(Utc::now(), zone),
-    }
-    .render()?;
-    let outgoing = OutgoingMail {
-        org_id: Some(actor.org_id),
-        user_id: Some(actor.user_id),
-        invite_id: None,
-        sign_up_id: None,
-        kind: "password_changed",
-        recipient: &actor.email,
-        mail,
+    let holder = new_password::Holder {
+        org_id: actor.org_id,
+        user_id: actor.user_id,
+        email: &actor.email,
+        first_name: &actor.first_name,
+        organization: &actor.organization,
+        time_zone: actor.time_zone,
     };
-    enqueue(&mut tx, outgoing).await?;
+    let epoch = new_password::store(&mut tx, holder, &hash).await?;
     let name = format!("{} {}", actor.first_name, actor.last_name);
     record(&mut tx, origin, Entry::new(actor.org_id, Action::PasswordChanged).about(actor.user_id, &name)).await?;
     tx.commit().await?;

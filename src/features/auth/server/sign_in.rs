@@ -3,6 +3,7 @@
 use sqlx::{FromRow, PgPool};
 use uuid::Uuid;
 
+use super::lockout;
 use super::password::PasswordHasher;
 use super::session::SessionAuth;
 use crate::error::AppError;
@@ -21,9 +22,11 @@ struct Candidate {
     last_name: String,
 }
 
-/// Checks the credentials. Every failure (unknown email, wrong password, an
-/// account that cannot sign in) is the same error after the same amount of
-/// work, so the answer does not reveal which accounts exist.
+/// Checks the credentials. Every failure (unknown email, wrong password, a
+/// locked account, one that cannot sign in) is the same error after the
+/// same one argon2 verification, so the answer does not reveal which
+/// accounts exist or what became of them. `base_url` is for the lockout
+/// mail's recovery link.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
     pool: &PgPool,
@@ -31,6 +34,7 @@ pub async fn sign_in(
     email: &str,
     password: &Password,
     origin: &Origin,
+    base_url: &str,
 ) -> Result<SessionAuth, AppError> {
     // In line first: when the line is full, "busy" comes before any work.
     let place = hasher.join_line()?;
@@ -51,31 +55,28 @@ pub async fn sign_in(
     .await?;
     let stored = candidate.as_ref().and_then(|c| c.password_hash.as_deref());
     let verification = hasher.verify_in_line(place, password, stored).await?;
-    let Some(user) = candidate.as_ref().filter(|c| verification.matches && c.status == UserStatus::Active) else {
-        tracing::info!("sign-in refused");
-        // An account's organization is told; an unknown email has none
-        // (the log line above is all there is). Written after the answer,
-        // so that it does not make a known email's refusal slower than an
-        // unknown one's; nothing else changed to share its transaction.
-        if let Some(account) = candidate {
-            let reason = if verification.matches { "the account cannot sign in" } else { "wrong password" };
-            let (pool, origin) = (pool.clone(), origin.clone());
-            tokio::spawn(async move {
-                let name = format!("{} {}", account.first_name, account.last_name);
-                let entry = Entry::new(account.org_id, Action::SignInFailed)
-                    .about(account.id, &name)
-                    .with(serde_json::json!({ "reason": reason, "status": account.status }));
-                let written = async {
-                    let mut conn = pool.acquire().await?;
-                    record(&mut conn, &origin, entry).await
-                };
-                if let Err(error) = written.await {
-                    tracing::warn!(?error, "could not write a failed sign-in to the audit log");
-                }
-            });
-        }
+    let Some(account) = candidate else {
+        // An unknown email has no organization to tell: this line is all.
+        tracing::info!("sign-in refused: unknown email");
         return Err(AppError::InvalidCredentials);
     };
+    let name = format!("{} {}", account.first_name, account.last_name);
+    if account.status != UserStatus::Active {
+        tracing::info!(user_id = %account.id, "sign-in refused: the account cannot sign in");
+        let entry = Entry::new(account.org_id, Action::SignInFailed)
+            .about(account.id, &name)
+            .with(serde_json::json!({ "reason": "the account cannot sign in", "status": account.status }));
+        let mut conn = pool.acquire().await?;
+        record(&mut conn, origin, entry).await?;
+        return Err(AppError::InvalidCredentials);
+    }
+    if !verification.matches {
+        tracing::info!(user_id = %account.id, "sign-in refused: wrong password");
+        let failure = lockout::Failure { org_id: account.org_id, user_id: account.id, name: &name };
+        lockout::count_failure(pool, failure, origin, base_url).await?;
+        return Err(AppError::InvalidCredentials);
+    }
+    let user = account;
 
     // Upgrade an old hash now that we know the password; with the line full
     // the upgrade waits for the next sign-in rather than refusing this one.
@@ -88,6 +89,21 @@ pub async fn sign_in(
         },
     };
     let mut tx = pool.begin().await?;
+    // The right password, but is the account locked (or disabled a moment
+    // ago)? Asked under the row's lock, after any failure counted before.
+    match lockout::lock_in_effect(&mut tx, user.org_id, user.id).await? {
+        Some(false) => {}
+        locked => {
+            tracing::info!(user_id = %user.id, "sign-in refused: the account is locked or no longer active");
+            let entry = Entry::new(user.org_id, Action::SignInFailed)
+                .about(user.id, &name)
+                .with(serde_json::json!({ "reason": if locked.is_some() { "account locked" } else { "the account cannot sign in" } }));
+            record(&mut tx, origin, entry).await?;
+            tx.commit().await?;
+            return Err(AppError::InvalidCredentials);
+        }
+    }
+    lockout::clear(&mut tx, user.org_id, user.id).await?;
     sqlx::query(
         "UPDATE users SET last_sign_in_at = now(), password_hash = coalesce($3, password_hash) \
          WHERE org_id = $1 AND id = $2",
@@ -97,7 +113,6 @@ pub async fn sign_in(
     .bind(new_hash)
     .execute(&mut *tx)
     .await?;
-    let name = format!("{} {}", user.first_name, user.last_name);
     let entry = Entry::new(user.org_id, Action::SignedIn).about(user.id, &name);
     record(&mut tx, &origin.clone().by(user.id, &name), entry).await?;
     tx.commit().await?;

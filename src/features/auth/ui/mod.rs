@@ -1,10 +1,12 @@
 //! Sign-up and sign-in pages.
 
 mod account;
+mod recovery;
 mod sign_in;
 mod sign_up;
 
 pub use account::AccountPage;
+pub use recovery::{ForgotPasswordPage, ForgotPasswordSentPage, RecoverPage};
 pub use sign_in::SignInPage;
 pub use sign_up::{ConfirmSignUpPage, SignUpPage, SignUpSentPage};
 

@@ -49,7 +49,7 @@ pub(super) const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \
      LEFT JOIN users a ON a.org_id = u.org_id AND a.id = u.invited_by \
-     WHERE i.token_hash = $1";
+     WHERE i.token_hash = $1 AND i.purpose = 'activation'";
 
 pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> ActivationLink {
     let Some(row) = row else {

@@ -10,7 +10,7 @@ use uuid::Uuid;
 
 use super::activate::{ActivationLink, lock_link, refusal};
 use super::create::Inviter;
-use super::link::{LinkReason, Recipient, issue, revoke_open_links};
+use super::link::{LinkPurpose, LinkReason, Recipient, issue, revoke_open_links};
 use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::orgs::server::is_quota_exceeded;
@@ -127,7 +127,7 @@ pub async fn cancel(pool: &PgPool, admin: &Inviter, user_id: Uuid) -> Result<(),
         .bind(user_id)
         .execute(&mut *tx)
         .await?;
-    revoke_open_links(&mut tx, org_id, user_id).await?;
+    revoke_open_links(&mut tx, org_id, user_id, LinkPurpose::Activation).await?;
     let name = format!("{} {}", target.first_name, target.last_name);
     let entry = Entry::new(org_id, Action::InviteCanceled)
         .about(user_id, &name)
@@ -166,7 +166,7 @@ pub async fn request_new_link(
         });
     };
     let recent: i64 = sqlx::query_scalar(
-        "SELECT count(*) FROM invites WHERE org_id = $1 AND user_id = $2 AND origin = 'self_service' \
+        "SELECT count(*) FROM invites WHERE org_id = $1 AND user_id = $2 AND purpose = 'activation' AND origin = 'self_service' \
          AND created_at > now() - make_interval(hours => 24)",
     )
     .bind(row.org_id)

@@ -1,6 +1,9 @@
-//! Issuing an activation link. The first invite, an admin's resend and the
-//! invited person's own "Send me a new link" all come through here, so a
-//! user never holds two working links and a withdrawn link is never mailed.
+//! Issuing a link: the one way Roster mails a token that lets its holder
+//! act as a user. Activation (the first invite, an admin's resend, the
+//! invited person's own "Send me a new link") and password recovery (an
+//! admin's "Recover password", "Forgot password?", the lockout mail) all
+//! come through `issue_link`, so a user never holds two working links of
+//! one purpose and a withdrawn link is never mailed.
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -12,13 +15,18 @@ use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::InviteMail;
 use crate::server::token;
 
-/// Why a link is issued (stored on the invite; self-service requests are
+/// Why a link is issued (stored with it; self-service requests are
 /// counted for rate limiting).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LinkReason {
     Invite,
     Resend,
+    /// Its holder asked for it ("Send me a new link", "Forgot password?").
     SelfService,
+    /// An admin sent it ("Recover password").
+    Admin,
+    /// The account was locked by failed sign-ins; the lock mail carries it.
+    Lockout,
 }
 
 impl LinkReason {
@@ -27,8 +35,120 @@ impl LinkReason {
             LinkReason::Invite => "invite",
             LinkReason::Resend => "resend",
             LinkReason::SelfService => "self_service",
+            LinkReason::Admin => "admin",
+            LinkReason::Lockout => "lockout",
         }
     }
+}
+
+/// What a link lets its holder do. Each purpose has its own page, its own
+/// mail kind in the outbox and its own lifetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkPurpose {
+    /// Set the first password of an invited account (the organization's
+    /// invite lifetime).
+    Activation,
+    /// Set a new password (one hour, as OWASP advises for reset tokens).
+    Recovery,
+}
+
+impl LinkPurpose {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => "activation",
+            LinkPurpose::Recovery => "recovery",
+        }
+    }
+
+    /// The outbox `kind` of the mail that carries such a link.
+    pub fn mail_kind(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => "invite",
+            LinkPurpose::Recovery => "recovery",
+        }
+    }
+
+    /// The page the link opens, before its token.
+    fn page(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => "/activate/",
+            LinkPurpose::Recovery => "/recover/",
+        }
+    }
+
+    /// How long the link works: SQL for the interval, `o` being the
+    /// organization's row.
+    fn lifetime_sql(self) -> &'static str {
+        match self {
+            LinkPurpose::Activation => "make_interval(hours => o.invite_ttl_hours)",
+            LinkPurpose::Recovery => "interval '1 hour'",
+        }
+    }
+}
+
+/// A link just issued: its full URL (only ever put in a mail), its row and
+/// its expiry.
+pub struct NewLink {
+    pub url: String,
+    pub id: Uuid,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// Issues a link of `purpose` for a user, after revoking their earlier
+/// open links of that purpose (and withdrawing those links' unsent mail).
+/// Part of the caller's transaction; the caller queues the mail with
+/// `queue_link_mail`, so the link exists if and only if its mail is queued.
+pub async fn issue_link(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    purpose: LinkPurpose,
+    reason: LinkReason,
+    base_url: &str,
+) -> Result<NewLink, AppError> {
+    revoke_open_links(conn, org_id, user_id, purpose).await?;
+    let (token, token_hash) = token::new_token();
+    let (id, expires_at): (Uuid, DateTime<Utc>) = sqlx::query_as(&format!(
+        "INSERT INTO invites (org_id, user_id, token_hash, expires_at, origin, purpose) \
+         SELECT $1, $2, $3, now() + {}, $4, $5 FROM organizations o WHERE o.id = $1 \
+         RETURNING id, expires_at",
+        purpose.lifetime_sql()
+    ))
+    .bind(org_id)
+    .bind(user_id)
+    .bind(&token_hash)
+    .bind(reason.as_str())
+    .bind(purpose.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
+    let url = format!("{}{}{token}", base_url.trim_end_matches('/'), purpose.page());
+    Ok(NewLink { url, id, expires_at })
+}
+
+/// Queues the mail that carries `link` to `recipient`.
+pub async fn queue_link_mail(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    purpose: LinkPurpose,
+    link: &NewLink,
+    recipient: &str,
+    mail: crate::features::mail::templates::RenderedMail,
+) -> Result<(), AppError> {
+    enqueue(
+        conn,
+        OutgoingMail {
+            org_id: Some(org_id),
+            user_id: Some(user_id),
+            invite_id: Some(link.id),
+            sign_up_id: None,
+            kind: purpose.mail_kind(),
+            recipient,
+            mail,
+        },
+    )
+    .await?;
+    Ok(())
 }
 
 /// Who the link is for and what its mail says.
@@ -53,74 +173,57 @@ pub fn expiry_text(at: DateTime<Utc>, zone: Tz) -> String {
     format!("{} ({})", at.with_timezone(&zone).format("%-d %b %Y, %H:%M"), zone.name())
 }
 
-/// Kills the user's open links and withdraws their invite mails that have
-/// not left yet (a queued mail with a dead link would only confuse). Part
-/// of the caller's transaction. A mail a worker is sending right now is
-/// locked; this waits for it and then leaves it as sent.
-pub async fn revoke_open_links(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<(), AppError> {
+/// Kills the user's open links of `purpose` and withdraws their mails that
+/// have not left yet (a queued mail with a dead link would only confuse).
+/// Part of the caller's transaction. A mail a worker is sending right now
+/// is locked; this waits for it and then leaves it as sent.
+pub async fn revoke_open_links(
+    conn: &mut PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    purpose: LinkPurpose,
+) -> Result<(), AppError> {
     sqlx::query(
         "UPDATE invites SET revoked_at = now() \
-         WHERE org_id = $1 AND user_id = $2 AND used_at IS NULL AND revoked_at IS NULL",
+         WHERE org_id = $1 AND user_id = $2 AND purpose = $3 AND used_at IS NULL AND revoked_at IS NULL",
     )
     .bind(org_id)
     .bind(user_id)
+    .bind(purpose.as_str())
     .execute(&mut *conn)
     .await?;
     sqlx::query(
         "UPDATE outbox SET state = 'canceled', next_attempt_at = now() \
-         WHERE org_id = $1 AND user_id = $2 AND kind = 'invite' AND state IN ('queued', 'retrying')",
+         WHERE org_id = $1 AND user_id = $2 AND kind = $3 AND state IN ('queued', 'retrying')",
     )
     .bind(org_id)
     .bind(user_id)
+    .bind(purpose.mail_kind())
     .execute(&mut *conn)
     .await?;
     Ok(())
 }
 
-/// Issues a fresh link (valid for the organization's invite lifetime) and
-/// queues its mail, after revoking any earlier link. Part of the caller's
-/// transaction, so the link exists if and only if its mail is queued.
+/// Issues a fresh activation link (valid for the organization's invite
+/// lifetime) and queues its mail, after revoking any earlier one. Part of
+/// the caller's transaction.
 pub async fn issue(
     conn: &mut PgConnection,
     recipient: Recipient<'_>,
     reason: LinkReason,
     base_url: &str,
 ) -> Result<IssuedLink, AppError> {
-    revoke_open_links(conn, recipient.org_id, recipient.user_id).await?;
-    let (token, token_hash) = token::new_token();
-    let (invite_id, expires_at): (Uuid, DateTime<Utc>) = sqlx::query_as(
-        "INSERT INTO invites (org_id, user_id, token_hash, expires_at, origin) \
-         SELECT $1, $2, $3, now() + make_interval(hours => o.invite_ttl_hours), $4 FROM organizations o WHERE o.id = $1 \
-         RETURNING id, expires_at",
-    )
-    .bind(recipient.org_id)
-    .bind(recipient.user_id)
-    .bind(&token_hash)
-    .bind(reason.as_str())
-    .fetch_one(&mut *conn)
-    .await?;
-
+    let purpose = LinkPurpose::Activation;
+    let link = issue_link(conn, recipient.org_id, recipient.user_id, purpose, reason, base_url).await?;
     let mail = InviteMail {
         first_name: recipient.first_name.to_owned(),
         organization: recipient.organization.to_owned(),
         inviter: recipient.inviter.to_owned(),
-        link: format!("{}/activate/{token}", base_url.trim_end_matches('/')),
-        expires: expiry_text(expires_at, recipient.time_zone),
+        link: link.url.clone(),
+        expires: expiry_text(link.expires_at, recipient.time_zone),
         renewed: reason != LinkReason::Invite,
     }
     .render()?;
-    enqueue(
-        conn,
-        OutgoingMail {
-            org_id: Some(recipient.org_id),
-            user_id: Some(recipient.user_id),
-            invite_id: Some(invite_id),
-            sign_up_id: None,
-            kind: "invite",
-            recipient: recipient.email,
-            mail,
-        },
-    )
-    .await?;
-    Ok(IssuedLink { invite_id, expires_at })
+    queue_link_mail(conn, recipient.org_id, recipient.user_id, purpose, &link, recipient.email, mail).await?;
+    Ok(IssuedLink { invite_id: link.id, expires_at: link.expires_at })
 }

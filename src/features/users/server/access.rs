@@ -148,6 +148,28 @@ pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resul
     Ok(name)
 }
 
+/// "Account is locked" → Unlock: ends an automatic lockout before its time
+/// (or the one that waits for an admin) and starts the count afresh.
+pub async fn unlock(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
+    use crate::features::auth::server::lockout;
+    let mut tx = pool.begin().await?;
+    let target = lock_target(&mut tx, admin.org_id, user_id).await?;
+    let name = target.name();
+    if lockout::lock_in_effect(&mut tx, admin.org_id, user_id).await? != Some(true) {
+        return Err(AppError::bad_request(format!("{name}'s account is not locked.")));
+    }
+    lockout::clear(&mut tx, admin.org_id, user_id).await?;
+    sqlx::query("UPDATE users SET version = version + 1 WHERE org_id = $1 AND id = $2")
+        .bind(admin.org_id)
+        .bind(user_id)
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, &admin.origin, Entry::new(admin.org_id, Action::AccountUnlocked).about(user_id, &name)).await?;
+    tx.commit().await?;
+    tracing::info!(%user_id, "account unlocked");
+    Ok(name)
+}
+
 async fn name_of(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<String, AppError> {
     Ok(sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM users WHERE org_id = $1 AND id = $2")
         .bind(org_id)

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use super::list::{DELIVERY_COLUMNS, DELIVERY_JOINS, Row, format_time};
 use crate::error::AppError;
+use crate::features::invites::server::link::LinkPurpose;
 use crate::features::users::types::{MailState, MailStatus, UserDetails};
 
 #[derive(FromRow)]
@@ -51,15 +52,8 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
     .fetch_optional(pool)
     .await?
     .ok_or(AppError::NotFound)?;
-    let mails: Vec<MailRow> = sqlx::query_as(
-        "SELECT state, attempts, last_error, sent_at, created_at FROM outbox \
-         WHERE org_id = $1 AND user_id = $2 AND kind = 'invite' ORDER BY created_at DESC LIMIT $3",
-    )
-    .bind(org_id)
-    .bind(user_id)
-    .bind(MAIL_HISTORY)
-    .fetch_all(pool)
-    .await?;
+    let mails = mail_history(pool, org_id, user_id, LinkPurpose::Activation, zone).await?;
+    let recovery_mails = mail_history(pool, org_id, user_id, LinkPurpose::Recovery, zone).await?;
     let activated = details.row.activated_at.map(|at| format_time(at, zone));
     let pending_invites_sent = super::access::pending_invites_sent(pool, org_id, user_id).await?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
@@ -76,15 +70,37 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         activated,
         pending_invites_sent,
         version: details.version,
-        mails: mails
-            .into_iter()
-            .map(|m| MailStatus {
-                state: m.state,
-                attempts: m.attempts,
-                last_error: m.last_error,
-                sent: m.sent_at.map(|at| format_time(at, zone)),
-                queued: format_time(m.created_at, zone),
-            })
-            .collect(),
+        mails,
+        recovery_mails,
     })
+}
+
+/// The user's latest mails carrying links of `purpose`, newest first.
+async fn mail_history(
+    pool: &PgPool,
+    org_id: Uuid,
+    user_id: Uuid,
+    purpose: LinkPurpose,
+    zone: Tz,
+) -> Result<Vec<MailStatus>, AppError> {
+    let mails: Vec<MailRow> = sqlx::query_as(
+        "SELECT state, attempts, last_error, sent_at, created_at FROM outbox \
+         WHERE org_id = $1 AND user_id = $2 AND kind = $3 ORDER BY created_at DESC LIMIT $4",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(purpose.mail_kind())
+    .bind(MAIL_HISTORY)
+    .fetch_all(pool)
+    .await?;
+    Ok(mails
+        .into_iter()
+        .map(|m| MailStatus {
+            state: m.state,
+            attempts: m.attempts,
+            last_error: m.last_error,
+            sent: m.sent_at.map(|at| format_time(at, zone)),
+            queued: format_time(m.created_at, zone),
+        })
+        .collect())
 }

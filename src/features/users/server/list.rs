@@ -11,8 +11,8 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::features::users::types::{
-    DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection,
-    StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
+    AccountLock, DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn,
+    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -86,7 +86,7 @@ fn stale_link() -> AppError {
 /// The expiry of a user's current link: the newest one (a resend revokes
 /// the older ones). Shared by the filter and the displayed status so both
 /// agree on what "Invite expired" means.
-const CURRENT_EXPIRY: &str = "(SELECT i.expires_at FROM invites i WHERE i.org_id = u.org_id AND i.user_id = u.id ORDER BY i.created_at DESC LIMIT 1)";
+const CURRENT_EXPIRY: &str = "(SELECT i.expires_at FROM invites i WHERE i.org_id = u.org_id AND i.user_id = u.id AND i.purpose = 'activation' ORDER BY i.created_at DESC LIMIT 1)";
 
 /// A row of the page query: the user, the shown status, and for invites the
 /// link's expiry and the state of its newest mail.
@@ -108,6 +108,8 @@ pub struct Row {
     pub(super) mail_error: Option<String>,
     pub(super) mail_sent_at: Option<DateTime<Utc>>,
     pub(super) mail_created_at: Option<DateTime<Utc>>,
+    pub(super) locked: bool,
+    pub(super) locked_until: Option<DateTime<Utc>>,
 }
 
 /// The columns after the page's own: the shown status and the invite's
@@ -116,10 +118,13 @@ pub struct Row {
 pub(super) const DELIVERY_COLUMNS: &str = "CASE WHEN u.status = 'invited' AND ci.expires_at <= now() THEN 'invite_expired' \
                  ELSE u.status::text END AS shown_status, \
             ci.expires_at AS invite_expires_at, m.state AS mail_state, m.attempts AS mail_attempts, \
-            m.last_error AS mail_error, m.sent_at AS mail_sent_at, m.created_at AS mail_created_at";
+            m.last_error AS mail_error, m.sent_at AS mail_sent_at, m.created_at AS mail_created_at, \
+            (u.locked_at IS NOT NULL AND (u.locked_until IS NULL OR u.locked_until > now())) AS locked, \
+            u.locked_until";
 
 pub(super) const DELIVERY_JOINS: &str = " LEFT JOIN LATERAL (SELECT i.id, i.expires_at FROM invites i \
-                WHERE i.org_id = u.org_id AND i.user_id = u.id ORDER BY i.created_at DESC LIMIT 1) ci \
+                WHERE i.org_id = u.org_id AND i.user_id = u.id AND i.purpose = 'activation' \
+                ORDER BY i.created_at DESC LIMIT 1) ci \
                 ON u.status IN ('invited', 'invite_canceled') \
             LEFT JOIN LATERAL (SELECT o.state, o.attempts, o.last_error, o.sent_at, o.created_at FROM outbox o \
                 WHERE o.org_id = u.org_id AND o.user_id = u.id AND o.invite_id = ci.id \
@@ -246,7 +251,8 @@ pub fn build_query<'a>(
     // `search_text` is for `InOrderWindow`, which filters a level up.
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
-         u.last_sign_in_at, u.created_at, u.search_text, {expr}::text AS sort_key FROM users u WHERE u.org_id = "
+         u.last_sign_in_at, u.created_at, u.search_text, u.locked_at, u.locked_until, {expr}::text AS sort_key \
+         FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
     match query.status_filter() {
@@ -414,6 +420,7 @@ impl Row {
             created: format_time(self.created_at, zone),
             last_sign_in: self.last_sign_in_at.map(|at| format_time(at, zone)),
             invite: self.invite_expires_at.map(|at| InviteDelivery { expires: format_time(at, zone), mail }),
+            lock: self.locked.then(|| AccountLock { until: self.locked_until.map(|at| format_time(at, zone)) }),
         }
     }
 }

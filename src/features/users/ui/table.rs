@@ -189,6 +189,7 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
     let access_href = format!("{details_href}&confirm=access");
     let delete_href = format!("{details_href}&confirm=delete");
     let edit_href = format!("{details_href}&edit=1");
+    let unlock_href = format!("{details_href}&confirm=unlock");
     let name = format!("{} {}", row.first_name, row.last_name);
     let yes_no = |value: bool| {
         view! {
@@ -205,6 +206,11 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
             </td>
             <td class="cell-status">
                 <StatusBadge status=row.status />
+                {row.lock.clone().map(|lock| view! {
+                    <a class="lock-label" href=unlock_href title=format!("Unlock {name}'s account")>
+                        <span aria-hidden="true">"🔒 "</span>{lock.label()}
+                    </a>
+                })}
                 {row.invite.clone().filter(|_| row.status != ShownStatus::InviteCanceled).map(|invite| view! {
                     <span class="status-detail">
                         {if row.status == ShownStatus::InviteExpired { "Expired " } else { "Expires " }}

@@ -14,7 +14,7 @@ use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
 use crate::features::users::api::user_details;
-use crate::features::users::types::{MailStatus, ShownStatus, UserDetails, UserListQuery};
+use crate::features::users::types::{AccountLock, MailStatus, ShownStatus, UserDetails, UserListQuery};
 use leptos_router::hooks::use_query_map;
 
 /// The panel's actions. They live on the page, so the table reloads after
@@ -28,15 +28,27 @@ pub struct PanelActions {
     pub delete: FormAction<()>,
     pub edit: FormAction<()>,
     pub transfer: FormAction<()>,
+    pub unlock: FormAction<()>,
+    pub recover: FormAction<()>,
 }
 
 impl PanelActions {
-    fn all(self) -> [FormAction<()>; 7] {
-        [self.resend, self.cancel, self.disable, self.enable, self.delete, self.edit, self.transfer]
+    fn all(self) -> [FormAction<()>; 9] {
+        [
+            self.resend,
+            self.cancel,
+            self.disable,
+            self.enable,
+            self.delete,
+            self.edit,
+            self.transfer,
+            self.unlock,
+            self.recover,
+        ]
     }
 
     /// Changes after each completed action (a resource reloads on it).
-    pub fn versions(self) -> [usize; 7] {
+    pub fn versions(self) -> [usize; 9] {
         self.all().map(|action| action.version().get())
     }
 
@@ -58,6 +70,7 @@ pub fn UserPanel(
     // The table's actions open the panel at their confirmation.
     let confirm = use_query_map().with_untracked(|p| p.get("confirm"));
     let confirming = confirm.as_deref() == Some("access");
+    let unlocking = confirm.as_deref() == Some("unlock");
     let deleting = confirm.as_deref() == Some("delete");
     let handing_over = confirm.as_deref() == Some("superuser");
     let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
@@ -65,7 +78,14 @@ pub fn UserPanel(
     // and the version the form was opened with (the conflict check's base).
     let form_open = editing || deleting || handing_over;
     refresh_while(
-        move || !form_open && details.get().is_some_and(|d| d.is_ok_and(|d| d.row.mail_pending())),
+        move || {
+            !form_open
+                && details.get().is_some_and(|d| {
+                    d.is_ok_and(|d| {
+                        d.row.mail_pending() || d.recovery_mails.first().is_some_and(|m| m.state.is_pending())
+                    })
+                })
+        },
         move || details.refetch(),
     );
     // Closing returns to the view the panel was opened from; the actions
@@ -99,7 +119,7 @@ pub fn UserPanel(
                                 <EditSection user error actions view_string cancel_href />
                             }.into_any(),
                             Ok(user) => view! {
-                                <DetailsBody user notice error actions view_string confirming confirm_href delete_href />
+                                <DetailsBody user notice error actions view_string confirming unlocking confirm_href delete_href />
                             }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
@@ -118,6 +138,7 @@ fn DetailsBody(
     actions: PanelActions,
     view_string: String,
     confirming: bool,
+    unlocking: bool,
     confirm_href: String,
     delete_href: String,
 ) -> impl IntoView {
@@ -139,6 +160,10 @@ fn DetailsBody(
             )),
             "access_enabled" => Some(format!("{name_for_notice} can sign in again.")),
             "saved" => Some(format!("{name_for_notice}'s profile is saved.")),
+            "unlocked" => Some(format!("{name_for_notice}'s account is unlocked: they can sign in again.")),
+            "recovery_sent" => Some(format!(
+                "A link to choose a new password is on its way to {email}. It works for one hour; earlier recovery links no longer do."
+            )),
             _ => None,
         })
     };
@@ -160,6 +185,9 @@ fn DetailsBody(
         </div>
         {move || notice_text().map(|text| view! { <SuccessAlert message=text /> })}
         <ErrorAlert error />
+        {row.lock.clone().map(|lock| view! {
+            <LockSection user=row.id name=name.clone() lock actions view_string=view_string.clone() unlocking panel_href=delete_href.trim_end_matches("&confirm=delete").to_owned() />
+        })}
         {row.invite.clone().map(|invite| view! {
             <section class="panel-section" aria-labelledby="panel-invite">
                 <h3 id="panel-invite">"Invitation"</h3>
@@ -216,6 +244,9 @@ fn DetailsBody(
                 confirming
                 confirm_href=confirm_href.clone()
             />
+        })}
+        {(!own && status == ShownStatus::Active).then(|| view! {
+            <RecoverySection user=row.id mails=user.recovery_mails.clone() actions view_string=view_string.clone() />
         })}
         {(status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel()).then(|| view! {
             <p><a class="button" href=format!("{}&edit=1", delete_href.trim_end_matches("&confirm=delete"))>"Edit profile"</a></p>
@@ -331,6 +362,66 @@ fn AccessSection(
                     <a class="button button-danger" href=confirm_href>"Disable Access"</a>
                 }.into_any()
             }}
+        </section>
+    }
+}
+
+/// ELMA365's "Account is locked": when the lock ends, and Unlock after a
+/// confirmation (the table's label opens the panel at it).
+#[component]
+fn LockSection(
+    user: Uuid,
+    name: String,
+    lock: AccountLock,
+    actions: PanelActions,
+    view_string: String,
+    unlocking: bool,
+    panel_href: String,
+) -> impl IntoView {
+    let unlock = actions.unlock;
+    let label = lock.label();
+    view! {
+        <section class="panel-section access-confirm" aria-labelledby="panel-lock">
+            <h3 id="panel-lock"><span aria-hidden="true">"🔒 "</span>{label}</h3>
+            <p>"Too many failed sign-ins locked this account. Its status stays Active; nobody can sign in to it until the lock ends, the user chooses a new password with the link they were mailed, or you unlock it."</p>
+            {if unlocking {
+                view! {
+                    <p><strong>{format!("Unlock {name}'s account?")}</strong></p>
+                    <div class="panel-actions">
+                        <ServerForm action=unlock>
+                            <input type="hidden" name="user" value=user.to_string() />
+                            <input type="hidden" name="view" value=view_string />
+                            <button type="submit" class="button button-primary" disabled=move || unlock.pending().get()>"Unlock"</button>
+                        </ServerForm>
+                        <a class="button" href=panel_href>"Cancel"</a>
+                    </div>
+                }.into_any()
+            } else {
+                view! { <a class="button" href=format!("{panel_href}&confirm=unlock")>"Unlock account"</a> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// ELMA365's "Recover password": mails the user a link to choose a new
+/// password, with the delivery of the latest such mail shown as for invites.
+#[component]
+fn RecoverySection(user: Uuid, mails: Vec<MailStatus>, actions: PanelActions, view_string: String) -> impl IntoView {
+    let recover = actions.recover;
+    view! {
+        <section class="panel-section" aria-labelledby="panel-password">
+            <h3 id="panel-password">"Password"</h3>
+            {mails.first().cloned().map(|mail| view! {
+                <dl class="facts">
+                    <dt>"Latest recovery mail"</dt>
+                    <dd><MailLine mail detailed=true /></dd>
+                </dl>
+            })}
+            <ServerForm action=recover>
+                <input type="hidden" name="user" value=user.to_string() />
+                <input type="hidden" name="view" value=view_string />
+                <button type="submit" class="button" disabled=move || recover.pending().get()>"Recover password"</button>
+            </ServerForm>
         </section>
     }
 }

@@ -15,7 +15,9 @@ use crate::components::server_form::FormAction;
 use crate::features::invites::api::{CancelInvite, ResendInvite};
 use crate::features::invites::ui::InviteDialog;
 use crate::features::users::api::list_users;
-use crate::features::users::api::{DeleteUser, DisableAccess, EditUser, EnableAccess, TransferSuperuser};
+use crate::features::users::api::{
+    DeleteUser, DisableAccess, EditUser, EnableAccess, SendPasswordRecovery, TransferSuperuser, UnlockAccount,
+};
 use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
 
 /// Settings › User Management. The view (search, sort, cursor, page size) is
@@ -32,6 +34,8 @@ pub fn UsersPage() -> impl IntoView {
     let delete = FormAction::new::<DeleteUser>();
     let edit = FormAction::new::<EditUser>();
     let transfer = FormAction::new::<TransferSuperuser>();
+    let unlock = FormAction::new::<UnlockAccount>();
+    let recover = FormAction::new::<SendPasswordRecovery>();
     // Handing over changes who the signed-in admin is: the layout loads
     // them again (the top bar, the navigation) as it goes to their account.
     if let Some(crate::features::auth::ui::SignedInUser(me)) = use_context() {
@@ -42,7 +46,7 @@ pub fn UsersPage() -> impl IntoView {
             }
         });
     }
-    let actions = PanelActions { resend, cancel, disable, enable, delete, edit, transfer };
+    let actions = PanelActions { resend, cancel, disable, enable, delete, edit, transfer, unlock, recover };
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(
