@@ -11,6 +11,8 @@
 //! 4. A flood: 400 sign-ins at once, against the bounded hashing line
 //!    (`HASH_QUEUE_MAX`) and, side by side, an unbounded one: latency of the
 //!    admitted sign-ins, of the 503s, and of the user table meanwhile.
+//! 5. The sign-in paths (unknown email, wrong password, locked, disabled,
+//!    right password): median time of each, side by side.
 //!
 //! The server runs on its own thread and runtime with its own pool, as in
 //! production; the load generator and the direct SQL run on this one.
@@ -165,6 +167,9 @@ async fn run(url: &str) -> Result<(), String> {
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "flood") {
         return sign_in_flood(url, &base, &admin_email).await;
     }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "paths") {
+        return sign_in_paths(&pool, &base, &admin_email, seeded.org_id).await;
+    }
 
     // 2. The user table.
     let deep = |sort: &str, expr: &str| {
@@ -302,8 +307,96 @@ async fn run(url: &str) -> Result<(), String> {
     // 4. A flood of sign-ins.
     sign_in_flood(url, &base, &admin_email).await?;
 
+    // 5. Each refused sign-in path beside the others.
+    sign_in_paths(&pool, &base, &admin_email, seeded.org_id).await?;
+
     // 4. The outbox.
     outbox_throughput(&pool, seeded.org_id).await
+}
+
+/// The sign-in paths side by side (unknown email, wrong password, locked,
+/// disabled, right password): the answer must not tell them apart by time,
+/// so each runs exactly one argon2 verification. Interleaved round by
+/// round, one client, so that the machine's drift hits every path alike.
+async fn sign_in_paths(pool: &PgPool, base: &str, admin_email: &str, org_id: Uuid) -> Result<(), String> {
+    const ROUNDS: usize = 60;
+    let err = |e: sqlx::Error| e.to_string();
+    // Three seeded users get the admin's password: one to get wrong, one
+    // locked (until an admin unlocks), one disabled.
+    let people: Vec<String> = sqlx::query_scalar(
+        "WITH chosen AS (SELECT id FROM users WHERE org_id = $1 AND status = 'active' AND lower(email) <> lower($2) \
+         ORDER BY id DESC LIMIT 3) \
+         UPDATE users u SET password_hash = (SELECT password_hash FROM users WHERE lower(email) = lower($2)) \
+         FROM chosen WHERE u.org_id = $1 AND u.id = chosen.id RETURNING u.email",
+    )
+    .bind(org_id)
+    .bind(admin_email)
+    .fetch_all(pool)
+    .await
+    .map_err(err)?;
+    let [wrong, locked, disabled] = <[String; 3]>::try_from(people).map_err(|_| "three seeded users".to_owned())?;
+    sqlx::query("UPDATE users SET locked_at = now(), locked_until = NULL WHERE email = $1")
+        .bind(&locked)
+        .execute(pool)
+        .await
+        .map_err(err)?;
+    sqlx::query("UPDATE users SET status = 'disabled' WHERE email = $1")
+        .bind(&disabled)
+        .execute(pool)
+        .await
+        .map_err(err)?;
+    let unknown = format!("nobody-{}@example.com", Uuid::new_v4().simple());
+    let paths: [(&str, &str, &str); 5] = [
+        ("unknown email", &unknown, "Wrong-Password-1!"),
+        ("wrong password", &wrong, "Wrong-Password-1!"),
+        ("locked account", &locked, ADMIN_PASSWORD),
+        ("disabled account", &disabled, ADMIN_PASSWORD),
+        ("right password", admin_email, ADMIN_PASSWORD),
+    ];
+    let client = reqwest::Client::new();
+    let mut samples: Vec<Vec<Duration>> = vec![Vec::new(); paths.len()];
+    for round in 0..ROUNDS + 5 {
+        // The wrong password is counted; keep its account below the
+        // threshold (outside the timing) so it stays the wrong-password path.
+        sqlx::query("UPDATE users SET failed_sign_ins = 0, first_failed_at = NULL WHERE email = $1")
+            .bind(&wrong)
+            .execute(pool)
+            .await
+            .map_err(err)?;
+        for (i, (name, email, password)) in paths.iter().enumerate() {
+            let started = Instant::now();
+            let response = client
+                .post(format!("{base}/api/sign_in"))
+                .form(&[("email", *email), ("password", *password)])
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            let status = response.status();
+            response.bytes().await.map_err(|e| e.to_string())?;
+            let elapsed = started.elapsed();
+            let expected = if *name == "right password" { 200 } else { 401 };
+            if status.as_u16() != expected {
+                return Err(format!("{name}: {status}"));
+            }
+            if round >= 5 {
+                samples[i].push(elapsed);
+            }
+        }
+    }
+    println!("\n## Sign-in paths side by side\n");
+    println!(
+        "{ROUNDS} rounds, one client, the paths interleaved in each round; every path runs one argon2 \
+         verification. The refusals are identical answers; a known account's refusal also writes its audit \
+         entry (and a wrong password its failure count) before answering.\n"
+    );
+    println!("| path | p50 ms | p95 ms | p50 ÷ unknown email's |");
+    println!("|---|---:|---:|---:|");
+    let reference = percentile(&mut samples[0].clone(), 0.5);
+    for ((name, ..), mut times) in paths.iter().zip(samples) {
+        let (p50, p95) = (percentile(&mut times, 0.5), percentile(&mut times, 0.95));
+        println!("| {name} | {p50:.1} | {p95:.1} | {:.2} |", p50 / reference);
+    }
+    Ok(())
 }
 
 /// 1,000 invites queued, then delivered to a real SMTP catcher (maildev).

@@ -693,11 +693,19 @@ async fn every_sign_in_path_runs_exactly_one_password_verification_and_answers_a
     let disabled = app.add_user(org_id, "basic", "Dora", "Disabled").await;
     let dora_id = app.user_id_of(&disabled).await.to_string();
     assert_eq!(admin.call_json("disable_access", &[("user", &dora_id)]).await.0, StatusCode::OK);
+    let locked = app.add_user(org_id, "basic", "Lara", "Locked").await;
+    sqlx::query("UPDATE users SET locked_at = now(), locked_until = now() + interval '15 minutes' WHERE email = $1")
+        .bind(&locked)
+        .execute(&app.pool)
+        .await
+        .unwrap();
     let mut answers = Vec::new();
     for (path, email, password) in [
         ("unknown email", unique_email("nobody"), PASSWORD),
         ("wrong password", anna.clone(), "Wrong-Password-1!"),
         ("disabled account", disabled.clone(), PASSWORD),
+        ("locked account, wrong password", locked.clone(), "Wrong-Password-1!"),
+        ("locked account, right password", locked.clone(), PASSWORD),
         ("right password", anna.clone(), PASSWORD),
     ] {
         let before = app.state.hasher.verifications();
@@ -709,5 +717,5 @@ async fn every_sign_in_path_runs_exactly_one_password_verification_and_answers_a
     for (path, status, body) in &refused {
         assert_eq!((*status, body), (StatusCode::UNAUTHORIZED, &refused[0].2), "{path}");
     }
-    assert_eq!(answers[3].1, StatusCode::OK);
+    assert_eq!(answers[5].1, StatusCode::OK);
 }
