@@ -15,27 +15,48 @@ async fn every_user_edits_their_own_name_and_time_zone_and_bad_input_changes_not
     browser.sign_in(&anna, PASSWORD).await;
 
     let (status, body) = browser
-        .call_json("update_profile", &[("first_name", ""), ("last_name", "Smith"), ("time_zone", "Mars/Base")])
+        .call_json(
+            "update_profile",
+            &[
+                ("first_name", ""),
+                ("last_name", "Smith"),
+                ("time_zone", "Mars/Base"),
+                ("mobile_phone", "079 123 45 67"),
+            ],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
-    assert_eq!(fields, ["first_name", "time_zone"]);
+    assert_eq!(fields, ["first_name", "mobile_phone", "time_zone"]);
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'account.profile_updated'").await, 0);
 
     let response = browser
-        .call("update_profile", &[("first_name", "Annabel"), ("last_name", "Smith"), ("time_zone", "Asia/Tokyo")])
+        .call(
+            "update_profile",
+            &[
+                ("first_name", "Annabel"),
+                ("last_name", "Smith"),
+                ("time_zone", "Asia/Tokyo"),
+                ("mobile_phone", "+41 79 123 45 67"),
+            ],
+        )
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], "/account?notice=profile_saved");
     let (status, me) = browser.call_json("current_user", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!((me["first_name"].as_str(), me["time_zone"].as_str()), (Some("Annabel"), Some("Asia/Tokyo")));
+    assert_eq!(me["mobile_phone"], "+41791234567", "stored in E.164");
     let (changes, actor): (String, String) =
         sqlx::query_as("SELECT details::text, actor_name FROM audit_log WHERE action = 'account.profile_updated'")
             .fetch_one(&app.pool)
             .await
             .unwrap();
     assert!(
-        changes.contains("Anna → Annabel") && changes.contains("UTC → Asia/Tokyo") && !changes.contains("last_name"),
+        changes.contains("Anna → Annabel")
+            && changes.contains("UTC → Asia/Tokyo")
+            && changes.contains(" → +41791234567")
+            && !changes.contains("last_name"),
         "{changes}"
     );
     assert_eq!(actor, "Anna Smith", "named as they were when they acted");

@@ -197,9 +197,14 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     respond(|ctx| async move { Ok(Actor::current(&ctx).await?.map(|actor| actor.to_current_user())) }).await
 }
 
-/// Saves the signed-in user's own name and time zone.
+/// Saves the signed-in user's own name, time zone and mobile phone.
 #[server(endpoint = "update_profile")]
-pub async fn update_profile(first_name: String, last_name: String, time_zone: String) -> Result<(), AppError> {
+pub async fn update_profile(
+    first_name: String,
+    last_name: String,
+    time_zone: String,
+    #[server(default)] mobile_phone: String,
+) -> Result<(), AppError> {
     use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::auth::server::own_account;
@@ -207,7 +212,8 @@ pub async fn update_profile(first_name: String, last_name: String, time_zone: St
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::OwnAccount).await?;
         let origin = Origin::of(&ctx, Some(&actor));
-        own_account::update_profile(&ctx.state.pool, &actor, &origin, &first_name, &last_name, &time_zone).await?;
+        let pool = &ctx.state.pool;
+        own_account::update_profile(pool, &actor, &origin, &first_name, &last_name, &time_zone, &mobile_phone).await?;
         ctx.redirect("/account?notice=profile_saved");
         Ok(())
     })

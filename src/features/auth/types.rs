@@ -140,6 +140,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub organization: String,
     pub time_zone: String,
+    /// In E.164, with its country code.
+    #[serde(default)]
+    pub mobile_phone: Option<String>,
 }
 
 /// Where to go after signing in: only a path on this site, never another

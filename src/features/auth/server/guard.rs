@@ -49,6 +49,7 @@ pub struct Actor {
     /// The organization's zone: the default for the people it invites.
     pub organization_time_zone: Tz,
     pub page_size: i16,
+    pub mobile_phone: Option<String>,
 }
 
 /// Where a loaded session carries its user's row (see `session_store`).
@@ -56,7 +57,8 @@ pub(super) const ACTOR_SNAPSHOT_KEY: &str = "roster.actor";
 
 /// The columns of [`ActorRow`], from `users u` joined with `organizations o`.
 pub(super) const ACTOR_COLUMNS: &str = "u.id AS user_id, u.org_id, u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
-     u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size";
+     u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size, \
+     u.mobile_phone";
 
 /// The signed-in user's row, read with the session or on its own.
 #[derive(FromRow, Serialize, Deserialize)]
@@ -73,6 +75,8 @@ pub(super) struct ActorRow {
     organization: String,
     organization_time_zone: String,
     page_size: i16,
+    #[serde(default)]
+    mobile_phone: Option<String>,
 }
 
 impl Actor {
@@ -139,6 +143,7 @@ impl Actor {
                 organization: r.organization,
                 organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
                 page_size: r.page_size,
+                mobile_phone: r.mobile_phone,
             })
     }
 
@@ -151,6 +156,7 @@ impl Actor {
             role: self.role,
             organization: self.organization.clone(),
             time_zone: self.time_zone.name().to_owned(),
+            mobile_phone: self.mobile_phone.clone(),
         }
     }
 }

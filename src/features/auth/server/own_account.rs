@@ -17,9 +17,10 @@ struct Current {
     first_name: String,
     last_name: String,
     time_zone: String,
+    mobile_phone: Option<String>,
 }
 
-/// Saves the user's names and time zone (every time Roster shows them is
+/// Saves the user's names, time zone and mobile phone (every time Roster shows them is
 /// then in that zone). The audit entry says which fields changed, old → new.
 pub async fn update_profile(
     pool: &PgPool,
@@ -28,26 +29,30 @@ pub async fn update_profile(
     first_name: &str,
     last_name: &str,
     time_zone: &str,
+    mobile_phone: &str,
 ) -> Result<(), AppError> {
     let mut v = Validator::new();
     let first_name = validate::name(&mut v, "first_name", "First name", first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", last_name);
+    let mobile_phone = validate::mobile_phone(&mut v, "mobile_phone", mobile_phone);
     let zone = validate::time_zone(&mut v, "time_zone", time_zone);
     v.finish()?;
     let zone = zone.expect("validated").name();
 
     let mut tx = pool.begin().await?;
-    let current: Current =
-        sqlx::query_as("SELECT first_name, last_name, time_zone FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE")
-            .bind(actor.org_id)
-            .bind(actor.user_id)
-            .fetch_one(&mut *tx)
-            .await?;
+    let current: Current = sqlx::query_as(
+        "SELECT first_name, last_name, time_zone, mobile_phone FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE",
+    )
+    .bind(actor.org_id)
+    .bind(actor.user_id)
+    .fetch_one(&mut *tx)
+    .await?;
     let mut changes = serde_json::Map::new();
     for (field, old, new) in [
         ("first_name", &current.first_name, &first_name),
         ("last_name", &current.last_name, &last_name),
         ("time_zone", &current.time_zone, &zone.to_owned()),
+        ("mobile_phone", &current.mobile_phone.clone().unwrap_or_default(), &mobile_phone.clone().unwrap_or_default()),
     ] {
         if old != new {
             changes.insert(field.to_owned(), format!("{old} → {new}").into());
@@ -57,7 +62,7 @@ pub async fn update_profile(
         return Ok(());
     }
     sqlx::query(
-        "UPDATE users SET first_name = $3, last_name = $4, time_zone = $5, version = version + 1 \
+        "UPDATE users SET first_name = $3, last_name = $4, time_zone = $5, mobile_phone = $6, version = version + 1 \
          WHERE org_id = $1 AND id = $2",
     )
     .bind(actor.org_id)
@@ -65,6 +70,7 @@ pub async fn update_profile(
     .bind(&first_name)
     .bind(&last_name)
     .bind(zone)
+    .bind(&mobile_phone)
     .execute(&mut *tx)
     .await?;
     let name = format!("{first_name} {last_name}");

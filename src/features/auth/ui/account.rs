@@ -78,6 +78,7 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
                     <Field label="First name" name="first_name" required=true max_chars=MAX_NAME_CHARS autocomplete="given-name" value=user.first_name.clone() error=field_error(error, "first_name") />
                     <Field label="Last name" name="last_name" required=true max_chars=MAX_NAME_CHARS autocomplete="family-name" value=user.last_name.clone() error=field_error(error, "last_name") />
                 </div>
+                <Field label="Mobile phone" name="mobile_phone" input_type="tel" autocomplete="tel" value=user.mobile_phone.clone().unwrap_or_default() hint="With its country code, e.g. +41 79 123 45 67." error=field_error(error, "mobile_phone") />
                 <TimeZoneField initial=user.time_zone.clone() error=field_error(error, "time_zone") />
                 <SubmitButton label="Save profile" pending_label="Saving…" pending />
             </ServerForm>

@@ -11,7 +11,7 @@ use uuid::Uuid;
 use super::access::Admin;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, record};
-use crate::features::invites::server::validate::{optional, phone};
+use crate::features::invites::server::validate::optional;
 use crate::features::invites::types::MAX_DEPARTMENT_CHARS;
 use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::server::validate;
@@ -32,10 +32,7 @@ pub async fn edit_user(pool: &PgPool, admin: &Admin, user_id: Uuid, form: &EditF
     let mut v = Validator::new();
     let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
-    let mobile_phone = phone(&mut v, "mobile_phone", "The mobile number", &form.mobile_phone, None);
-    if !form.mobile_phone.trim().is_empty() && !form.mobile_phone.trim().starts_with('+') && !v.has("mobile_phone") {
-        v.add("mobile_phone", "Start the number with its country code, e.g. +41 79 123 45 67.");
-    }
+    let mobile_phone = validate::mobile_phone(&mut v, "mobile_phone", &form.mobile_phone);
     let department = optional(&form.department);
     if department.as_ref().is_some_and(|d| d.chars().count() > MAX_DEPARTMENT_CHARS) {
         v.add("department", format!("Department can be at most {MAX_DEPARTMENT_CHARS} characters."));

@@ -235,7 +235,10 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                 }}
             </td>
             <td class="cell-actions">
-                <a class="button button-small" href=edit_href aria-label=format!("Edit {name}")>"Edit"</a>
+                <a class="button button-small button-icon" href=edit_href aria-label=format!("Edit {name}")>
+                    <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M11.3 1.3a1 1 0 0 1 1.4 0l2 2a1 1 0 0 1 0 1.4L6 13.4 2 14l.6-4 8.7-8.7z" /></svg>
+                    "Edit"
+                </a>
                 " "
                 {match row.status {
                     ShownStatus::Active if !own => view! {
@@ -248,7 +251,10 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                 }}
                 {(!own).then(|| view! {
                     " "
-                    <a class="button button-small button-danger-quiet" href=delete_href aria-label=format!("Delete {name}")>"Delete"</a>
+                    <a class="button button-small button-danger-quiet button-icon" href=delete_href aria-label=format!("Delete {name}")>
+                        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M6 1h4l1 1h3v2H2V2h3l1-1zM3 5h10l-1 10H4L3 5z" /></svg>
+                        "Delete"
+                    </a>
                 })}
             </td>
         </tr>
