@@ -14,6 +14,7 @@ use crate::features::auth::ui::{
 };
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
+use crate::features::settings::ui::SecurityPage;
 use crate::features::users::types::Role;
 use crate::features::users::ui::UsersPage;
 
@@ -67,6 +68,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -103,6 +105,7 @@ lazy_page!(SignUpSentRoute, SignUpSentPage);
 lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
+lazy_page!(SecurityRoute, SecurityPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);
 lazy_page!(RecoverRoute, RecoverPage);

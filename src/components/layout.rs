@@ -77,6 +77,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                             <A href="/settings/users">"User Management"</A>
                         </li>
                         <li>
+                            <A href="/settings/security">"Security"</A>
+                        </li>
+                        <li>
                             <A href="/settings/audit">"Audit log"</A>
                         </li>
                     })}

@@ -7,4 +7,5 @@ pub mod auth;
 pub mod invites;
 pub mod mail;
 pub mod orgs;
+pub mod settings;
 pub mod users;

@@ -22,6 +22,7 @@ mod logs;
 mod mail;
 mod recovery;
 mod security;
+mod settings;
 mod site;
 mod transfer;
 mod users;

@@ -24,11 +24,15 @@ pub enum Permission {
     ViewAudit,
     /// Change one's own profile and password (every signed-in user).
     OwnAccount,
+    /// Change the organization's Security settings.
+    ManageSecurity,
 }
 
 fn role_grants(role: Role, permission: Permission) -> bool {
     match permission {
-        Permission::ViewUsers | Permission::ManageUsers | Permission::ViewAudit => role == Role::Superuser,
+        Permission::ViewUsers | Permission::ManageUsers | Permission::ViewAudit | Permission::ManageSecurity => {
+            role == Role::Superuser
+        }
         Permission::OwnAccount => true,
     }
 }

@@ -1,0 +1,116 @@
+//! `/settings/security`: the organization's Security settings.
+
+use leptos::prelude::*;
+use leptos_meta::Title;
+use leptos_router::hooks::use_query_map;
+
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
+use crate::components::form::{SubmitButton, action_error, field_error};
+use crate::components::resource::server_resource;
+use crate::components::server_form::{FormAction, ServerForm};
+use crate::error::AppError;
+use crate::features::settings::api::{SaveSecuritySettings, load_security_settings};
+use crate::features::settings::types::{
+    AUDIT_RETENTION_DAYS, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_MINUTES, SecuritySettings,
+};
+
+#[component]
+pub fn SecurityPage() -> impl IntoView {
+    let action = FormAction::new::<SaveSecuritySettings>();
+    let settings = server_resource(move || action.version().get(), |_| load_security_settings());
+    let saved = move || use_query_map().with(|q| q.get("notice").as_deref() == Some("saved"));
+    view! {
+        <Title text="Security" />
+        <div class="page-head">
+            <div>
+                <p class="breadcrumb">"Settings"</p>
+                <h1>"Security"</h1>
+            </div>
+        </div>
+        {move || (saved() || matches!(action.value().get(), Some(Ok(())))).then(|| view! {
+            <SuccessAlert message="The security settings are saved." />
+        })}
+        <Suspense fallback=|| view! { <LoadingState label="Loading the settings…" /> }>
+            {move || Suspend::new(async move {
+                match settings.await {
+                    Ok(settings) => view! { <SecuritySettingsForm settings action /> }.into_any(),
+                    Err(error) => view! { <ErrorState error /> }.into_any(),
+                }
+            })}
+        </Suspense>
+    }
+}
+
+/// A number input with its label, range and error.
+#[component]
+fn NumberField(
+    label: &'static str,
+    name: &'static str,
+    field: &'static str,
+    value: i32,
+    range: (i32, i32),
+    unit: &'static str,
+    error: Signal<Option<AppError>>,
+) -> impl IntoView {
+    let id = format!("security-{field}");
+    let error_id = format!("{id}-error");
+    let message = field_error(error, field);
+    view! {
+        <div class="field field-inline" class:field-invalid=move || message.get().is_some()>
+            <label for=id.clone()>{label}</label>
+            <span class="input-with-unit">
+                <input
+                    id=id
+                    name=name
+                    type="number"
+                    inputmode="numeric"
+                    required=true
+                    min=range.0
+                    max=range.1
+                    value=value
+                    aria-invalid=move || message.get().is_some().then_some("true")
+                    aria-describedby=error_id.clone()
+                />
+                <span class="unit">{unit}</span>
+            </span>
+            <p id=error_id class="field-error" role="status">{move || message.get()}</p>
+        </div>
+    }
+}
+
+#[component]
+fn SecuritySettingsForm(settings: SecuritySettings, action: FormAction<()>) -> impl IntoView {
+    let error = action_error(action.value());
+    let pending = action.pending();
+    let timed = settings.lockout_minutes.is_some();
+    view! {
+        <ErrorAlert error />
+        <ServerForm action>
+            <section class="card form-card" aria-labelledby="lockout-title">
+                <h2 id="lockout-title">"Automatic lockout"</h2>
+                <p class="muted">"Failed sign-ins are counted per account. Reaching the limit within the window locks the account: its owner is mailed a link to choose a new password, and the row in User Management says \"Account is locked\" until it ends."</p>
+                <NumberField label="Failed sign-ins before the lock" name="settings[lockout_threshold]" field="lockout_threshold" value=settings.lockout_threshold range=LOCKOUT_THRESHOLD unit="attempts" error />
+                <NumberField label="Counted within" name="settings[lockout_window_minutes]" field="lockout_window_minutes" value=settings.lockout_window_minutes range=LOCKOUT_WINDOW_MINUTES unit="minutes" error />
+                <fieldset class="form-section">
+                    <legend>"The lock ends"</legend>
+                    <label class="choice">
+                        <input type="radio" name="settings[lockout_ends]" value="timed" checked=timed />
+                        " After a time (set below)"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="settings[lockout_ends]" value="until_unlocked" checked=!timed />
+                        " Only when an admin unlocks it, or its owner chooses a new password"
+                    </label>
+                    {move || field_error(error, "lockout_ends").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </fieldset>
+                <NumberField label="Lock duration" name="settings[lockout_minutes]" field="lockout_minutes" value=settings.lockout_minutes.unwrap_or(15) range=LOCKOUT_MINUTES unit="minutes" error />
+            </section>
+            <section class="card form-card" aria-labelledby="audit-title">
+                <h2 id="audit-title">"Audit log"</h2>
+                <NumberField label="Keep entries for" name="settings[audit_retention_days]" field="audit_retention_days" value=settings.audit_retention_days range=AUDIT_RETENTION_DAYS unit="days" error />
+                <p class="muted">"Older entries are removed in the background, a thousand at a time."</p>
+            </section>
+            <SubmitButton label="Save" pending_label="Saving…" pending />
+        </ServerForm>
+    }
+}
