@@ -41,7 +41,8 @@ pub fn SecurityPage() -> impl IntoView {
     }
 }
 
-/// A number input with its label, range and error.
+/// A number input with its label, unit, range (as its hint) and error,
+/// laid out like `Field`.
 #[component]
 fn NumberField(
     label: &'static str,
@@ -53,11 +54,15 @@ fn NumberField(
     error: Signal<Option<AppError>>,
 ) -> impl IntoView {
     let id = format!("security-{field}");
-    let error_id = format!("{id}-error");
+    let (hint_id, error_id) = (format!("{id}-hint"), format!("{id}-error"));
     let message = field_error(error, field);
+    let described_by = {
+        let (hint_id, error_id) = (hint_id.clone(), error_id.clone());
+        move || if message.get().is_some() { format!("{hint_id} {error_id}") } else { hint_id.clone() }
+    };
     view! {
-        <div class="field field-inline" class:field-invalid=move || message.get().is_some()>
-            <label for=id.clone()>{label}</label>
+        <div class="field" class:field-invalid=move || message.get().is_some()>
+            <div class="field-label"><label for=id.clone()>{label}</label></div>
             <span class="input-with-unit">
                 <input
                     id=id
@@ -68,12 +73,13 @@ fn NumberField(
                     min=range.0
                     max=range.1
                     value=value
-                    aria-invalid=move || message.get().is_some().then_some("true")
-                    aria-describedby=error_id.clone()
+                    aria-invalid=move || if message.get().is_some() { "true" } else { "false" }
+                    aria-describedby=described_by
                 />
-                <span class="unit">{unit}</span>
+                <span class="unit" aria-hidden="true">{unit}</span>
             </span>
-            <p id=error_id class="field-error" role="status">{move || message.get()}</p>
+            <p class="hint" id=hint_id>{format!("From {} to {} {unit}.", range.0, range.1)}</p>
+            {move || message.get().map(|m| view! { <p class="field-error" id=error_id.clone()>{m}</p> })}
         </div>
     }
 }
