@@ -20,11 +20,13 @@ test('the Superuser changes the lockout on the Security page, and a bad value is
 
   await page.getByLabel('Failed sign-ins before the lock').fill('4');
   await page.getByLabel('Only when an admin unlocks it, or its owner chooses a new password').check();
+  await page.getByLabel(/At least 15 characters, no other rules/).check();
   await page.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The security settings are saved.' })).toBeVisible();
   await page.reload();
   await expect(page.getByLabel('Failed sign-ins before the lock')).toHaveValue('4');
   await expect(page.getByLabel('Only when an admin unlocks it, or its owner chooses a new password')).toBeChecked();
+  await expect(page.getByLabel(/At least 15 characters, no other rules/)).toBeChecked();
 
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Changed the security settings' })).toContainText('5 → 4');

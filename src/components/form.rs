@@ -4,7 +4,7 @@
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::features::auth::types::password_rules;
+use crate::features::auth::types::{PasswordPolicy, password_rules};
 
 /// `on:change` for a select that applies its choice at once: submits the
 /// select's form as its submit button would (so Leptos's `<Form>` navigates
@@ -122,9 +122,12 @@ pub fn Field(
 pub fn NewPasswordWithConfirmation(
     error: Signal<Option<AppError>>,
     #[prop(default = "Password")] label: &'static str,
+    /// The organization's policy (the checklist follows it).
+    #[prop(optional)]
+    policy: PasswordPolicy,
 ) -> impl IntoView {
     view! {
-        <NewPasswordField label error=field_error(error, "password") />
+        <NewPasswordField label policy error=field_error(error, "password") />
         <Field label="Confirm password" name="password_confirmation" input_type="password" required=true autocomplete="new-password" error=field_error(error, "password_confirmation") />
     }
 }
@@ -133,6 +136,7 @@ pub fn NewPasswordWithConfirmation(
 pub fn NewPasswordField(
     #[prop(default = "Password")] label: &'static str,
     #[prop(default = "password")] name: &'static str,
+    #[prop(optional)] policy: PasswordPolicy,
     #[prop(into)] error: Signal<Option<String>>,
 ) -> impl IntoView {
     let password = RwSignal::new(String::new());
@@ -144,13 +148,13 @@ pub fn NewPasswordField(
             required=true
             max_chars=crate::features::auth::types::MAX_PASSWORD_CHARS
             autocomplete="new-password"
-            hint="Your password must contain:"
+            hint="Your password needs:"
             error
             on_input=Callback::new(move |v| password.set(v))
         >
             <ul class="checklist" aria-label="Password requirements">
                 {move || {
-                    password_rules(&password.get())
+                    password_rules(policy, &password.get())
                         .into_iter()
                         .map(|rule| {
                             view! {

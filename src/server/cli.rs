@@ -126,6 +126,7 @@ pub async fn create_organization(
     use crate::error::{AppError, Validator};
     use crate::features::auth::server::new_password;
     use crate::features::auth::types::MAX_ORG_NAME_CHARS;
+    use crate::features::auth::types::PasswordPolicy;
     use crate::features::orgs::server::{NewOrganization, create_with_superuser};
     use crate::features::users::server::validate;
 
@@ -135,7 +136,8 @@ pub async fn create_organization(
     let first_name = validate::name(&mut v, "first-name", "First name", &input.first_name);
     let last_name = validate::name(&mut v, "last-name", "Last name", &input.last_name);
     let email = validate::email(&mut v, "email", &input.email);
-    new_password::check(&mut v, password, password, &[&email, &first_name, &last_name]);
+    let personal = [email.as_str(), &first_name, &last_name];
+    new_password::check(&mut v, PasswordPolicy::default(), password, password, &personal);
     if let Err(AppError::Validation { fields }) = v.finish() {
         let problems: Vec<String> = fields.iter().map(|f| format!("--{}: {}", f.field, f.message)).collect();
         return Err(problems.join("\n"));

@@ -14,6 +14,7 @@ fn form<'a>(
     retention: &'a str,
 ) -> Vec<(&'static str, &'a str)> {
     vec![
+        ("settings[password_policy]", "composition"),
         ("settings[lockout_threshold]", threshold),
         ("settings[lockout_window_minutes]", window),
         ("settings[lockout_ends]", ends),
@@ -31,7 +32,7 @@ async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         settings,
-        json!({ "lockout_threshold": 5, "lockout_window_minutes": 15, "lockout_minutes": 15, "audit_retention_days": 365 })
+        json!({ "lockout_threshold": 5, "lockout_window_minutes": 15, "lockout_minutes": 15, "password_policy": "composition", "audit_retention_days": 365 })
     );
 
     let response = admin.call("save_security_settings", &form("3", "60", "until_unlocked", "15", "90")).await;
@@ -40,7 +41,7 @@ async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited
     let (_, settings) = admin.call_json("load_security_settings", &[]).await;
     assert_eq!(
         settings,
-        json!({ "lockout_threshold": 3, "lockout_window_minutes": 60, "lockout_minutes": null, "audit_retention_days": 90 })
+        json!({ "lockout_threshold": 3, "lockout_window_minutes": 60, "lockout_minutes": null, "password_policy": "composition", "audit_retention_days": 90 })
     );
     let details: serde_json::Value = sqlx::query_scalar(
         "SELECT details FROM audit_log WHERE org_id = $1 AND action = 'organization.security_changed'",
@@ -90,6 +91,14 @@ async fn bad_settings_get_a_message_per_field_and_change_nothing(pool: PgPool) {
     let fields: Vec<&str> = body["fields"].as_array().unwrap().iter().map(|f| f["field"].as_str().unwrap()).collect();
     assert_eq!(fields, ["lockout_threshold", "lockout_window_minutes", "lockout_ends", "audit_retention_days"]);
     assert_eq!(body["fields"][0]["message"], "Failed sign-ins must be a whole number from 3 to 100.");
+    let (status, body) = admin
+        .call_json(
+            "save_security_settings",
+            &[("settings[password_policy]", "none"), ("settings[lockout_threshold]", "5")],
+        )
+        .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(body["fields"].as_array().unwrap().iter().any(|f| f["field"] == "password_policy"), "{body}");
     let (status, body) = admin.call_json("save_security_settings", &form("5", "15", "timed", "99999", "365")).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(body["fields"][0]["field"], "lockout_minutes");
@@ -124,4 +133,52 @@ async fn only_a_superuser_reads_or_changes_their_own_organizations_settings(pool
         .await
         .unwrap();
     assert_eq!(threshold, 5, "Acme's settings are untouched");
+}
+
+/// The policy the Superuser picks applies to the next password anyone
+/// chooses (activation, recovery, change), with its checklist on the page;
+/// the most common passwords are refused under either policy.
+#[db_test]
+async fn the_chosen_password_policy_applies_to_activation_and_common_passwords_are_refused(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, _) = app.signed_up("Acme").await;
+    let email = unique_email("grace");
+    assert_eq!(admin.call_json("invite_user", &invite_form(&email, "basic")).await.0, StatusCode::OK);
+    let token = latest_activation_token(&app.pool, &email).await;
+    let visitor = app.browser();
+    let activate = |password: &'static str| {
+        let (visitor, token) = (&visitor, token.clone());
+        async move {
+            visitor
+                .call_json(
+                    "activate_account",
+                    &[
+                        ("token", token.as_str()),
+                        ("first_name", "Grace"),
+                        ("last_name", "Hopper"),
+                        ("time_zone", "UTC"),
+                        ("password", password),
+                        ("password_confirmation", password),
+                    ],
+                )
+                .await
+        }
+    };
+    // The default policy: a common password that meets the rules is refused.
+    let (status, body) = activate("P@ssw0rd").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(body["fields"][0]["message"], "This is one of the most common passwords. Choose another one.");
+
+    let mut change = form("5", "15", "timed", "15", "365");
+    change[0] = ("settings[password_policy]", "length");
+    assert_eq!(admin.call_json("save_security_settings", &change).await.0, StatusCode::OK);
+    let (_, link) = visitor.call_json("activation_link", &[("token", &token)]).await;
+    assert_eq!(link["password_policy"], "length", "the page's checklist follows the policy");
+    let html = visitor.page_html(&format!("/activate/{token}")).await;
+    assert!(html.contains("At least 15 characters") && !html.contains("An upper-case letter"), "{html}");
+    let (status, body) = activate("Tr0ub4dor&3!").await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "12 characters are too few now");
+    assert!(body["fields"][0]["message"].as_str().unwrap().contains("15 characters"), "{body}");
+    let (status, body) = activate("tulip quarry vessel harbour").await;
+    assert_eq!(status, StatusCode::OK, "a long passphrase without composition rules: {body}");
 }

@@ -31,6 +31,38 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// An organization's password policy (its Security settings). Both also
+/// refuse common and easily guessed passwords (on the server).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PasswordPolicy {
+    /// ELPRO's rules: 8+ characters with upper, lower, digit and special.
+    #[default]
+    Composition,
+    /// NIST SP 800-63B-4: at least 15 characters, no composition rules.
+    Length,
+}
+
+/// The length policy's minimum.
+pub const MIN_LENGTH_POLICY_CHARS: usize = 15;
+
+impl PasswordPolicy {
+    pub fn from_param(value: &str) -> Option<Self> {
+        match value {
+            "composition" => Some(PasswordPolicy::Composition),
+            "length" => Some(PasswordPolicy::Length),
+            _ => None,
+        }
+    }
+
+    pub fn param(self) -> &'static str {
+        match self {
+            PasswordPolicy::Composition => "composition",
+            PasswordPolicy::Length => "length",
+        }
+    }
+}
+
 /// One rule of the password policy (ELPRO's) and whether a password meets it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PasswordRule {
@@ -40,8 +72,14 @@ pub struct PasswordRule {
 
 /// The policy, rule by rule: shown live next to the field and enforced on the
 /// server with the same function.
-pub fn password_rules(password: &str) -> [PasswordRule; 5] {
-    [
+pub fn password_rules(policy: PasswordPolicy, password: &str) -> Vec<PasswordRule> {
+    if policy == PasswordPolicy::Length {
+        return vec![PasswordRule {
+            label: "At least 15 characters",
+            met: password.chars().count() >= MIN_LENGTH_POLICY_CHARS,
+        }];
+    }
+    vec![
         PasswordRule { label: "At least 8 characters", met: password.chars().count() >= MIN_PASSWORD_CHARS },
         PasswordRule { label: "An upper-case letter", met: password.chars().any(char::is_uppercase) },
         PasswordRule { label: "A lower-case letter", met: password.chars().any(char::is_lowercase) },
@@ -54,11 +92,11 @@ pub fn password_rules(password: &str) -> [PasswordRule; 5] {
 }
 
 /// `None` when the password is acceptable, else what is wrong with it.
-pub fn password_problem(password: &str) -> Option<String> {
+pub fn password_problem(policy: PasswordPolicy, password: &str) -> Option<String> {
     if password.chars().count() > MAX_PASSWORD_CHARS {
         return Some(format!("The password can be at most {MAX_PASSWORD_CHARS} characters."));
     }
-    let missing: Vec<&str> = password_rules(password).iter().filter(|r| !r.met).map(|r| r.label).collect();
+    let missing: Vec<&str> = password_rules(policy, password).iter().filter(|r| !r.met).map(|r| r.label).collect();
     if missing.is_empty() { None } else { Some(format!("The password needs: {}.", missing.join(", ").to_lowercase())) }
 }
 
@@ -111,6 +149,9 @@ pub struct RecoveryLink {
     pub organization: String,
     /// When the link expires, in its user's time zone.
     pub expires: String,
+    /// The organization's password policy (the checklist follows it).
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,7 +168,13 @@ pub enum RecoveryLinkState {
 
 impl RecoveryLink {
     pub fn invalid(state: RecoveryLinkState) -> Self {
-        Self { state, email: String::new(), organization: String::new(), expires: String::new() }
+        Self {
+            state,
+            email: String::new(),
+            organization: String::new(),
+            expires: String::new(),
+            password_policy: PasswordPolicy::default(),
+        }
     }
 }
 
@@ -140,6 +187,9 @@ pub struct CurrentUser {
     pub role: Role,
     pub organization: String,
     pub time_zone: String,
+    /// The organization's password policy (the Change password checklist).
+    #[serde(default)]
+    pub password_policy: PasswordPolicy,
     /// In E.164, with its country code.
     #[serde(default)]
     pub mobile_phone: Option<String>,
@@ -200,13 +250,25 @@ mod tests {
 
     #[test]
     fn the_policy_needs_every_rule() {
-        assert_eq!(password_problem("Tr0ub4dor&3"), None);
-        assert!(password_problem("short1!A").is_none());
-        assert!(password_problem("alllowercase1!").unwrap().contains("upper-case"));
-        assert!(password_problem("NoDigits!!").unwrap().contains("digit"));
-        assert!(password_problem("NoSpecial12").unwrap().contains("special"));
-        assert!(password_problem("Sh0rt!").unwrap().contains("8 characters"));
-        assert!(password_problem(&format!("Aa1!{}", "x".repeat(200))).unwrap().contains("at most"));
+        assert_eq!(password_problem(PasswordPolicy::Composition, "Tr0ub4dor&3"), None);
+        assert!(password_problem(PasswordPolicy::Composition, "short1!A").is_none());
+        assert!(password_problem(PasswordPolicy::Composition, "alllowercase1!").unwrap().contains("upper-case"));
+        assert!(password_problem(PasswordPolicy::Composition, "NoDigits!!").unwrap().contains("digit"));
+        assert!(password_problem(PasswordPolicy::Composition, "NoSpecial12").unwrap().contains("special"));
+        assert!(password_problem(PasswordPolicy::Composition, "Sh0rt!").unwrap().contains("8 characters"));
+        assert!(
+            password_problem(PasswordPolicy::Composition, &format!("Aa1!{}", "x".repeat(200)))
+                .unwrap()
+                .contains("at most")
+        );
+    }
+
+    #[test]
+    fn the_length_policy_only_counts_characters() {
+        let length = PasswordPolicy::Length;
+        assert!(password_problem(length, "all lower case words").is_none());
+        assert!(password_problem(length, "Tr0ub4dor&3").unwrap().contains("15 characters"));
+        assert_eq!(PasswordPolicy::from_param(length.param()), Some(length));
     }
 
     #[test]

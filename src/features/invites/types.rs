@@ -65,6 +65,8 @@ pub enum ActivationLink {
         time_zone: String,
         organization: String,
         expires: String,
+        /// The organization's password policy (the checklist follows it).
+        password_policy: crate::features::auth::types::PasswordPolicy,
     },
     Expired {
         organization: String,
@@ -95,6 +97,8 @@ struct ActivationLinkWire {
     organization: Option<String>,
     expires: Option<String>,
     admin: Option<String>,
+    #[serde(default)]
+    password_policy: crate::features::auth::types::PasswordPolicy,
 }
 
 #[derive(Deserialize)]
@@ -123,6 +127,7 @@ impl TryFrom<ActivationLinkWire> for ActivationLink {
                 time_zone: required(wire.time_zone)?,
                 organization: required(wire.organization)?,
                 expires: required(wire.expires)?,
+                password_policy: wire.password_policy,
             },
             ActivationState::Expired => ActivationLink::Expired { organization: required(wire.organization)? },
             ActivationState::Used => ActivationLink::Used { organization: required(wire.organization)? },
@@ -171,6 +176,7 @@ mod tests {
                 time_zone: "Europe/London".into(),
                 organization: org(),
                 expires: "1 Dec 2026, 09:00".into(),
+                password_policy: crate::features::auth::types::PasswordPolicy::Length,
             },
             ActivationLink::Expired { organization: org() },
             ActivationLink::Used { organization: org() },

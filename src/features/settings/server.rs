@@ -9,12 +9,14 @@ use super::types::{
 };
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::auth::types::PasswordPolicy;
 
 #[derive(FromRow)]
 struct Row {
     lockout_threshold: i32,
     lockout_window_minutes: i32,
     lockout_minutes: Option<i32>,
+    password_policy: String,
     audit_retention_days: i32,
 }
 
@@ -24,12 +26,14 @@ impl From<Row> for SecuritySettings {
             lockout_threshold: row.lockout_threshold,
             lockout_window_minutes: row.lockout_window_minutes,
             lockout_minutes: row.lockout_minutes,
+            password_policy: PasswordPolicy::from_param(&row.password_policy).unwrap_or_default(),
             audit_retention_days: row.audit_retention_days,
         }
     }
 }
 
-const COLUMNS: &str = "lockout_threshold, lockout_window_minutes, lockout_minutes, audit_retention_days";
+const COLUMNS: &str =
+    "lockout_threshold, lockout_window_minutes, lockout_minutes, password_policy, audit_retention_days";
 
 pub async fn load(pool: &PgPool, org_id: Uuid) -> Result<SecuritySettings, AppError> {
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM organizations WHERE id = $1"))
@@ -65,10 +69,18 @@ pub fn parse(form: &SecurityForm) -> Result<SecuritySettings, AppError> {
             None
         }
     };
+    let password_policy = PasswordPolicy::from_param(form.password_policy.trim());
+    v.check(password_policy.is_some(), "password_policy", "Choose a password policy.");
     let audit_retention_days =
         number(&mut v, "audit_retention_days", "Retention", &form.audit_retention_days, AUDIT_RETENTION_DAYS);
     v.finish()?;
-    Ok(SecuritySettings { lockout_threshold, lockout_window_minutes, lockout_minutes, audit_retention_days })
+    Ok(SecuritySettings {
+        lockout_threshold,
+        lockout_window_minutes,
+        lockout_minutes,
+        password_policy: password_policy.expect("validated"),
+        audit_retention_days,
+    })
 }
 
 /// Saves the settings and audits what changed (nothing changed: nothing
@@ -92,6 +104,7 @@ pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityF
             format!("{} min", new.lockout_window_minutes),
         ),
         ("lockout_duration", shown(old.lockout_minutes), shown(new.lockout_minutes)),
+        ("password_policy", old.password_policy.param().to_owned(), new.password_policy.param().to_owned()),
         ("audit_retention", format!("{} days", old.audit_retention_days), format!("{} days", new.audit_retention_days)),
     ] {
         if before != after {
@@ -103,13 +116,14 @@ pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityF
     }
     sqlx::query(
         "UPDATE organizations SET lockout_threshold = $2, lockout_window_minutes = $3, lockout_minutes = $4, \
-                audit_retention_days = $5 WHERE id = $1",
+                audit_retention_days = $5, password_policy = $6 WHERE id = $1",
     )
     .bind(org_id)
     .bind(new.lockout_threshold)
     .bind(new.lockout_window_minutes)
     .bind(new.lockout_minutes)
     .bind(new.audit_retention_days)
+    .bind(new.password_policy.param())
     .execute(&mut *tx)
     .await?;
     record(&mut tx, origin, Entry::new(org_id, Action::SecurityChanged).with(serde_json::Value::Object(changes)))

@@ -17,6 +17,7 @@ pub struct SecuritySettings {
     pub lockout_window_minutes: i32,
     /// …for this many minutes; `None`: until an admin unlocks it.
     pub lockout_minutes: Option<i32>,
+    pub password_policy: crate::features::auth::types::PasswordPolicy,
     pub audit_retention_days: i32,
 }
 
@@ -29,5 +30,7 @@ pub struct SecurityForm {
     /// "timed" or "until_unlocked".
     pub lockout_ends: String,
     pub lockout_minutes: String,
+    /// "composition" or "length".
+    pub password_policy: String,
     pub audit_retention_days: String,
 }

@@ -9,6 +9,7 @@ use crate::components::form::{SubmitButton, action_error, field_error};
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
+use crate::features::auth::types::PasswordPolicy;
 use crate::features::settings::api::{SaveSecuritySettings, load_security_settings};
 use crate::features::settings::types::{
     AUDIT_RETENTION_DAYS, LOCKOUT_MINUTES, LOCKOUT_THRESHOLD, LOCKOUT_WINDOW_MINUTES, SecuritySettings,
@@ -110,6 +111,22 @@ fn SecuritySettingsForm(settings: SecuritySettings, action: FormAction<()>) -> i
                     {move || field_error(error, "lockout_ends").get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </fieldset>
                 <NumberField label="Lock duration" name="settings[lockout_minutes]" field="lockout_minutes" value=settings.lockout_minutes.unwrap_or(15) range=LOCKOUT_MINUTES unit="minutes" error />
+            </section>
+            <section class="card form-card" aria-labelledby="passwords-title">
+                <h2 id="passwords-title">"Passwords"</h2>
+                <p class="muted">"For every password chosen from now on (activation, recovery, change). Either way, the most common passwords and ones that are easy to guess from the person's name or address are refused."</p>
+                <fieldset class="form-section">
+                    <legend>"Password policy"</legend>
+                    <label class="choice">
+                        <input type="radio" name="settings[password_policy]" value="composition" checked=settings.password_policy == PasswordPolicy::Composition />
+                        " At least 8 characters with an upper-case letter, a lower-case letter, a digit and a special character"
+                    </label>
+                    <label class="choice">
+                        <input type="radio" name="settings[password_policy]" value="length" checked=settings.password_policy == PasswordPolicy::Length />
+                        " At least 15 characters, no other rules (NIST SP 800-63B)"
+                    </label>
+                    {move || field_error(error, "password_policy").get().map(|m| view! { <p class="field-error">{m}</p> })}
+                </fieldset>
             </section>
             <section class="card form-card" aria-labelledby="audit-title">
                 <h2 id="audit-title">"Audit log"</h2>

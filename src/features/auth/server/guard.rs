@@ -8,7 +8,7 @@ use uuid::Uuid;
 
 use super::session::{self, SessionAuth};
 use crate::error::AppError;
-use crate::features::auth::types::CurrentUser;
+use crate::features::auth::types::{CurrentUser, PasswordPolicy};
 use crate::features::users::types::{Role, UserStatus};
 use crate::server::respond::RequestContext;
 
@@ -54,6 +54,7 @@ pub struct Actor {
     pub organization_time_zone: Tz,
     pub page_size: i16,
     pub mobile_phone: Option<String>,
+    pub password_policy: PasswordPolicy,
 }
 
 /// Where a loaded session carries its user's row (see `session_store`).
@@ -62,7 +63,7 @@ pub(super) const ACTOR_SNAPSHOT_KEY: &str = "roster.actor";
 /// The columns of [`ActorRow`], from `users u` joined with `organizations o`.
 pub(super) const ACTOR_COLUMNS: &str = "u.id AS user_id, u.org_id, u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
      u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size, \
-     u.mobile_phone";
+     u.mobile_phone, o.password_policy";
 
 /// The signed-in user's row, read with the session or on its own.
 #[derive(FromRow, Serialize, Deserialize)]
@@ -81,6 +82,8 @@ pub(super) struct ActorRow {
     page_size: i16,
     #[serde(default)]
     mobile_phone: Option<String>,
+    #[serde(default)]
+    password_policy: String,
 }
 
 impl Actor {
@@ -148,6 +151,7 @@ impl Actor {
                 organization_time_zone: r.organization_time_zone.parse().unwrap_or(Tz::UTC),
                 page_size: r.page_size,
                 mobile_phone: r.mobile_phone,
+                password_policy: PasswordPolicy::from_param(&r.password_policy).unwrap_or_default(),
             })
     }
 
@@ -161,6 +165,7 @@ impl Actor {
             organization: self.organization.clone(),
             time_zone: self.time_zone.name().to_owned(),
             mobile_phone: self.mobile_phone.clone(),
+            password_policy: self.password_policy,
         }
     }
 }

@@ -4,7 +4,7 @@
 //! address as known words, and the confirmation matching.
 
 use crate::error::Validator;
-use crate::features::auth::types::{Password, password_problem};
+use crate::features::auth::types::{Password, PasswordPolicy, password_problem};
 
 pub use store::{Holder, store};
 
@@ -75,12 +75,35 @@ mod store {
     }
 }
 
-/// Adds the password's problems to `v`: `password` and
-/// `password_confirmation` are the fields. `personal` holds what an attacker
-/// would try first (email, names).
-pub fn check(v: &mut Validator, password: &Password, confirmation: &Password, personal: &[&str]) {
-    if let Some(problem) = password_problem(password.expose()) {
+/// The most common passwords (from the npm package
+/// @zxcvbn-ts/language-common, MIT licence; `scripts/common-passwords.sh`
+/// regenerates the file), lower-cased, read once.
+fn common_passwords() -> &'static std::collections::HashSet<&'static str> {
+    static LIST: std::sync::OnceLock<std::collections::HashSet<&'static str>> = std::sync::OnceLock::new();
+    LIST.get_or_init(|| {
+        include_str!("common_passwords.txt").lines().filter(|line| !line.starts_with('#') && !line.is_empty()).collect()
+    })
+}
+
+/// Whether the password is one of the most common ones (case ignored).
+pub fn is_common(password: &str) -> bool {
+    common_passwords().contains(password.to_lowercase().as_str())
+}
+
+/// Adds the password's problems to `v` under the organization's `policy`:
+/// `password` and `password_confirmation` are the fields. `personal` holds
+/// what an attacker would try first (email, names).
+pub fn check(
+    v: &mut Validator,
+    policy: PasswordPolicy,
+    password: &Password,
+    confirmation: &Password,
+    personal: &[&str],
+) {
+    if let Some(problem) = password_problem(policy, password.expose()) {
         v.add("password", problem);
+    } else if is_common(password.expose()) {
+        v.add("password", "This is one of the most common passwords. Choose another one.");
     } else if let Some(weakness) = weakness(password.expose(), personal) {
         v.add("password", weakness);
     }
@@ -105,6 +128,33 @@ pub fn weakness(password: &str, personal: &[&str]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_common_password_list_is_loaded_and_ignores_case() {
+        assert!(common_passwords().len() > 40_000);
+        assert!(is_common("123456") && is_common("PassWord") && is_common("qwerty"));
+        assert!(!is_common("Tulip-Quarry-Vessel-42"));
+    }
+
+    #[test]
+    fn each_policy_has_its_rules() {
+        let mut v = Validator::new();
+        let long = Password::new("tulip quarry vessel harbour");
+        check(&mut v, PasswordPolicy::Length, &long, &long, &[]);
+        assert!(v.finish().is_ok(), "15+ characters, no composition rules");
+        let mut v = Validator::new();
+        check(&mut v, PasswordPolicy::Composition, &long, &long, &[]);
+        assert!(v.finish().is_err(), "no upper case, digit or special character");
+        let mut v = Validator::new();
+        let short = Password::new("Tulip-Quarry-9");
+        check(&mut v, PasswordPolicy::Length, &short, &short, &[]);
+        assert!(v.finish().is_err(), "14 characters");
+        // A common one that meets the length: still refused.
+        let mut v = Validator::new();
+        let common = Password::new("1qaz2wsx3edc4rfv");
+        check(&mut v, PasswordPolicy::Length, &common, &common, &[]);
+        assert!(v.finish().is_err());
+    }
 
     #[test]
     fn common_and_personal_passwords_are_refused() {

@@ -117,7 +117,8 @@ pub async fn change_password(
     let wrong = "The current password is incorrect.";
     confirm_own_password(pool, hasher, actor.org_id, actor.user_id, current, "current_password", wrong).await?;
     let mut v = Validator::new();
-    new_password::check(&mut v, password, confirmation, &[&actor.email, &actor.first_name, &actor.last_name]);
+    let personal = [actor.email.as_str(), &actor.first_name, &actor.last_name];
+    new_password::check(&mut v, actor.password_policy, password, confirmation, &personal);
     v.check(password != current, "password", "Choose a password other than the current one.");
     v.finish()?;
     let hash = hasher.hash(password).await?;

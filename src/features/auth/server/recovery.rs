@@ -12,7 +12,7 @@ use super::new_password;
 use super::password::PasswordHasher;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
-use crate::features::auth::types::{Password, RecoveryLink, RecoveryLinkState};
+use crate::features::auth::types::{Password, PasswordPolicy, RecoveryLink, RecoveryLinkState};
 use crate::features::invites::server::link::{LinkPurpose, LinkReason, expiry_text, issue_link, queue_link_mail};
 use crate::features::mail::templates::{RecoveryMail, RecoveryOccasion};
 use crate::features::users::server::access::Admin;
@@ -142,12 +142,13 @@ struct LinkRow {
     expires_at: DateTime<Utc>,
     used_at: Option<DateTime<Utc>>,
     revoked_at: Option<DateTime<Utc>>,
+    password_policy: String,
     #[sqlx(flatten)]
     holder: Holder,
 }
 
 const LINK_QUERY: &str = "SELECT i.id AS link_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, \
-            u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status \
+            u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, o.password_policy \
      FROM invites i \
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \
@@ -177,6 +178,7 @@ fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> RecoveryLink {
         email: row.holder.email.clone(),
         organization: row.holder.organization.clone(),
         expires: expiry_text(row.expires_at, zone),
+        password_policy: PasswordPolicy::from_param(&row.password_policy).unwrap_or_default(),
     }
 }
 
@@ -218,7 +220,7 @@ pub async fn recover(
     }
     // The names are only needed for the strength check's personal words.
     let mut v = Validator::new();
-    new_password::check(&mut v, password, password_confirmation, &[&link.email]);
+    new_password::check(&mut v, link.password_policy, password, password_confirmation, &[&link.email]);
     v.finish()?;
     let hash = hasher.hash(password).await?;
 

@@ -21,7 +21,7 @@ use super::password::PasswordHasher;
 use super::session::SessionAuth;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
-use crate::features::auth::types::{MAX_ORG_NAME_CHARS, Password, SignUpLink, SignUpLinkState};
+use crate::features::auth::types::{MAX_ORG_NAME_CHARS, Password, PasswordPolicy, SignUpLink, SignUpLinkState};
 use crate::features::invites::server::link::expiry_text;
 use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::{SignUpConfirmMail, SignUpNoticeMail};
@@ -239,7 +239,9 @@ pub async fn confirm(
         return Err(refusal(link.state));
     }
     let mut v = Validator::new();
-    new_password::check(&mut v, password, password_confirmation, &[&link.email, &link.first_name, &link.last_name]);
+    // A new organization starts with the default policy.
+    let personal = [link.email.as_str(), &link.first_name, &link.last_name];
+    new_password::check(&mut v, PasswordPolicy::default(), password, password_confirmation, &personal);
     v.finish()?;
     let hash = hasher.hash(password).await?;
 

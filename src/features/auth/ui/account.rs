@@ -41,7 +41,7 @@ pub fn AccountPage() -> impl IntoView {
             Some(user) => view! {
                 <div class="account-grid">
                     <ProfileForm user=user.clone() />
-                    <PasswordForm />
+                    <PasswordForm policy=user.password_policy />
                 </div>
             }.into_any(),
             None => view! { <ErrorState error=AppError::Unauthorized /> }.into_any(),
@@ -87,7 +87,7 @@ fn ProfileForm(user: CurrentUser) -> impl IntoView {
 }
 
 #[component]
-fn PasswordForm() -> impl IntoView {
+fn PasswordForm(policy: crate::features::auth::types::PasswordPolicy) -> impl IntoView {
     let action = FormAction::new::<ChangePassword>();
     let error = action_error(action.value());
     let pending = action.pending();
@@ -98,7 +98,7 @@ fn PasswordForm() -> impl IntoView {
             <ErrorAlert error />
             <ServerForm action>
                 <Field label="Current password" name="current_password" input_type="password" required=true autocomplete="current-password" error=field_error(error, "current_password") />
-                <NewPasswordWithConfirmation error label="New password" />
+                <NewPasswordWithConfirmation error label="New password" policy />
                 <SubmitButton label="Change password" pending_label="Changing…" pending />
             </ServerForm>
         </section>

@@ -90,7 +90,7 @@ fn ChooseNewPassword(token: String, link: RecoveryLink) -> impl IntoView {
             <input type="hidden" name="token" value=token />
             // Lets password managers file the new password under the login.
             <input type="hidden" autocomplete="username" value=link.email.clone() />
-            <NewPasswordWithConfirmation error label="New password" />
+            <NewPasswordWithConfirmation error label="New password" policy=link.password_policy />
             <p class="form-note">{format!("This link works once and expires on {}.", link.expires)}</p>
             <SubmitButton label="Set new password" pending_label="Setting your password…" pending />
         </ServerForm>

@@ -14,7 +14,7 @@ use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::server::new_password;
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::server::session::SessionAuth;
-use crate::features::auth::types::Password;
+use crate::features::auth::types::{Password, PasswordPolicy};
 use crate::features::users::server::validate;
 use crate::features::users::types::UserStatus;
 use crate::server::token;
@@ -38,13 +38,14 @@ pub(super) struct LinkRow {
     pub(super) time_zone: String,
     pub(super) organization: String,
     pub(super) admin: Option<String>,
+    pub(super) password_policy: String,
 }
 
 // The token names the tenant: like sign-in's email, this lookup starts from
 // the token's hash rather than an org_id.
 pub(super) const LINK_QUERY: &str = "SELECT i.id AS invite_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, u.status, \
             u.first_name, u.last_name, u.email, u.time_zone, o.name AS organization, \
-            a.first_name || ' ' || a.last_name AS admin \
+            a.first_name || ' ' || a.last_name AS admin, o.password_policy \
      FROM invites i \
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \
@@ -73,6 +74,7 @@ pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> ActivationL
             organization,
             // In the invited person's own zone, as their mail states it.
             expires: expiry_text(row.expires_at, row.time_zone.parse().unwrap_or(chrono_tz::Tz::UTC)),
+            password_policy: PasswordPolicy::from_param(&row.password_policy).unwrap_or_default(),
         }
     }
 }
@@ -138,7 +140,7 @@ pub async fn activate(
     input: Activation,
 ) -> Result<SessionAuth, AppError> {
     let state = inspect(pool, link_token).await?;
-    let ActivationLink::Valid { email, .. } = &state else {
+    let ActivationLink::Valid { email, password_policy, .. } = &state else {
         return Err(refusal(&state));
     };
 
@@ -146,7 +148,8 @@ pub async fn activate(
     let first_name = validate::name(&mut v, "first_name", "First name", &input.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &input.last_name);
     let time_zone: Option<Tz> = validate::time_zone(&mut v, "time_zone", &input.time_zone);
-    new_password::check(&mut v, &input.password, &input.password_confirmation, &[email, &first_name, &last_name]);
+    let personal = [email.as_str(), &first_name, &last_name];
+    new_password::check(&mut v, *password_policy, &input.password, &input.password_confirmation, &personal);
     v.finish()?;
     let hash = hasher.hash(&input.password).await?;
 

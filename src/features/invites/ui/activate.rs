@@ -33,8 +33,8 @@ pub fn ActivatePage() -> impl IntoView {
                         Suspend::new(async move {
                             let sent_to = sent_to.get();
                             match link.await {
-                                Ok(ActivationLink::Valid { first_name, last_name, email, time_zone, organization, expires }) => view! {
-                                    <ActivationForm token first_name last_name email time_zone organization expires />
+                                Ok(ActivationLink::Valid { first_name, last_name, email, time_zone, organization, expires, password_policy }) => view! {
+                                    <ActivationForm token first_name last_name email time_zone organization expires password_policy />
                                 }.into_any(),
                                 Ok(ActivationLink::Expired { organization }) => view! {
                                     <ExpiredLink token organization />
@@ -61,6 +61,7 @@ fn ActivationForm(
     time_zone: String,
     organization: String,
     expires: String,
+    password_policy: crate::features::auth::types::PasswordPolicy,
 ) -> impl IntoView {
     let action = FormAction::new::<ActivateAccount>();
     let error = action_error(action.value());
@@ -76,7 +77,7 @@ fn ActivationForm(
                 <Field label="Last name" name="last_name" required=true max_chars=MAX_NAME_CHARS autocomplete="family-name" value=last_name error=field_error(error, "last_name") />
             </div>
             <TimeZoneField initial=time_zone error=field_error(error, "time_zone") />
-            <NewPasswordWithConfirmation error />
+            <NewPasswordWithConfirmation error policy=password_policy />
             <p class="form-note">{format!("This link works once and expires on {expires}.")}</p>
             <SubmitButton label="Activate account" pending_label="Activating…" pending />
         </ServerForm>
