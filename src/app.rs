@@ -16,7 +16,7 @@ use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::settings::ui::SecurityPage;
 use crate::features::users::types::Role;
-use crate::features::users::ui::UsersPage;
+use crate::features::users::ui::{ConfirmEmailPage, UsersPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -64,6 +64,7 @@ pub fn App() -> impl IntoView {
                 <Route path=path!("/forgot-password") view={Lazy::<ForgotPasswordRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/forgot-password/sent") view={Lazy::<ForgotPasswordSentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/recover/:token") view={Lazy::<RecoverRoute>::new()} ssr=SsrMode::Async />
+                <Route path=path!("/confirm-email/:token") view={Lazy::<ConfirmEmailRoute>::new()} ssr=SsrMode::Async />
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
@@ -109,6 +110,7 @@ lazy_page!(SecurityRoute, SecurityPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);
 lazy_page!(RecoverRoute, RecoverPage);
+lazy_page!(ConfirmEmailRoute, ConfirmEmailPage);
 
 /// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
 /// of the JavaScript suite wait until the app is interactive.

@@ -66,7 +66,10 @@ pub fn content_security_policy(nonce: Option<&str>) -> String {
 /// link's token): nothing, not even our own requests, is told where the
 /// browser came from.
 pub fn carries_token_in_url(path: &str) -> bool {
-    path.starts_with("/activate/") || path.starts_with("/sign-up/confirm/") || path.starts_with("/recover/")
+    path.starts_with("/activate/")
+        || path.starts_with("/sign-up/confirm/")
+        || path.starts_with("/recover/")
+        || path.starts_with("/confirm-email/")
 }
 
 /// This response's Content-Security-Policy nonce: 128 random bits, made by

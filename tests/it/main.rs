@@ -14,6 +14,7 @@ mod audit;
 mod auth;
 mod delete;
 mod edit;
+mod email_change;
 mod fuzz;
 mod invites;
 mod lifecycle;

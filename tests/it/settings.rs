@@ -32,7 +32,7 @@ async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         settings,
-        json!({ "lockout_threshold": 5, "lockout_window_minutes": 15, "lockout_minutes": 15, "password_policy": "composition", "audit_retention_days": 365 })
+        json!({ "lockout_threshold": 5, "lockout_window_minutes": 15, "lockout_minutes": 15, "password_policy": "composition", "email_editable": false, "audit_retention_days": 365 })
     );
 
     let response = admin.call("save_security_settings", &form("3", "60", "until_unlocked", "15", "90")).await;
@@ -41,7 +41,7 @@ async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited
     let (_, settings) = admin.call_json("load_security_settings", &[]).await;
     assert_eq!(
         settings,
-        json!({ "lockout_threshold": 3, "lockout_window_minutes": 60, "lockout_minutes": null, "password_policy": "composition", "audit_retention_days": 90 })
+        json!({ "lockout_threshold": 3, "lockout_window_minutes": 60, "lockout_minutes": null, "password_policy": "composition", "email_editable": false, "audit_retention_days": 90 })
     );
     let details: serde_json::Value = sqlx::query_scalar(
         "SELECT details FROM audit_log WHERE org_id = $1 AND action = 'organization.security_changed'",

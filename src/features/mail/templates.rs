@@ -217,6 +217,68 @@ impl RecoveryMail {
     }
 }
 
+/// Sent to a new address an admin entered: its link confirms it.
+pub struct EmailChangeConfirmMail {
+    pub first_name: String,
+    pub organization: String,
+    pub admin: String,
+    pub new_email: String,
+    pub link: String,
+    pub expires: String,
+}
+
+#[derive(Template)]
+#[template(path = "email_change_confirm.txt")]
+struct EmailChangeConfirmText<'a> {
+    mail: &'a EmailChangeConfirmMail,
+}
+
+#[derive(Template)]
+#[template(path = "email_change_confirm.html")]
+struct EmailChangeConfirmHtml<'a> {
+    mail: &'a EmailChangeConfirmMail,
+}
+
+impl EmailChangeConfirmMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let subject = format!("Confirm your new email address for {} on Roster", self.organization);
+        rendered("email change", subject, EmailChangeConfirmText { mail: self }, EmailChangeConfirmHtml { mail: self })
+    }
+}
+
+/// Sent to the old address, when a change is asked for and when it is
+/// confirmed (OWASP: the old address learns of every change).
+pub struct EmailChangeNoticeMail {
+    pub first_name: String,
+    pub organization: String,
+    pub admin: String,
+    pub new_email: String,
+    pub confirmed: bool,
+}
+
+#[derive(Template)]
+#[template(path = "email_change_notice.txt")]
+struct EmailChangeNoticeText<'a> {
+    mail: &'a EmailChangeNoticeMail,
+}
+
+#[derive(Template)]
+#[template(path = "email_change_notice.html")]
+struct EmailChangeNoticeHtml<'a> {
+    mail: &'a EmailChangeNoticeMail,
+}
+
+impl EmailChangeNoticeMail {
+    pub fn render(&self) -> Result<RenderedMail, AppError> {
+        let subject = if self.confirmed {
+            "Your Roster email address was changed".to_owned()
+        } else {
+            "A change of your Roster email address was requested".to_owned()
+        };
+        rendered("email notice", subject, EmailChangeNoticeText { mail: self }, EmailChangeNoticeHtml { mail: self })
+    }
+}
+
 /// Renders both variants of a mail.
 fn rendered(what: &str, subject: String, text: impl Template, html: impl Template) -> Result<RenderedMail, AppError> {
     let context = format!("render {what} mail");

@@ -17,6 +17,7 @@ struct Row {
     lockout_window_minutes: i32,
     lockout_minutes: Option<i32>,
     password_policy: String,
+    email_editable: bool,
     audit_retention_days: i32,
 }
 
@@ -27,13 +28,14 @@ impl From<Row> for SecuritySettings {
             lockout_window_minutes: row.lockout_window_minutes,
             lockout_minutes: row.lockout_minutes,
             password_policy: PasswordPolicy::from_param(&row.password_policy).unwrap_or_default(),
+            email_editable: row.email_editable,
             audit_retention_days: row.audit_retention_days,
         }
     }
 }
 
 const COLUMNS: &str =
-    "lockout_threshold, lockout_window_minutes, lockout_minutes, password_policy, audit_retention_days";
+    "lockout_threshold, lockout_window_minutes, lockout_minutes, password_policy, email_editable, audit_retention_days";
 
 pub async fn load(pool: &PgPool, org_id: Uuid) -> Result<SecuritySettings, AppError> {
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM organizations WHERE id = $1"))
@@ -79,6 +81,7 @@ pub fn parse(form: &SecurityForm) -> Result<SecuritySettings, AppError> {
         lockout_window_minutes,
         lockout_minutes,
         password_policy: password_policy.expect("validated"),
+        email_editable: !form.email_editable.is_empty(),
         audit_retention_days,
     })
 }
@@ -105,6 +108,7 @@ pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityF
         ),
         ("lockout_duration", shown(old.lockout_minutes), shown(new.lockout_minutes)),
         ("password_policy", old.password_policy.param().to_owned(), new.password_policy.param().to_owned()),
+        ("email_editable", old.email_editable.to_string(), new.email_editable.to_string()),
         ("audit_retention", format!("{} days", old.audit_retention_days), format!("{} days", new.audit_retention_days)),
     ] {
         if before != after {
@@ -116,7 +120,7 @@ pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityF
     }
     sqlx::query(
         "UPDATE organizations SET lockout_threshold = $2, lockout_window_minutes = $3, lockout_minutes = $4, \
-                audit_retention_days = $5, password_policy = $6 WHERE id = $1",
+                audit_retention_days = $5, password_policy = $6, email_editable = $7 WHERE id = $1",
     )
     .bind(org_id)
     .bind(new.lockout_threshold)
@@ -124,6 +128,7 @@ pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityF
     .bind(new.lockout_minutes)
     .bind(new.audit_retention_days)
     .bind(new.password_policy.param())
+    .bind(new.email_editable)
     .execute(&mut *tx)
     .await?;
     record(&mut tx, origin, Entry::new(org_id, Action::SecurityChanged).with(serde_json::Value::Object(changes)))

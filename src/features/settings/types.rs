@@ -18,6 +18,8 @@ pub struct SecuritySettings {
     /// …for this many minutes; `None`: until an admin unlocks it.
     pub lockout_minutes: Option<i32>,
     pub password_policy: crate::features::auth::types::PasswordPolicy,
+    /// Admins may change a user's email address (confirmed by its owner).
+    pub email_editable: bool,
     pub audit_retention_days: i32,
 }
 
@@ -32,5 +34,7 @@ pub struct SecurityForm {
     pub lockout_minutes: String,
     /// "composition" or "length".
     pub password_policy: String,
+    /// A checkbox: present ("on") when ticked.
+    pub email_editable: String,
     pub audit_retention_days: String,
 }

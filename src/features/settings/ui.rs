@@ -128,6 +128,14 @@ fn SecuritySettingsForm(settings: SecuritySettings, action: FormAction<()>) -> i
                     {move || field_error(error, "password_policy").get().map(|m| view! { <p class="field-error">{m}</p> })}
                 </fieldset>
             </section>
+            <section class="card form-card" aria-labelledby="email-title">
+                <h2 id="email-title">"Email addresses"</h2>
+                <label class="choice">
+                    <input type="checkbox" name="settings[email_editable]" value="on" checked=settings.email_editable />
+                    " Admins may change a user's email address"
+                </label>
+                <p class="muted">"The new address takes effect only when its owner confirms it by a link mailed there; the old address is told. Off by default: an address is also the login."</p>
+            </section>
             <section class="card form-card" aria-labelledby="audit-title">
                 <h2 id="audit-title">"Audit log"</h2>
                 <NumberField label="Keep entries for" name="settings[audit_retention_days]" field="audit_retention_days" value=settings.audit_retention_days range=AUDIT_RETENTION_DAYS unit="days" error />

@@ -157,8 +157,43 @@ pub async fn edit_user(
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
         let admin = Admin::of(&ctx, &actor);
-        edit::edit_user(&ctx.state.pool, &admin, user, &edit).await?;
+        edit::edit_user(&ctx.state.pool, &admin, user, &edit, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("saved")));
+        Ok(())
+    })
+    .await
+}
+
+/// What an email-change link leads to. Public: the token is the
+/// credential. Reading it changes nothing.
+#[server(endpoint = "email_change_link")]
+pub async fn email_change_link(token: String) -> Result<crate::features::users::types::EmailChangeLink, AppError> {
+    use crate::features::users::server::email_change;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        email_change::inspect(&ctx.state.pool, &token).await
+    })
+    .await
+}
+
+/// Confirms a new email address (its owner clicks the button on the
+/// link's page): it becomes the login at once, and the browser goes to the
+/// sign-in page with it filled in. Public: the token is the credential.
+#[server(endpoint = "confirm_email_change")]
+pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
+    use crate::features::audit::server::Origin;
+    use crate::features::users::server::email_change;
+    use crate::server::respond::{path_segment, respond_on_page};
+    let page = format!("/confirm-email/{}", path_segment(&token));
+    respond_on_page(&page, |ctx| async move {
+        ctx.state.limits.link_request(ctx.client_ip)?;
+        let email = email_change::confirm(&ctx.state.pool, &token, &Origin::of(&ctx, None)).await?;
+        let query = form_urlencoded::Serializer::new(String::new())
+            .append_pair("email", &email)
+            .append_pair("notice", "email_changed")
+            .finish();
+        ctx.redirect(&format!("/sign-in?{query}"));
         Ok(())
     })
     .await

@@ -501,6 +501,29 @@ pub struct UserDetails {
     /// The row's version when read: an edit form carries it back, and a
     /// save over someone else's newer one is refused.
     pub version: i64,
+    /// Whether the organization lets admins change email addresses.
+    pub email_editable: bool,
+    /// A new address waiting for its owner's confirmation.
+    pub pending_email: Option<String>,
+}
+
+/// What an email-change link leads to, as its page shows it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EmailChangeLink {
+    pub state: EmailChangeState,
+    /// Only for a valid link.
+    pub new_email: String,
+    pub organization: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EmailChangeState {
+    Valid,
+    Expired,
+    Used,
+    Replaced,
+    Unknown,
 }
 
 /// The profile's Edit form, as it posts (a plain HTML form sends every
@@ -511,6 +534,9 @@ pub struct EditForm {
     pub version: String,
     pub first_name: String,
     pub last_name: String,
+    /// A new address is confirmed by its owner first (only where the
+    /// organization allows changing it); empty or unchanged: no change.
+    pub email: String,
     /// "basic" or "operator" (a Superuser's role is not changed here).
     pub role: String,
     /// In international form, with its country code (+41 79 123 45 67).

@@ -59,7 +59,7 @@ pub async fn send_link(
         return Err(AppError::NotFound);
     };
     let purpose = LinkPurpose::Recovery;
-    let link = issue_link(conn, org_id, user_id, purpose, reason, base_url).await?;
+    let link = issue_link(conn, org_id, user_id, purpose, reason, None, base_url).await?;
     let zone: Tz = user.time_zone.parse().unwrap_or(Tz::UTC);
     let mail = RecoveryMail {
         first_name: user.first_name,

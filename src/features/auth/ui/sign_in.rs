@@ -14,10 +14,14 @@ pub fn SignInPage() -> impl IntoView {
     let error = action_error(action.value());
     let pending = action.pending();
     let (next, email, notice) = use_query_map().with_untracked(|q| (q.get("next"), q.get("email"), q.get("notice")));
-    let reset = notice.as_deref() == Some("password_reset");
+    let notice = match notice.as_deref() {
+        Some("password_reset") => Some("Your new password is set and you were signed out everywhere. Sign in with it."),
+        Some("email_changed") => Some("Your new email address is confirmed. Sign in with it from now on."),
+        _ => None,
+    };
     view! {
         <AuthCard title="Sign in" lead="Welcome back. Sign in to manage your organization's users.">
-            {reset.then(|| view! { <SuccessAlert message="Your new password is set and you were signed out everywhere. Sign in with it." /> })}
+            {notice.map(|message| view! { <SuccessAlert message /> })}
             <ErrorAlert error />
             <ServerForm action>
                 {next.map(|next| view! { <input type="hidden" name="next" value=next /> })}

@@ -50,6 +50,8 @@ pub enum LinkPurpose {
     Activation,
     /// Set a new password (one hour, as OWASP advises for reset tokens).
     Recovery,
+    /// Confirm a new email address (24 hours; the link carries the address).
+    EmailChange,
 }
 
 impl LinkPurpose {
@@ -57,6 +59,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Activation => "activation",
             LinkPurpose::Recovery => "recovery",
+            LinkPurpose::EmailChange => "email_change",
         }
     }
 
@@ -65,6 +68,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Activation => "invite",
             LinkPurpose::Recovery => "recovery",
+            LinkPurpose::EmailChange => "email_change",
         }
     }
 
@@ -73,6 +77,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Activation => "/activate/",
             LinkPurpose::Recovery => "/recover/",
+            LinkPurpose::EmailChange => "/confirm-email/",
         }
     }
 
@@ -82,6 +87,7 @@ impl LinkPurpose {
         match self {
             LinkPurpose::Activation => "make_interval(hours => o.invite_ttl_hours)",
             LinkPurpose::Recovery => "interval '1 hour'",
+            LinkPurpose::EmailChange => "interval '24 hours'",
         }
     }
 }
@@ -96,6 +102,7 @@ pub struct NewLink {
 
 /// Issues a link of `purpose` for a user, after revoking their earlier
 /// open links of that purpose (and withdrawing those links' unsent mail).
+/// `new_email` is the address an email-change link confirms (only then).
 /// Part of the caller's transaction; the caller queues the mail with
 /// `queue_link_mail`, so the link exists if and only if its mail is queued.
 pub async fn issue_link(
@@ -104,13 +111,14 @@ pub async fn issue_link(
     user_id: Uuid,
     purpose: LinkPurpose,
     reason: LinkReason,
+    new_email: Option<&str>,
     base_url: &str,
 ) -> Result<NewLink, AppError> {
     revoke_open_links(conn, org_id, user_id, purpose).await?;
     let (token, token_hash) = token::new_token();
     let (id, expires_at): (Uuid, DateTime<Utc>) = sqlx::query_as(&format!(
-        "INSERT INTO invites (org_id, user_id, token_hash, expires_at, origin, purpose) \
-         SELECT $1, $2, $3, now() + {}, $4, $5 FROM organizations o WHERE o.id = $1 \
+        "INSERT INTO invites (org_id, user_id, token_hash, expires_at, origin, purpose, new_email) \
+         SELECT $1, $2, $3, now() + {}, $4, $5, $6 FROM organizations o WHERE o.id = $1 \
          RETURNING id, expires_at",
         purpose.lifetime_sql()
     ))
@@ -119,6 +127,7 @@ pub async fn issue_link(
     .bind(&token_hash)
     .bind(reason.as_str())
     .bind(purpose.as_str())
+    .bind(new_email)
     .fetch_one(&mut *conn)
     .await?;
     let url = format!("{}{}{token}", base_url.trim_end_matches('/'), purpose.page());
@@ -214,7 +223,7 @@ pub async fn issue(
     base_url: &str,
 ) -> Result<IssuedLink, AppError> {
     let purpose = LinkPurpose::Activation;
-    let link = issue_link(conn, recipient.org_id, recipient.user_id, purpose, reason, base_url).await?;
+    let link = issue_link(conn, recipient.org_id, recipient.user_id, purpose, reason, None, base_url).await?;
     let mail = InviteMail {
         first_name: recipient.first_name.to_owned(),
         organization: recipient.organization.to_owned(),

@@ -56,6 +56,11 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
     let recovery_mails = mail_history(pool, org_id, user_id, LinkPurpose::Recovery, zone).await?;
     let activated = details.row.activated_at.map(|at| format_time(at, zone));
     let pending_invites_sent = super::access::pending_invites_sent(pool, org_id, user_id).await?;
+    let pending_email = super::email_change::pending(pool, org_id, user_id).await?;
+    let email_editable: bool = sqlx::query_scalar("SELECT email_editable FROM organizations WHERE id = $1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
     Ok(UserDetails {
         row: details.row.into_user_row(zone),
@@ -70,6 +75,8 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         activated,
         pending_invites_sent,
         version: details.version,
+        email_editable,
+        pending_email,
         mails,
         recovery_mails,
     })

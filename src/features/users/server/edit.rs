@@ -14,13 +14,16 @@ use crate::features::audit::server::{Action, Entry, record};
 use crate::features::invites::server::validate::optional;
 use crate::features::invites::types::MAX_DEPARTMENT_CHARS;
 use crate::features::orgs::server::is_quota_exceeded;
+use crate::features::users::server::email_change::{self, Owner};
 use crate::features::users::server::validate;
-use crate::features::users::types::{EditForm, Role};
+use crate::features::users::types::{EditForm, Role, UserStatus};
 
 #[derive(FromRow)]
 struct Current {
     version: i64,
     role: Role,
+    status: UserStatus,
+    email: String,
     first_name: String,
     last_name: String,
     mobile_phone: Option<String>,
@@ -28,8 +31,17 @@ struct Current {
     time_zone: String,
 }
 
-pub async fn edit_user(pool: &PgPool, admin: &Admin, user_id: Uuid, form: &EditForm) -> Result<String, AppError> {
+/// Saves the form; a new email address is asked for (see `email_change`)
+/// in the same transaction. `base_url` is for its confirmation link.
+pub async fn edit_user(
+    pool: &PgPool,
+    admin: &Admin,
+    user_id: Uuid,
+    form: &EditForm,
+    base_url: &str,
+) -> Result<String, AppError> {
     let mut v = Validator::new();
+    let email = (!form.email.trim().is_empty()).then(|| validate::email(&mut v, "email", &form.email));
     let first_name = validate::name(&mut v, "first_name", "First name", &form.first_name);
     let last_name = validate::name(&mut v, "last_name", "Last name", &form.last_name);
     let mobile_phone = validate::mobile_phone(&mut v, "mobile_phone", &form.mobile_phone);
@@ -47,7 +59,7 @@ pub async fn edit_user(pool: &PgPool, admin: &Admin, user_id: Uuid, form: &EditF
 
     let mut tx = pool.begin().await?;
     let current: Current = sqlx::query_as(
-        "SELECT version, role, first_name, last_name, mobile_phone, department, time_zone FROM users \
+        "SELECT version, role, status, email, first_name, last_name, mobile_phone, department, time_zone FROM users \
          WHERE org_id = $1 AND id = $2 FOR UPDATE",
     )
     .bind(admin.org_id)
@@ -102,7 +114,23 @@ pub async fn edit_user(pool: &PgPool, admin: &Admin, user_id: Uuid, form: &EditF
         .filter(|(_, old, new)| old != new)
         .map(|(field, old, new)| (field.replace(' ', "_"), format!("{old} → {new}").into()))
         .collect();
+    // A new address waits for its owner's confirmation; asking for it is
+    // part of this save (refused: nothing of the save happens).
+    if let Some(new_email) = email.filter(|e| !e.eq_ignore_ascii_case(&current.email)) {
+        let owner = Owner {
+            user_id,
+            status: current.status,
+            email: &current.email,
+            first_name: &current.first_name,
+            name: &name,
+            time_zone: &current.time_zone,
+        };
+        email_change::request(&mut tx, admin, owner, &new_email, base_url).await?;
+    } else if changes.is_empty() {
+        return Ok(name);
+    }
     if changes.is_empty() {
+        tx.commit().await?;
         return Ok(name);
     }
     let updated = sqlx::query(

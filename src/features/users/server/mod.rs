@@ -4,6 +4,7 @@ pub mod access;
 pub mod delete;
 pub mod details;
 pub mod edit;
+pub mod email_change;
 pub mod list;
 pub mod transfer;
 pub mod validate;

@@ -181,6 +181,9 @@ fn DetailsBody(
         <div class="panel-identity">
             <p class="panel-name">{name.clone()}</p>
             <p class="muted">{row.email.clone()}</p>
+            {user.pending_email.clone().map(|pending| view! {
+                <p class="pending-email">{format!("pending: {pending}")}<span class="muted">" (waiting for its owner to confirm it)"</span></p>
+            })}
             <p><StatusBadge status /> " " <span class="role-tag">{row.role.label()}</span></p>
         </div>
         {move || notice_text().map(|text| view! { <SuccessAlert message=text /> })}
@@ -500,6 +503,12 @@ fn EditSection(
                         </div>
                     }.into_any()
                 }}
+                {user.email_editable.then(|| view! {
+                    <Field label="Email" name="edit[email]" input_type="email" required=true max_chars=crate::features::users::types::MAX_EMAIL_CHARS value=row.email.clone() hint=match &user.pending_email {
+                        Some(pending) => format!("A new address takes effect when its owner confirms it from the mail sent there. Pending: {pending}."),
+                        None => "A new address takes effect when its owner confirms it from the mail sent there.".to_owned(),
+                    } error=field_error(error, "email") />
+                })}
                 <Field label="Mobile phone" name="edit[mobile_phone]" input_type="tel" autocomplete="off" value=user.mobile_phone.clone().unwrap_or_default() hint="With its country code, e.g. +41 79 123 45 67." error=field_error(error, "mobile_phone") />
                 <Field label="Department" name="edit[department]" max_chars=crate::features::invites::types::MAX_DEPARTMENT_CHARS value=user.department.clone().unwrap_or_default() error=field_error(error, "department") />
                 <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />

@@ -1,0 +1,80 @@
+//! `/confirm-email/<token>`: the link mailed to a new address. Opening it
+//! changes nothing (mail scanners open links); the button confirms.
+
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::form::{SubmitButton, action_error};
+use crate::components::layout::{CardHeading, CardPage};
+use crate::components::resource::server_resource;
+use crate::components::server_form::{FormAction, ServerForm};
+use crate::features::users::api::{ConfirmEmailChange, email_change_link};
+use crate::features::users::types::{EmailChangeLink, EmailChangeState};
+
+#[component]
+pub fn ConfirmEmailPage() -> impl IntoView {
+    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
+    let link = {
+        let token = token.clone();
+        server_resource(|| (), move |_| email_change_link(token.clone()))
+    };
+    view! {
+        <CardPage>
+            <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
+                {move || {
+                    let token = token.clone();
+                    Suspend::new(async move {
+                        match link.await {
+                            Ok(link) if link.state == EmailChangeState::Valid => view! { <ConfirmNewAddress token link /> }.into_any(),
+                            Ok(link) => view! { <EmailLinkProblem state=link.state /> }.into_any(),
+                            Err(error) => view! { <ErrorState error /> }.into_any(),
+                        }
+                    })
+                }}
+            </Suspense>
+        </CardPage>
+    }
+}
+
+#[component]
+fn ConfirmNewAddress(token: String, link: EmailChangeLink) -> impl IntoView {
+    let action = FormAction::new::<ConfirmEmailChange>();
+    let error = action_error(action.value());
+    let pending = action.pending();
+    view! {
+        <CardHeading title="Confirm your new email address" />
+        <p class="lead">{format!(
+            "Your Roster account at {} will use {} from now on: you sign in with it, and mail goes there.",
+            link.organization, link.new_email
+        )}</p>
+        <ErrorAlert error />
+        <ServerForm action>
+            <input type="hidden" name="token" value=token />
+            <SubmitButton label="Confirm new address" pending_label="Confirming…" pending />
+        </ServerForm>
+    }
+}
+
+#[component]
+fn EmailLinkProblem(state: EmailChangeState) -> impl IntoView {
+    let (title, message) = match state {
+        EmailChangeState::Expired => (
+            "This link has expired",
+            "Links to confirm an address work for 24 hours. Ask your admin to change it again.",
+        ),
+        EmailChangeState::Used => ("This address is already confirmed", "Sign in with your new address."),
+        EmailChangeState::Replaced => (
+            "This link has been replaced",
+            "A newer change was asked for since. Use the link in the most recent email.",
+        ),
+        EmailChangeState::Unknown | EmailChangeState::Valid => {
+            ("This link is not valid", "Check that you opened the whole address from the email.")
+        }
+    };
+    view! {
+        <CardHeading title />
+        <p class="lead">{message}</p>
+        <a class="button button-primary button-block" href="/sign-in">"Sign in"</a>
+    }
+}
