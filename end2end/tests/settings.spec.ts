@@ -1,4 +1,4 @@
-import { expectAccessible, hasJs, settled, signUp, expect, test } from './helpers';
+import { PASSWORD, activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 test('the Superuser changes the lockout on the Security page, and a bad value is explained next to its field', async ({ page }, testInfo) => {
   await signUp(page, testInfo);
@@ -30,4 +30,47 @@ test('the Superuser changes the lockout on the Security page, and a bad value is
 
   await page.getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Changed the security settings' })).toContainText('5 → 4');
+});
+
+test('with email changes allowed, a new address waits for its owner to confirm it', async ({ page, browser }, testInfo) => {
+  const js = hasJs(testInfo);
+  await signUp(page, testInfo);
+  const email = uniqueEmail('anna');
+  await inviteFromDialog(page, testInfo, 'Anna', 'Smith', email);
+  const anna = await activateInOwnBrowser(browser, email, js);
+  await anna.context.close();
+
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Security' }).click();
+  await page.getByLabel("Admins may change a user's email address").check();
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The security settings are saved.' })).toBeVisible();
+
+  await page.getByRole('link', { name: 'User Management' }).click();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Edit Anna Smith' }).click();
+  const panel = page.getByRole('dialog', { name: 'User details' });
+  await settled(page, testInfo);
+  const newEmail = uniqueEmail('anna.new');
+  await panel.getByLabel('Email').fill(newEmail);
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('status')).toContainText("Anna Smith's profile is saved.");
+  await expect(panel.getByText(`pending: ${newEmail}`)).toBeVisible();
+  await mailTo(email, (m) => m.subject === 'A change of your Roster email address was requested');
+
+  const mail = await mailTo(newEmail, (m) => m.subject.startsWith('Confirm your new email address'));
+  const path = mail.text.match(/https?:\/\/[^\s/]+(\/confirm-email\/[A-Za-z0-9_-]+)/)![1];
+  const context = await browser.newContext({ javaScriptEnabled: js });
+  const owner = await context.newPage();
+  await owner.goto(path);
+  await expect(owner.getByRole('heading', { name: 'Confirm your new email address' })).toBeVisible();
+  await settled(owner, testInfo);
+  await expectAccessible(owner, testInfo);
+  await owner.getByRole('button', { name: 'Confirm new address' }).click();
+  await expect(owner).toHaveURL(/\/sign-in/);
+  await expect(owner.getByRole('status')).toContainText('Your new email address is confirmed');
+  await expect(owner.getByLabel('Email')).toHaveValue(newEmail);
+  await owner.getByLabel('Password').fill(PASSWORD);
+  await owner.getByRole('button', { name: 'Sign in' }).click();
+  await expect(owner).toHaveURL(/\/account/);
+  await context.close();
 });
