@@ -13,6 +13,9 @@
 //!    admitted sign-ins, of the 503s, and of the user table meanwhile.
 //! 5. The sign-in paths (unknown email, wrong password, locked, disabled,
 //!    right password): median time of each, side by side.
+//! 6. The audit page at 1,000,000 entries in one organization (first page,
+//!    by target user, by action) beside the same SQL, and the cost the audit
+//!    write adds to an edit's and a sign-in's transaction.
 //!
 //! The server runs on its own thread and runtime with its own pool, as in
 //! production; the load generator and the direct SQL run on this one.
@@ -170,6 +173,9 @@ async fn run(url: &str) -> Result<(), String> {
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "paths") {
         return sign_in_paths(&pool, &base, &admin_email, seeded.org_id).await;
     }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "audit") {
+        return audit_log(&pool, &client, &base, seeded.org_id).await;
+    }
 
     // 2. The user table.
     let deep = |sort: &str, expr: &str| {
@@ -310,6 +316,9 @@ async fn run(url: &str) -> Result<(), String> {
     // 5. Each refused sign-in path beside the others.
     sign_in_paths(&pool, &base, &admin_email, seeded.org_id).await?;
 
+    // 6. The audit log at a million entries, and what writing one costs.
+    audit_log(&pool, &client, &base, seeded.org_id).await?;
+
     // 4. The outbox.
     outbox_throughput(&pool, seeded.org_id).await
 }
@@ -395,6 +404,167 @@ async fn sign_in_paths(pool: &PgPool, base: &str, admin_email: &str, org_id: Uui
     for ((name, ..), mut times) in paths.iter().zip(samples) {
         let (p50, p95) = (percentile(&mut times, 0.5), percentile(&mut times, 0.95));
         println!("| {name} | {p50:.1} | {p95:.1} | {:.2} |", p50 / reference);
+    }
+    Ok(())
+}
+
+/// The audit page over HTTP beside its SQL at 1,000,000 entries, and the
+/// audit write's cost inside an edit's and a sign-in's transaction.
+async fn audit_log(pool: &PgPool, client: &reqwest::Client, base: &str, org_id: Uuid) -> Result<(), String> {
+    use roster::features::audit::server::{Action, Entry, Origin, record};
+    const ENTRIES: i64 = 1_000_000;
+    let err = |e: sqlx::Error| e.to_string();
+    // A million entries spread over 300 days, by and about seeded users,
+    // cycling through the actions (generated in SQL: the point is reading).
+    let started = Instant::now();
+    sqlx::query(
+        "WITH people AS (SELECT id, first_name || ' ' || last_name AS name, row_number() OVER (ORDER BY id) AS n \
+                         FROM users WHERE org_id = $1), \
+              total AS (SELECT count(*) AS c FROM people), \
+              actions AS (SELECT a, row_number() OVER () - 1 AS k FROM unnest($3::text[]) a) \
+         INSERT INTO audit_log (org_id, at, actor_id, actor_name, action, subject_id, subject_name, details, client_ip, user_agent, request_id) \
+         SELECT $1, now() - (g * interval '25 seconds'), actor.id, actor.name, actions.a, subject.id, subject.name, \
+                '{}'::jsonb, '10.0.0.1'::inet, 'bench', 'bench' \
+         FROM generate_series(1, $2) g CROSS JOIN total \
+         JOIN people actor ON actor.n = 1 + (g * 7919) % total.c \
+         JOIN people subject ON subject.n = 1 + (g * 104729) % total.c \
+         JOIN actions ON actions.k = g % (SELECT count(*) FROM actions)",
+    )
+    .bind(org_id)
+    .bind(ENTRIES)
+    .bind(roster::features::audit::types::AUDIT_ACTIONS.iter().map(|(k, _)| *k).collect::<Vec<_>>())
+    .execute(pool)
+    .await
+    .map_err(err)?;
+    sqlx::query("ANALYZE audit_log").execute(pool).await.map_err(err)?;
+    let count: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(err)?;
+    println!("\n## Audit log at {count} entries\n\nInserted in {:.1} s.\n", started.elapsed().as_secs_f64());
+    let subject: Uuid = sqlx::query_scalar(
+        "SELECT subject_id FROM audit_log WHERE org_id = $1 AND subject_id IS NOT NULL ORDER BY at DESC LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await
+    .map_err(err)?;
+    let about: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE org_id = $1 AND subject_id = $2")
+        .bind(org_id)
+        .bind(subject)
+        .fetch_one(pool)
+        .await
+        .map_err(err)?;
+    let subject = subject.to_string();
+    let columns = "SELECT id, at, actor_id, actor_name, action, subject_id, subject_name, details::text AS details, \
+                   host(client_ip) AS client_ip, user_agent FROM audit_log WHERE org_id = $1";
+    let scenarios: [(&str, Vec<(&str, &str)>, String); 3] = [
+        ("first page", vec![], format!("{columns} ORDER BY at DESC, id DESC LIMIT 51")),
+        (
+            "by target user",
+            vec![("query[subject]", subject.as_str())],
+            format!("{columns} AND subject_id = $2::uuid ORDER BY at DESC, id DESC LIMIT 51"),
+        ),
+        (
+            "by action (user.edited)",
+            vec![("query[action]", "user.edited")],
+            format!("{columns} AND action = $2 ORDER BY at DESC, id DESC LIMIT 51"),
+        ),
+    ];
+    println!(
+        "{CALLS} calls each after 30 warm-up calls, each HTTP call followed by the same page's SQL. The target \
+         user has {about} entries about them.\n"
+    );
+    println!("| page | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 difference ms |");
+    println!("|---|---:|---:|---:|---:|---:|");
+    for (name, form, sql) in &scenarios {
+        let (mut http, mut raw) = (Vec::new(), Vec::new());
+        for i in 0..CALLS + 30 {
+            let start = Instant::now();
+            let response =
+                client.post(format!("{base}/api/list_audit")).form(form).send().await.map_err(|e| e.to_string())?;
+            let status = response.status();
+            response.bytes().await.map_err(|e| e.to_string())?;
+            let elapsed = start.elapsed();
+            if !status.is_success() {
+                return Err(format!("audit {name}: {status}"));
+            }
+            let start = Instant::now();
+            let mut query = sqlx::query(sql).bind(org_id);
+            if let Some((_, value)) = form.first() {
+                query = query.bind(*value);
+            }
+            std::hint::black_box(query.fetch_all(pool).await.map_err(err)?);
+            let sql_elapsed = start.elapsed();
+            if i >= 30 {
+                http.push(elapsed);
+                raw.push(sql_elapsed);
+            }
+        }
+        let (h50, h95) = (percentile(&mut http, 0.5), percentile(&mut http, 0.95));
+        let (r50, r95) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.95));
+        println!("| {name} | {h50:.2} | {h95:.2} | {r50:.2} | {r95:.2} | {:.2} |", h95 - r95);
+    }
+
+    // The audit write's cost: the same transaction with and without its
+    // entry, interleaved so that both see the machine alike.
+    let user: (Uuid, String) = sqlx::query_as(
+        "SELECT id, first_name || ' ' || last_name FROM users WHERE org_id = $1 AND status = 'active' ORDER BY id LIMIT 1",
+    )
+    .bind(org_id)
+    .fetch_one(pool)
+    .await
+    .map_err(err)?;
+    let origin = Origin {
+        actor_id: Some(user.0),
+        actor_name: Some(user.1.clone()),
+        client_ip: Some("10.0.0.1".parse().unwrap()),
+        user_agent: Some("bench".into()),
+        request_id: Some("bench".into()),
+    };
+    let changes = [
+        (
+            "edit",
+            "UPDATE users SET department = $3, version = version + 1 WHERE org_id = $1 AND id = $2",
+            Action::UserEdited,
+        ),
+        (
+            "sign-in",
+            "UPDATE users SET last_sign_in_at = now() WHERE org_id = $1 AND id = $2 AND $3 <> ''",
+            Action::SignedIn,
+        ),
+    ];
+    println!("\nThe audit write inside the change's transaction ({CALLS} each, interleaved):\n");
+    println!("| transaction | without the entry p50 ms | with it p50 ms | added ms |");
+    println!("|---|---:|---:|---:|");
+    for (name, update, action) in changes {
+        let (mut without, mut with) = (Vec::new(), Vec::new());
+        for i in 0..CALLS + 30 {
+            for audited in [false, true] {
+                let start = Instant::now();
+                let mut tx = pool.begin().await.map_err(err)?;
+                sqlx::query(update)
+                    .bind(org_id)
+                    .bind(user.0)
+                    .bind(format!("Dept {i}"))
+                    .execute(&mut *tx)
+                    .await
+                    .map_err(err)?;
+                if audited {
+                    let entry = Entry::new(org_id, action)
+                        .about(user.0, &user.1)
+                        .with(serde_json::json!({ "department": format!("Dept {} → Dept {i}", i.max(1) - 1) }));
+                    record(&mut tx, &origin, entry).await.map_err(|e| e.to_string())?;
+                }
+                tx.commit().await.map_err(err)?;
+                if i >= 30 {
+                    if audited { with.push(start.elapsed()) } else { without.push(start.elapsed()) }
+                }
+            }
+        }
+        let (a, b) = (percentile(&mut without, 0.5), percentile(&mut with, 0.5));
+        println!("| {name} | {a:.2} | {b:.2} | {:.2} |", b - a);
     }
     Ok(())
 }
