@@ -3,6 +3,7 @@
 pub mod feedback;
 pub mod form;
 pub mod layout;
+pub mod link_page;
 pub mod modal;
 pub mod polling;
 pub mod resource;

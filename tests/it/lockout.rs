@@ -214,18 +214,7 @@ async fn only_a_superuser_of_the_same_organization_may_unlock(pool: PgPool) {
         .await
         .unwrap();
     for function in ["unlock_account", "send_password_recovery"] {
-        let (status, _) = app.browser().call_json(function, &[("user", &anna_id)]).await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED, "{function}: no session");
-        for role in ["basic", "operator"] {
-            let email = app.add_user(org_id, role, "Not", "Admin").await;
-            let browser = app.browser();
-            browser.sign_in(&email, PASSWORD).await;
-            let (status, _) = browser.call_json(function, &[("user", &anna_id)]).await;
-            assert_eq!(status, StatusCode::FORBIDDEN, "{function}: {role}");
-        }
-        let (other, _) = app.signed_up("Globex").await;
-        let (status, _) = other.call_json(function, &[("user", &anna_id)]).await;
-        assert_eq!(status, StatusCode::NOT_FOUND, "{function}: another organization's user does not exist for them");
+        app.assert_each_denial(org_id, function, &[("user", &anna_id)]).await;
     }
     assert!(lock_state(&app, &anna).await.locked, "still locked");
     assert_eq!(app.count("SELECT count(*) FROM outbox WHERE kind = 'recovery'").await, 0, "nothing sent");

@@ -88,6 +88,24 @@ impl TestApp {
         (browser, email)
     }
 
+    /// Each denial of a user-management endpoint acting on `form`'s user of
+    /// `org_id`: no session 401, a Basic and an Operator user 403, another
+    /// organization's Superuser 404 (that user does not exist for them).
+    pub async fn assert_each_denial(&self, org_id: Uuid, function: &str, form: &[(&str, &str)]) {
+        let (status, _) = self.browser().call_json(function, form).await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED, "{function}: no session");
+        for role in ["basic", "operator"] {
+            let email = self.add_user(org_id, role, "Not", "Admin").await;
+            let browser = self.browser();
+            browser.sign_in(&email, PASSWORD).await;
+            let (status, _) = browser.call_json(function, form).await;
+            assert_eq!(status, StatusCode::FORBIDDEN, "{function}: {role}");
+        }
+        let (other, _) = self.signed_up("Globex").await;
+        let (status, _) = other.call_json(function, form).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{function}: another organization's user does not exist for them");
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }

@@ -13,7 +13,9 @@ use super::password::PasswordHasher;
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::{Password, PasswordPolicy, RecoveryLink, RecoveryLinkState};
-use crate::features::invites::server::link::{LinkPurpose, LinkReason, expiry_text, issue_link, queue_link_mail};
+use crate::features::invites::server::link::{
+    LINK_FACTS, LinkFacts, LinkPurpose, LinkReason, LinkState, expiry_text, issue_link, queue_link_mail,
+};
 use crate::features::mail::templates::{RecoveryMail, RecoveryOccasion};
 use crate::features::users::server::access::Admin;
 use crate::features::users::types::UserStatus;
@@ -136,19 +138,18 @@ pub async fn request(pool: &PgPool, email: &str, base_url: &str, origin: &Origin
 
 #[derive(FromRow)]
 struct LinkRow {
-    link_id: Uuid,
-    org_id: Uuid,
-    user_id: Uuid,
-    expires_at: DateTime<Utc>,
-    used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    link: LinkFacts,
     password_policy: String,
     #[sqlx(flatten)]
     holder: Holder,
 }
 
-const LINK_QUERY: &str = "SELECT i.id AS link_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, \
-            u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, o.password_policy \
+fn link_query() -> String {
+    format!("SELECT {LINK_FACTS}, {LINK_QUERY_REST}")
+}
+
+const LINK_QUERY_REST: &str = "u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, o.password_policy \
      FROM invites i \
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \
@@ -158,16 +159,12 @@ fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> RecoveryLink {
     let Some(row) = row else {
         return RecoveryLink::invalid(RecoveryLinkState::Unknown);
     };
-    let state = if row.holder.status != UserStatus::Active {
-        RecoveryLinkState::Unknown
-    } else if row.used_at.is_some() {
-        RecoveryLinkState::Used
-    } else if row.revoked_at.is_some() {
-        RecoveryLinkState::Replaced
-    } else if row.expires_at <= now {
-        RecoveryLinkState::Expired
-    } else {
-        RecoveryLinkState::Valid
+    let state = match row.link.state(now) {
+        _ if row.holder.status != UserStatus::Active => RecoveryLinkState::Unknown,
+        LinkState::Used => RecoveryLinkState::Used,
+        LinkState::Replaced => RecoveryLinkState::Replaced,
+        LinkState::Expired => RecoveryLinkState::Expired,
+        LinkState::Valid => RecoveryLinkState::Valid,
     };
     if state != RecoveryLinkState::Valid {
         return RecoveryLink::invalid(state);
@@ -177,7 +174,7 @@ fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> RecoveryLink {
         state,
         email: row.holder.email.clone(),
         organization: row.holder.organization.clone(),
-        expires: expiry_text(row.expires_at, zone),
+        expires: expiry_text(row.link.expires_at, zone),
         password_policy: PasswordPolicy::from_param(&row.password_policy).unwrap_or_default(),
     }
 }
@@ -188,7 +185,7 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<RecoveryLink, Ap
     if link_token.len() > 100 {
         return Ok(RecoveryLink::invalid(RecoveryLinkState::Unknown));
     }
-    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
+    let row: Option<LinkRow> = sqlx::query_as(&link_query()).bind(token::hash(link_token)).fetch_optional(pool).await?;
     Ok(state_of(row.as_ref(), Utc::now()))
 }
 
@@ -226,15 +223,14 @@ pub async fn recover(
 
     let mut tx = pool.begin().await?;
     // Re-read under the user's lock: one link sets one password.
-    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
+    let row: Option<LinkRow> = sqlx::query_as(&format!("{} FOR UPDATE OF u", link_query()))
         .bind(token::hash(link_token))
         .fetch_optional(&mut *tx)
         .await?;
     let state = state_of(row.as_ref(), Utc::now()).state;
-    let (RecoveryLinkState::Valid, Some(row)) = (state, row) else {
+    let (RecoveryLinkState::Valid, Some(LinkRow { link: row, holder: user, .. })) = (state, row) else {
         return Err(refusal(state));
     };
-    let user = &row.holder;
     let holder = new_password::Holder {
         org_id: row.org_id,
         user_id: row.user_id,

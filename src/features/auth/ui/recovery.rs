@@ -2,13 +2,13 @@
 //! recovery link's page where a new password is chosen.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+
+use crate::components::link_page::link_page;
 
 use super::AuthCard;
-use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::feedback::ErrorAlert;
 use crate::components::form::{Field, NewPasswordWithConfirmation, SubmitButton, action_error, field_error};
-use crate::components::layout::{CardHeading, CardPage};
-use crate::components::resource::server_resource;
+use crate::components::layout::CardHeading;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::auth::api::{ForgotPassword, RecoverPassword, recovery_link};
 use crate::features::auth::types::{RecoveryLink, RecoveryLinkState};
@@ -51,27 +51,10 @@ pub fn ForgotPasswordSentPage() -> impl IntoView {
 /// state is checked when the page opens, before anyone types a password.
 #[component]
 pub fn RecoverPage() -> impl IntoView {
-    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let link = {
-        let token = token.clone();
-        server_resource(|| (), move |_| recovery_link(token.clone()))
-    };
-    view! {
-        <CardPage>
-            <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match link.await {
-                            Ok(link) if link.state == RecoveryLinkState::Valid => view! { <ChooseNewPassword token link /> }.into_any(),
-                            Ok(link) => view! { <RecoveryLinkProblem state=link.state /> }.into_any(),
-                            Err(error) => view! { <ErrorState error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </CardPage>
-    }
+    link_page(recovery_link, |token, link: RecoveryLink| match link.state {
+        RecoveryLinkState::Valid => view! { <ChooseNewPassword token link /> }.into_any(),
+        state => view! { <RecoveryLinkProblem state /> }.into_any(),
+    })
 }
 
 #[component]

@@ -2,15 +2,15 @@
 //! page where the registrant chooses a password.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
+
+use crate::components::link_page::link_page;
 
 use super::AuthCard;
-use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::feedback::ErrorAlert;
 use crate::components::form::{
     Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
 };
-use crate::components::layout::{CardHeading, CardPage};
-use crate::components::resource::server_resource;
+use crate::components::layout::CardHeading;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::auth::api::{ConfirmSignUp, SignUp, sign_up_link};
 use crate::features::auth::types::{MAX_ORG_NAME_CHARS, SignUpLink, SignUpLinkState};
@@ -67,27 +67,10 @@ pub fn SignUpSentPage() -> impl IntoView {
 /// state is checked when the page opens, before anyone types a password.
 #[component]
 pub fn ConfirmSignUpPage() -> impl IntoView {
-    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let link = {
-        let token = token.clone();
-        server_resource(|| (), move |_| sign_up_link(token.clone()))
-    };
-    view! {
-        <CardPage>
-            <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match link.await {
-                            Ok(link) if link.state == SignUpLinkState::Valid => view! { <ChoosePassword token link /> }.into_any(),
-                            Ok(link) => view! { <SignUpLinkProblem link /> }.into_any(),
-                            Err(error) => view! { <ErrorState error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </CardPage>
-    }
+    link_page(sign_up_link, |token, link: SignUpLink| match link.state {
+        SignUpLinkState::Valid => view! { <ChoosePassword token link /> }.into_any(),
+        _ => view! { <SignUpLinkProblem link /> }.into_any(),
+    })
 }
 
 #[component]

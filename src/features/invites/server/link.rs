@@ -92,6 +92,44 @@ impl LinkPurpose {
     }
 }
 
+/// What every link row says, whatever its purpose (select it with
+/// `LINK_FACTS` from `invites i`).
+#[derive(sqlx::FromRow)]
+pub struct LinkFacts {
+    pub link_id: Uuid,
+    pub org_id: Uuid,
+    pub user_id: Uuid,
+    pub expires_at: DateTime<Utc>,
+    pub used_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+pub const LINK_FACTS: &str = "i.id AS link_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at";
+
+/// Where a link stands (activation adds its invite's own states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkState {
+    Valid,
+    Expired,
+    Used,
+    /// A newer link of the same purpose revoked it.
+    Replaced,
+}
+
+impl LinkFacts {
+    pub fn state(&self, now: DateTime<Utc>) -> LinkState {
+        if self.used_at.is_some() {
+            LinkState::Used
+        } else if self.revoked_at.is_some() {
+            LinkState::Replaced
+        } else if self.expires_at <= now {
+            LinkState::Expired
+        } else {
+            LinkState::Valid
+        }
+    }
+}
+
 /// A link just issued: its full URL (only ever put in a mail), its row and
 /// its expiry.
 pub struct NewLink {

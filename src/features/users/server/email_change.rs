@@ -14,7 +14,9 @@ use uuid::Uuid;
 use super::access::Admin;
 use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
-use crate::features::invites::server::link::{LinkPurpose, LinkReason, expiry_text, issue_link, queue_link_mail};
+use crate::features::invites::server::link::{
+    LINK_FACTS, LinkFacts, LinkPurpose, LinkReason, LinkState, expiry_text, issue_link, queue_link_mail,
+};
 use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::{EmailChangeConfirmMail, EmailChangeNoticeMail};
 use crate::features::orgs::server::is_email_taken;
@@ -131,12 +133,8 @@ pub async fn pending(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Optio
 
 #[derive(FromRow)]
 struct LinkRow {
-    link_id: Uuid,
-    org_id: Uuid,
-    user_id: Uuid,
-    expires_at: DateTime<Utc>,
-    used_at: Option<DateTime<Utc>>,
-    revoked_at: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    link: LinkFacts,
     new_email: String,
     email: String,
     first_name: String,
@@ -144,20 +142,23 @@ struct LinkRow {
     organization: String,
 }
 
-const LINK_QUERY: &str = "SELECT i.id AS link_id, i.org_id, i.user_id, i.expires_at, i.used_at, i.revoked_at, \
-            i.new_email, u.email, u.first_name, u.last_name, o.name AS organization \
+fn link_query() -> String {
+    format!("SELECT {LINK_FACTS}, {LINK_QUERY_REST}")
+}
+
+const LINK_QUERY_REST: &str = "i.new_email, u.email, u.first_name, u.last_name, o.name AS organization \
      FROM invites i \
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \
      WHERE i.token_hash = $1 AND i.purpose = 'email_change'";
 
 fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> EmailChangeLink {
-    let state = match row {
+    let state = match row.map(|row| row.link.state(now)) {
         None => EmailChangeState::Unknown,
-        Some(row) if row.used_at.is_some() => EmailChangeState::Used,
-        Some(row) if row.revoked_at.is_some() => EmailChangeState::Replaced,
-        Some(row) if row.expires_at <= now => EmailChangeState::Expired,
-        Some(_) => EmailChangeState::Valid,
+        Some(LinkState::Used) => EmailChangeState::Used,
+        Some(LinkState::Replaced) => EmailChangeState::Replaced,
+        Some(LinkState::Expired) => EmailChangeState::Expired,
+        Some(LinkState::Valid) => EmailChangeState::Valid,
     };
     match row.filter(|_| state == EmailChangeState::Valid) {
         Some(row) => {
@@ -172,7 +173,7 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<EmailChangeLink,
     if link_token.len() > 100 {
         return Ok(state_of(None, Utc::now()));
     }
-    let row: Option<LinkRow> = sqlx::query_as(LINK_QUERY).bind(token::hash(link_token)).fetch_optional(pool).await?;
+    let row: Option<LinkRow> = sqlx::query_as(&link_query()).bind(token::hash(link_token)).fetch_optional(pool).await?;
     Ok(state_of(row.as_ref(), Utc::now()))
 }
 
@@ -183,7 +184,7 @@ pub async fn confirm(pool: &PgPool, link_token: &str, origin: &Origin) -> Result
         return Err(AppError::bad_request("This link is not valid."));
     }
     let mut tx = pool.begin().await?;
-    let row: Option<LinkRow> = sqlx::query_as(&format!("{LINK_QUERY} FOR UPDATE OF u"))
+    let row: Option<LinkRow> = sqlx::query_as(&format!("{} FOR UPDATE OF u", link_query()))
         .bind(token::hash(link_token))
         .fetch_optional(&mut *tx)
         .await?;
@@ -197,8 +198,8 @@ pub async fn confirm(pool: &PgPool, link_token: &str, origin: &Origin) -> Result
         }));
     };
     let updated = sqlx::query("UPDATE users SET email = $3, version = version + 1 WHERE org_id = $1 AND id = $2")
-        .bind(row.org_id)
-        .bind(row.user_id)
+        .bind(row.link.org_id)
+        .bind(row.link.user_id)
         .bind(&row.new_email)
         .execute(&mut *tx)
         .await;
@@ -209,15 +210,15 @@ pub async fn confirm(pool: &PgPool, link_token: &str, origin: &Origin) -> Result
         Err(e) => return Err(e.into()),
     }
     sqlx::query("UPDATE invites SET used_at = now() WHERE org_id = $1 AND id = $2")
-        .bind(row.org_id)
-        .bind(row.link_id)
+        .bind(row.link.org_id)
+        .bind(row.link.link_id)
         .execute(&mut *tx)
         .await?;
     let name = format!("{} {}", row.first_name, row.last_name);
-    let entry = Entry::new(row.org_id, Action::EmailChanged)
-        .about(row.user_id, &name)
+    let entry = Entry::new(row.link.org_id, Action::EmailChanged)
+        .about(row.link.user_id, &name)
         .with(serde_json::json!({ "email": format!("{} → {}", row.email, row.new_email) }));
-    record(&mut tx, &origin.clone().by(row.user_id, &name), entry).await?;
+    record(&mut tx, &origin.clone().by(row.link.user_id, &name), entry).await?;
     let notice = EmailChangeNoticeMail {
         first_name: row.first_name.clone(),
         organization: row.organization.clone(),
@@ -225,8 +226,8 @@ pub async fn confirm(pool: &PgPool, link_token: &str, origin: &Origin) -> Result
         new_email: row.new_email.clone(),
         confirmed: true,
     };
-    queue_notice(&mut tx, row.org_id, row.user_id, &row.email, &notice).await?;
+    queue_notice(&mut tx, row.link.org_id, row.link.user_id, &row.email, &notice).await?;
     tx.commit().await?;
-    tracing::info!(org_id = %row.org_id, user_id = %row.user_id, "email address changed");
+    tracing::info!(org_id = %row.link.org_id, user_id = %row.link.user_id, "email address changed");
     Ok(row.new_email)
 }

@@ -2,39 +2,22 @@
 //! changes nothing (mail scanners open links); the button confirms.
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_params_map;
 
-use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState};
+use crate::components::link_page::link_page;
+
+use crate::components::feedback::ErrorAlert;
 use crate::components::form::{SubmitButton, action_error};
-use crate::components::layout::{CardHeading, CardPage};
-use crate::components::resource::server_resource;
+use crate::components::layout::CardHeading;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::users::api::{ConfirmEmailChange, email_change_link};
 use crate::features::users::types::{EmailChangeLink, EmailChangeState};
 
 #[component]
 pub fn ConfirmEmailPage() -> impl IntoView {
-    let token = use_params_map().with_untracked(|p| p.get("token").unwrap_or_default());
-    let link = {
-        let token = token.clone();
-        server_resource(|| (), move |_| email_change_link(token.clone()))
-    };
-    view! {
-        <CardPage>
-            <Suspense fallback=|| view! { <LoadingState label="Checking your link…" /> }>
-                {move || {
-                    let token = token.clone();
-                    Suspend::new(async move {
-                        match link.await {
-                            Ok(link) if link.state == EmailChangeState::Valid => view! { <ConfirmNewAddress token link /> }.into_any(),
-                            Ok(link) => view! { <EmailLinkProblem state=link.state /> }.into_any(),
-                            Err(error) => view! { <ErrorState error /> }.into_any(),
-                        }
-                    })
-                }}
-            </Suspense>
-        </CardPage>
-    }
+    link_page(email_change_link, |token, link: EmailChangeLink| match link.state {
+        EmailChangeState::Valid => view! { <ConfirmNewAddress token link /> }.into_any(),
+        state => view! { <EmailLinkProblem state /> }.into_any(),
+    })
 }
 
 #[component]
