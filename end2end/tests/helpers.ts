@@ -173,11 +173,16 @@ export async function mailTo(address: string, accept: (mail: Mail) => boolean = 
   return found!;
 }
 
-/** The activation link (its path) in a mail. */
-export function activationPath(mail: Mail): string {
-  const match = mail.text.match(/https?:\/\/[^\s/]+(\/activate\/[A-Za-z0-9_-]+)/);
+/** The path of the mail's link to `page` (`/activate/`, `/recover/`, `/confirm-email/`). */
+export function linkPath(mail: Mail, page: string): string {
+  const match = mail.text.match(new RegExp(`https?://[^\\s/]+(${page}[A-Za-z0-9_-]+)`));
   expect(match, mail.text).not.toBeNull();
   return match![1];
+}
+
+/** The activation link (its path) in a mail. */
+export function activationPath(mail: Mail): string {
+  return linkPath(mail, '/activate/');
 }
 
 /** Runs SQL against the database of the server under test (to move an expiry, say). */

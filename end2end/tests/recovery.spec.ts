@@ -5,6 +5,7 @@ import {
   expectAccessible,
   hasJs,
   inviteFromDialog,
+  linkPath,
   mailTo,
   settled,
   signUp,
@@ -22,12 +23,6 @@ async function signInAttempt(page: Page, email: string, password: string) {
   await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
-/** The recovery link (its path) in a mail. */
-function recoveryPath(text: string): string {
-  const match = text.match(/https?:\/\/[^\s/]+(\/recover\/[A-Za-z0-9_-]+)/);
-  expect(match, text).not.toBeNull();
-  return match![1];
-}
 
 test('five wrong passwords get the same message, lock the account, and the admin unlocks it', async ({ page, browser }, testInfo) => {
   const js = hasJs(testInfo);
@@ -48,7 +43,7 @@ test('five wrong passwords get the same message, lock the account, and the admin
   // Anna is told, with a link to take the account back.
   const lockMail = await mailTo(email, (m) => m.subject === 'Your Roster account is locked');
   expect(lockMail.text).toContain('after 5 failed sign-ins');
-  recoveryPath(lockMail.text);
+  linkPath(lockMail, '/recover/');
 
   // The admin sees it in the table and on the profile, and unlocks it.
   await page.reload();
@@ -95,7 +90,7 @@ test('forgot password: the mail, a new password, and every old session gone', as
   await expect(other.getByRole('heading', { name: 'Check your email' })).toBeVisible();
 
   const mail = await mailTo(email, (m) => m.subject === 'Reset your Roster password');
-  await other.goto(recoveryPath(mail.text));
+  await other.goto(linkPath(mail, '/recover/'));
   await expect(other.getByRole('heading', { name: 'Choose a new password' })).toBeVisible();
   await settled(other, testInfo);
   await expectAccessible(other, testInfo);

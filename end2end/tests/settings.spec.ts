@@ -1,4 +1,4 @@
-import { PASSWORD, activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
+import { PASSWORD, activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, linkPath, mailTo, settled, signUp, uniqueEmail, expect, test } from './helpers';
 
 test('the Superuser changes the lockout on the Security page, and a bad value is explained next to its field', async ({ page }, testInfo) => {
   await signUp(page, testInfo);
@@ -58,7 +58,7 @@ test('with email changes allowed, a new address waits for its owner to confirm i
   await mailTo(email, (m) => m.subject === 'A change of your Roster email address was requested');
 
   const mail = await mailTo(newEmail, (m) => m.subject.startsWith('Confirm your new email address'));
-  const path = mail.text.match(/https?:\/\/[^\s/]+(\/confirm-email\/[A-Za-z0-9_-]+)/)![1];
+  const path = linkPath(mail, '/confirm-email/');
   const context = await browser.newContext({ javaScriptEnabled: js });
   const owner = await context.newPage();
   await owner.goto(path);
