@@ -3,6 +3,8 @@ import { PASSWORD, activationPath, choosePassword, confirmationPath, expectAcces
 // Screenshots of every page, for a human to look at (end2end/screenshots/).
 // Runs in the JavaScript project only (see playwright.config.ts).
 test('screenshots of every page', async ({ page }, testInfo) => {
+  // Some thirty pages and screenshots in one test.
+  test.setTimeout(150_000);
   await page.setViewportSize({ width: 1440, height: 900 });
   const shot = (name: string) => page.screenshot({ path: `screenshots/${name}.png`, fullPage: true });
 

@@ -52,7 +52,7 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
-            <a class="brand" href="/settings/users">
+            <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"R"</span>
                 "Roster"
             </a>

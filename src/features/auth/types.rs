@@ -210,7 +210,8 @@ pub struct CurrentUser {
 pub fn safe_next(next: Option<&str>) -> String {
     match next {
         Some(path) if stays_on_this_site(path) => path.to_owned(),
-        _ => "/settings/users".to_owned(),
+        // Home sends each role where it works: User Management or the account.
+        _ => "/".to_owned(),
     }
 }
 
@@ -280,15 +281,15 @@ mod tests {
     #[test]
     fn next_stays_on_this_site() {
         assert_eq!(safe_next(Some("/settings/users?q=a")), "/settings/users?q=a");
-        assert_eq!(safe_next(Some("//evil.example")), "/settings/users");
-        assert_eq!(safe_next(Some("https://evil.example")), "/settings/users");
-        assert_eq!(safe_next(Some("/\\evil.example")), "/settings/users");
-        assert_eq!(safe_next(None), "/settings/users");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(None), "/");
     }
 
     #[test]
     fn next_cannot_become_another_host_once_a_browser_or_proxy_reads_it() {
-        let home = "/settings/users";
+        let home = "/";
         for attack in [
             "/\t/evil.example",
             "/\n/evil.example",
