@@ -208,7 +208,8 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                 <StatusBadge status=row.status />
                 {row.lock.clone().map(|lock| view! {
                     <a class="lock-label" href=unlock_href title=format!("Unlock {name}'s account")>
-                        <span aria-hidden="true">"🔒 "</span>{lock.label()}
+                        <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 1 0-4 0v2z" /></svg>
+                        {lock.label()}
                     </a>
                 })}
                 {row.invite.clone().filter(|_| row.status != ShownStatus::InviteCanceled).map(|invite| view! {

@@ -241,6 +241,7 @@ fn DetailsBody(
                 user=row.id
                 name=name.clone()
                 disabled=status == ShownStatus::Disabled
+                locked=row.lock.is_some()
                 orphans=user.pending_invites_sent.clone()
                 actions
                 view_string=view_string.clone()
@@ -312,6 +313,7 @@ fn AccessSection(
     user: Uuid,
     name: String,
     disabled: bool,
+    locked: bool,
     orphans: Vec<String>,
     actions: PanelActions,
     view_string: String,
@@ -361,7 +363,7 @@ fn AccessSection(
                 }.into_any()
             } else {
                 view! {
-                    <p>{format!("{name} can sign in.")}</p>
+                    <p>{if locked { format!("{name}'s access is enabled; they can sign in once the lock ends.") } else { format!("{name} can sign in.") }}</p>
                     <a class="button button-danger" href=confirm_href>"Disable Access"</a>
                 }.into_any()
             }}
@@ -385,7 +387,7 @@ fn LockSection(
     let label = lock.label();
     view! {
         <section class="panel-section access-confirm" aria-labelledby="panel-lock">
-            <h3 id="panel-lock"><span aria-hidden="true">"🔒 "</span>{label}</h3>
+            <h3 id="panel-lock" class="lock-heading"><svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M4 7V5a4 4 0 1 1 8 0v2h1v8H3V7h1zm2 0h4V5a2 2 0 1 0-4 0v2z" /></svg>{label}</h3>
             <p>"Too many failed sign-ins locked this account. Its status stays Active; nobody can sign in to it until the lock ends, the user chooses a new password with the link they were mailed, or you unlock it."</p>
             {if unlocking {
                 view! {
