@@ -65,7 +65,7 @@ test('five wrong passwords get the same message, lock the account, and the admin
   await expect(anna.page).toHaveURL(/\/account/);
   await anna.context.close();
 
-  await page.getByRole('link', { name: 'Audit log' }).click();
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Account locked after failed sign-ins' })).toContainText('Anna Smith');
   await expect(page.getByRole('row').filter({ hasText: 'Unlocked the account' })).toContainText('Anna Smith');
 });
