@@ -88,6 +88,8 @@ test('forgot password: the mail, a new password, and every old session gone', as
   await other.getByLabel('Email').fill(email);
   await other.getByRole('button', { name: 'Send me a link' }).click();
   await expect(other.getByRole('heading', { name: 'Check your email' })).toBeVisible();
+  await settled(other, testInfo);
+  await expectAccessible(other, testInfo);
 
   const mail = await mailTo(email, (m) => m.subject === 'Reset your Roster password');
   await other.goto(linkPath(mail, '/recover/'));
