@@ -25,6 +25,8 @@ async function signInAttempt(page: Page, email: string, password: string) {
 
 
 test('five wrong passwords get the same message, lock the account, and the admin unlocks it', async ({ page, browser }, testInfo) => {
+  // Two browsers, an activation and nine sign-ins.
+  test.setTimeout(120_000);
   const js = hasJs(testInfo);
   await signUp(page, testInfo);
   const email = uniqueEmail('anna');
@@ -65,6 +67,7 @@ test('five wrong passwords get the same message, lock the account, and the admin
   await expect(anna.page).toHaveURL(/\/account/);
   await anna.context.close();
 
+  await page.getByRole('dialog', { name: 'User details' }).getByRole('link', { name: 'Close' }).click();
   await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'Audit log' }).click();
   await expect(page.getByRole('row').filter({ hasText: 'Account locked after failed sign-ins' })).toContainText('Anna Smith');
   await expect(page.getByRole('row').filter({ hasText: 'Unlocked the account' })).toContainText('Anna Smith');
