@@ -14,8 +14,9 @@ use crate::features::auth::ui::{
 };
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
+use crate::features::access::types::AccessPermission;
+use crate::features::access::ui::{RolesPage, UserAccessPage};
 use crate::features::settings::ui::SecurityPage;
-use crate::features::users::types::Role;
 use crate::features::users::ui::{ConfirmEmailPage, UsersPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
@@ -70,6 +71,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/:id/access") view={Lazy::<UserAccessRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
         </Router>
@@ -107,6 +110,8 @@ lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(SecurityRoute, SecurityPage);
+lazy_page!(RolesRoute, RolesPage);
+lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);
 lazy_page!(RecoverRoute, RecoverPage);
@@ -132,7 +137,7 @@ fn HomePage() -> impl IntoView {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {
                 let path = match me.await {
-                    Ok(Some(user)) if user.role == Role::Superuser => "/settings/users",
+                    Ok(Some(user)) if user.holds(AccessPermission::UserMenu) => "/settings/users",
                     Ok(Some(_)) => "/account",
                     _ => "/sign-in",
                 };

@@ -9,7 +9,7 @@ use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::auth::api::SignOut;
 use crate::features::auth::types::CurrentUser;
 use crate::features::auth::ui::current_user;
-use crate::features::users::types::Role;
+use crate::features::access::types::AccessPermission;
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
@@ -72,9 +72,14 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
             <nav class="sidenav" aria-label="Settings">
                 <p class="sidenav-title">"Settings"</p>
                 <ul>
-                    {(user.role == Role::Superuser).then(|| view! {
+                    {user.holds(AccessPermission::UserMenu).then(|| view! {
                         <li>
                             <A href="/settings/users">"User Management"</A>
+                        </li>
+                    })}
+                    {user.is_superuser().then(|| view! {
+                        <li>
+                            <A href="/settings/roles">"Roles"</A>
                         </li>
                         <li>
                             <A href="/settings/security">"Security"</A>

@@ -2,6 +2,7 @@
 //! (server functions: the public endpoints), `ui` (Leptos components) and
 //! `server` (ssr-only services that talk to the database).
 
+pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod invites;

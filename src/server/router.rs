@@ -27,6 +27,11 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub const SESSION_COOKIE: &str = "roster_session";
 
+/// The routes beside server functions, pages and the bundle: all public
+/// (the enforcement test checks this list against its own).
+pub const HEALTH_PATH: &str = "/healthz";
+pub const PLAIN_ROUTES: &[&str] = &[HEALTH_PATH];
+
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
     let context_state = state.clone();
@@ -50,7 +55,7 @@ pub fn app(state: AppState) -> Router {
         .with_expiry(Expiry::OnInactivity(idle));
 
     Router::new()
-        .route("/healthz", get(health))
+        .route(HEALTH_PATH, get(health))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))

@@ -43,6 +43,8 @@ pub enum Action {
     SecurityChanged,
     EmailChangeRequested,
     EmailChanged,
+    AccessChanged,
+    RoleDefaultsChanged,
 }
 
 impl Action {
@@ -73,6 +75,8 @@ impl Action {
             Action::SecurityChanged => "organization.security_changed",
             Action::EmailChangeRequested => "account.email_change_requested",
             Action::EmailChanged => "account.email_changed",
+            Action::AccessChanged => "user.access_changed",
+            Action::RoleDefaultsChanged => "organization.role_defaults_changed",
         }
     }
 }

@@ -33,6 +33,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("organization.security_changed", "Changed the security settings"),
     ("account.email_change_requested", "Asked to change the email address"),
     ("account.email_changed", "Confirmed a new email address"),
+    ("user.access_changed", "Changed the access settings"),
+    ("organization.role_defaults_changed", "Changed what the roles grant"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

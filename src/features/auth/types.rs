@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
+use crate::features::access::types::{AccessPermission, PermissionSet};
 use crate::features::users::types::Role;
 
 pub const MAX_ORG_NAME_CHARS: usize = 120;
@@ -193,6 +194,20 @@ pub struct CurrentUser {
     /// In E.164, with its country code.
     #[serde(default)]
     pub mobile_phone: Option<String>,
+    /// The permissions they hold now (navigation shows what they can open;
+    /// the server checks each request on its own).
+    #[serde(default)]
+    pub access: PermissionSet,
+}
+
+impl CurrentUser {
+    pub fn holds(&self, permission: AccessPermission) -> bool {
+        self.role == Role::Superuser || self.access.contains(permission)
+    }
+
+    pub fn is_superuser(&self) -> bool {
+        self.role == Role::Superuser
+    }
 }
 
 /// Where to go after signing in: only a path on this site, never another

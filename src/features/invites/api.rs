@@ -15,7 +15,7 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     use crate::features::invites::server::validate;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let valid = validate::invite(&invite, actor.organization_time_zone)?;
         let inviter = Inviter::of(&ctx, &actor);
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
@@ -38,7 +38,7 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
     use crate::features::invites::types::InviteOptions;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         Ok(InviteOptions {
             seats: crate::features::orgs::server::seat_usage(&ctx.state.pool, actor.org_id).await?,
             organization_time_zone: actor.organization_time_zone.name().to_owned(),
@@ -98,7 +98,7 @@ pub async fn resend_invite(user: uuid::Uuid, #[server(default)] view: String) ->
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         resend(&ctx.state.pool, &Inviter::of(&ctx, &actor), user, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_resent")));
         Ok(())
@@ -116,7 +116,7 @@ pub async fn cancel_invite(user: uuid::Uuid, #[server(default)] view: String) ->
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         cancel(&ctx.state.pool, &Inviter::of(&ctx, &actor), user).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("invite_canceled")));
         Ok(())

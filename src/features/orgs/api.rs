@@ -11,7 +11,7 @@ pub async fn get_seat_usage() -> Result<Vec<SeatUsage>, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ViewUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         crate::features::orgs::server::seat_usage(&ctx.state.pool, actor.org_id).await
     })
     .await

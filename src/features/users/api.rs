@@ -13,7 +13,7 @@ pub async fn list_users(#[server(default)] query: UserListQuery) -> Result<UserP
     use crate::features::users::server::list;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ViewUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let state = &ctx.state;
         let size = list::page_size(query.size, actor.page_size);
         if query.size.is_some() && i16::try_from(size).ok() != Some(actor.page_size) {
@@ -32,7 +32,7 @@ pub async fn user_details(id: uuid::Uuid) -> Result<crate::features::users::type
     use crate::features::users::server::details;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ViewUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         details::user_details(&ctx.state.pool, actor.org_id, id, actor.time_zone).await
     })
     .await
@@ -61,7 +61,7 @@ async fn change_access(user: uuid::Uuid, view: String, enable: bool) -> Result<(
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let admin = Admin::of(&ctx, &actor);
         let pool = &ctx.state.pool;
         let notice = if enable {
@@ -85,7 +85,7 @@ pub async fn unlock_account(user: uuid::Uuid, #[server(default)] view: String) -
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         unlock(&ctx.state.pool, &Admin::of(&ctx, &actor), user).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("unlocked")));
         Ok(())
@@ -103,7 +103,7 @@ pub async fn send_password_recovery(user: uuid::Uuid, #[server(default)] view: S
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let admin = Admin::of(&ctx, &actor);
         recovery::send_by_admin(&ctx.state.pool, &admin, user, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("recovery_sent")));
@@ -128,7 +128,7 @@ pub async fn delete_user(
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::DeleteUsers).await?;
         ctx.state.limits.password_attempt(ctx.client_ip)?;
         let admin = Admin::of(&ctx, &actor);
         let name = delete::delete_user(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
@@ -155,7 +155,7 @@ pub async fn edit_user(
     use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let admin = Admin::of(&ctx, &actor);
         edit::edit_user(&ctx.state.pool, &admin, user, &edit, &ctx.base_url()).await?;
         ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("saved")));
@@ -213,7 +213,7 @@ pub async fn transfer_superuser(
     use crate::features::users::server::transfer;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageUsers).await?;
+        let actor = Actor::require(&ctx, Permission::TransferSuperuser).await?;
         ctx.state.limits.password_attempt(ctx.client_ip)?;
         let admin = Admin::of(&ctx, &actor);
         transfer::transfer_superuser(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;

@@ -389,6 +389,9 @@ pub struct UserRow {
     /// Locked by failed sign-ins (ELMA365's "Account is locked"); the
     /// status stays Active.
     pub lock: Option<AccountLock>,
+    /// ELPRO's "Access Settings" column: "Operator defaults − 2 + 1".
+    #[serde(default)]
+    pub access_settings: String,
 }
 
 /// An automatic lockout in effect.

@@ -8,32 +8,59 @@ use uuid::Uuid;
 
 use super::session::{self, SessionAuth};
 use crate::error::AppError;
+use crate::features::access::server::{ProfileColumns, access_profile_columns};
+use crate::features::access::types::{AccessPermission, AccessProfile};
 use crate::features::auth::types::{CurrentUser, PasswordPolicy};
 use crate::features::users::types::{Role, UserStatus};
 use crate::server::respond::RequestContext;
 
-/// What a server function may ask permission for. Today the roles grant them;
-/// the permission catalogue (per-user grants) plugs in here later.
+/// What a server function may ask permission for: each maps to one
+/// requirement (below), so no server function decides access its own way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Permission {
-    /// See the User Management table and seat counters.
-    ViewUsers,
-    /// Invite users, resend and cancel invites.
-    ManageUsers,
-    /// Read the organization's audit log.
-    ViewAudit,
-    /// Change one's own profile and password (every signed-in user).
+    /// Change one's own profile and password, see one's own access (every
+    /// signed-in user).
     OwnAccount,
-    /// Change the organization's Security settings.
+    /// User Management ("Serving user menu"): see the table and seat
+    /// counters, invite, edit, disable and enable Basic and Operator users,
+    /// resend and cancel invites. Acting on a Superuser takes being one
+    /// (`Actor::may_act_on`).
+    UserMenu,
+    /// Delete users (Superuser).
+    DeleteUsers,
+    /// Hand the Superuser role to someone else (Superuser).
+    TransferSuperuser,
+    /// Read the organization's audit log (Superuser).
+    ViewAudit,
+    /// Change the organization's Security settings (Superuser).
     ManageSecurity,
+    /// Change what the Basic and Operator roles hold (Superuser).
+    ManageRoles,
+    /// Change a user's own grants and denials (Superuser).
+    ManageAccess,
 }
 
-fn role_grants(role: Role, permission: Permission) -> bool {
-    match permission {
-        Permission::ViewUsers | Permission::ManageUsers | Permission::ViewAudit | Permission::ManageSecurity => {
-            role == Role::Superuser
+/// What a permission takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Requirement {
+    SignedIn,
+    /// One of the catalogue's permissions, as the user's access decides it.
+    Holds(AccessPermission),
+    Superuser,
+}
+
+impl Permission {
+    pub fn requirement(self) -> Requirement {
+        match self {
+            Permission::OwnAccount => Requirement::SignedIn,
+            Permission::UserMenu => Requirement::Holds(AccessPermission::UserMenu),
+            Permission::DeleteUsers
+            | Permission::TransferSuperuser
+            | Permission::ViewAudit
+            | Permission::ManageSecurity
+            | Permission::ManageRoles
+            | Permission::ManageAccess => Requirement::Superuser,
         }
-        Permission::OwnAccount => true,
     }
 }
 
@@ -55,15 +82,20 @@ pub struct Actor {
     pub page_size: i16,
     pub mobile_phone: Option<String>,
     pub password_policy: PasswordPolicy,
+    /// Role, role defaults and own grants, as they are at this request.
+    pub access: AccessProfile,
 }
 
 /// Where a loaded session carries its user's row (see `session_store`).
 pub(super) const ACTOR_SNAPSHOT_KEY: &str = "roster.actor";
 
 /// The columns of [`ActorRow`], from `users u` joined with `organizations o`.
-pub(super) const ACTOR_COLUMNS: &str = "u.id AS user_id, u.org_id, u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
+pub(super) const ACTOR_COLUMNS: &str = concat!(
+    "u.id AS user_id, u.org_id, u.role, u.status, u.session_epoch, u.first_name, u.last_name, u.email, \
      u.time_zone, o.name AS organization, o.time_zone AS organization_time_zone, u.page_size, \
-     u.mobile_phone, o.password_policy";
+     u.mobile_phone, o.password_policy, ",
+    access_profile_columns!()
+);
 
 /// The signed-in user's row, read with the session or on its own.
 #[derive(FromRow, Serialize, Deserialize)]
@@ -84,6 +116,9 @@ pub(super) struct ActorRow {
     mobile_phone: Option<String>,
     #[serde(default)]
     password_policy: String,
+    #[serde(flatten)]
+    #[sqlx(flatten)]
+    access: ProfileColumns,
 }
 
 impl Actor {
@@ -113,7 +148,7 @@ impl Actor {
     /// The actor, if signed in and granted `permission`: else 401 or 403.
     pub async fn require(ctx: &RequestContext, permission: Permission) -> Result<Actor, AppError> {
         let actor = Self::current(ctx).await?.ok_or(AppError::Unauthorized)?;
-        if !role_grants(actor.role, permission) {
+        if !actor.may(permission) {
             tracing::warn!(user_id = %actor.user_id, org_id = %actor.org_id, ?permission, "permission denied");
             return Err(AppError::Forbidden);
         }
@@ -140,6 +175,7 @@ impl Actor {
             .filter(|r| (r.user_id, r.org_id) == (auth.user_id, auth.org_id))
             .filter(|r| r.status == UserStatus::Active && r.session_epoch == auth.epoch)
             .map(|r| Actor {
+                access: r.access.profile(r.role, r.status),
                 user_id: auth.user_id,
                 org_id: auth.org_id,
                 role: r.role,
@@ -155,6 +191,21 @@ impl Actor {
             })
     }
 
+    /// Whether this actor may do what `permission` covers: the one check.
+    pub fn may(&self, permission: Permission) -> bool {
+        match permission.requirement() {
+            Requirement::SignedIn => true,
+            Requirement::Holds(access) => self.access.allows(access),
+            Requirement::Superuser => self.role == Role::Superuser,
+        }
+    }
+
+    /// A holder of the user menu manages Basic and Operator users; acting on
+    /// a Superuser takes being one. Forbidden otherwise.
+    pub fn may_act_on(&self, target: Role) -> Result<(), AppError> {
+        may_act_on(self.role, target)
+    }
+
     pub fn to_current_user(&self) -> CurrentUser {
         CurrentUser {
             id: self.user_id,
@@ -166,6 +217,15 @@ impl Actor {
             time_zone: self.time_zone.name().to_owned(),
             mobile_phone: self.mobile_phone.clone(),
             password_policy: self.password_policy,
+            access: self.access.effective(),
         }
     }
+}
+
+/// See `Actor::may_act_on`; for services that know the acting role.
+pub fn may_act_on(actor: Role, target: Role) -> Result<(), AppError> {
+    if target == Role::Superuser && actor != Role::Superuser {
+        return Err(AppError::Forbidden);
+    }
+    Ok(())
 }

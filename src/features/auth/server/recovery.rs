@@ -18,7 +18,7 @@ use crate::features::invites::server::link::{
 };
 use crate::features::mail::templates::{RecoveryMail, RecoveryOccasion};
 use crate::features::users::server::access::Admin;
-use crate::features::users::types::UserStatus;
+use crate::features::users::types::{Role, UserStatus};
 use crate::server::token;
 
 /// At most this many recovery mails a user can ask for in an hour; more
@@ -33,11 +33,12 @@ struct Holder {
     time_zone: String,
     organization: String,
     status: UserStatus,
+    role: Role,
 }
 
 async fn holder(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Option<Holder>, AppError> {
     Ok(sqlx::query_as(
-        "SELECT u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status \
+        "SELECT u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, u.role \
          FROM users u JOIN organizations o ON o.id = u.org_id WHERE u.org_id = $1 AND u.id = $2 FOR UPDATE OF u",
     )
     .bind(org_id)
@@ -79,6 +80,7 @@ pub async fn send_link(
 pub async fn send_by_admin(pool: &PgPool, admin: &Admin, user_id: Uuid, base_url: &str) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let user = holder(&mut tx, admin.org_id, user_id).await?.ok_or(AppError::NotFound)?;
+    crate::features::auth::server::guard::may_act_on(admin.role, user.role)?;
     let name = format!("{} {}", user.first_name, user.last_name);
     if user.status != UserStatus::Active {
         return Err(AppError::bad_request(format!("Only active users can recover a password; {name} is not active.")));

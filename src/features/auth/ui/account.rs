@@ -8,6 +8,7 @@ use crate::components::form::{
 };
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
+use crate::features::access::ui::MyAccess;
 use crate::features::auth::api::{ChangePassword, UpdateProfile};
 use crate::features::auth::types::CurrentUser;
 use crate::features::auth::ui::SignedInUser;
@@ -43,6 +44,7 @@ pub fn AccountPage() -> impl IntoView {
                     <ProfileForm user=user.clone() />
                     <PasswordForm policy=user.password_policy />
                 </div>
+                <MyAccess />
             }.into_any(),
             None => view! { <ErrorState error=AppError::Unauthorized /> }.into_any(),
         }}

@@ -8,6 +8,7 @@ use uuid::Uuid;
 
 use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::auth::server::guard::may_act_on;
 use crate::features::users::types::{Role, UserStatus};
 
 /// The user an admin acts on.
@@ -101,6 +102,8 @@ pub async fn disable(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Re
 pub struct Admin {
     pub org_id: Uuid,
     pub user_id: Uuid,
+    /// Their role: only a Superuser acts on a Superuser.
+    pub role: Role,
     pub origin: Origin,
 }
 
@@ -109,7 +112,16 @@ impl Admin {
         ctx: &crate::server::respond::RequestContext,
         actor: &crate::features::auth::server::guard::Actor,
     ) -> Self {
-        Admin { org_id: actor.org_id, user_id: actor.user_id, origin: Origin::of(ctx, Some(actor)) }
+        Admin { org_id: actor.org_id, user_id: actor.user_id, role: actor.role, origin: Origin::of(ctx, Some(actor)) }
+    }
+
+    /// The user this admin acts on, locked for the transaction: not found
+    /// in another organization, forbidden when it is a Superuser and the
+    /// admin is not one.
+    pub(super) async fn target(&self, conn: &mut PgConnection, user_id: Uuid) -> Result<Target, AppError> {
+        let target = lock_target(conn, self.org_id, user_id).await?;
+        may_act_on(self.role, target.role)?;
+        Ok(target)
     }
 }
 
@@ -120,6 +132,7 @@ pub async fn disable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resu
         return Err(AppError::bad_request("You cannot disable your own access."));
     }
     let mut tx = pool.begin().await?;
+    admin.target(&mut tx, user_id).await?;
     disable(&mut tx, admin.org_id, user_id).await?;
     let name = name_of(&mut tx, admin.org_id, user_id).await?;
     record(&mut tx, &admin.origin, Entry::new(admin.org_id, Action::AccessDisabled).about(user_id, &name)).await?;
@@ -132,7 +145,7 @@ pub async fn disable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resu
 /// the ones from before stay ended).
 pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
-    let target = lock_target(&mut tx, admin.org_id, user_id).await?;
+    let target = admin.target(&mut tx, user_id).await?;
     let name = target.name();
     if target.status != UserStatus::Disabled {
         return Err(AppError::bad_request(format!("Only disabled users can be enabled; {name} is not disabled.")));
@@ -153,7 +166,7 @@ pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resul
 pub async fn unlock(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     use crate::features::auth::server::lockout;
     let mut tx = pool.begin().await?;
-    let target = lock_target(&mut tx, admin.org_id, user_id).await?;
+    let target = admin.target(&mut tx, user_id).await?;
     let name = target.name();
     if lockout::lock_in_effect(&mut tx, admin.org_id, user_id).await? != Some(true) {
         return Err(AppError::bad_request(format!("{name}'s account is not locked.")));

@@ -67,6 +67,7 @@ pub async fn edit_user(
     .fetch_optional(&mut *tx)
     .await?
     .ok_or(AppError::NotFound)?;
+    crate::features::auth::server::guard::may_act_on(admin.role, current.role)?;
     let name = format!("{} {}", current.first_name, current.last_name);
 
     // The role: Basic ↔ Operator only; a Superuser stays one here, and

@@ -10,9 +10,10 @@ use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::features::access::server::{ProfileColumns, access_profile_columns};
 use crate::features::users::types::{
     AccountLock, DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn,
-    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow,
+    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow, UserStatus,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -110,17 +111,22 @@ pub struct Row {
     pub(super) mail_created_at: Option<DateTime<Utc>>,
     pub(super) locked: bool,
     pub(super) locked_until: Option<DateTime<Utc>>,
+    #[sqlx(flatten)]
+    pub(super) access: ProfileColumns,
 }
 
 /// The columns after the page's own: the shown status and the invite's
 /// delivery, joined per row of the page only (after LIMIT), so a page of
 /// 25 costs 25 index lookups, not a join over the organization.
-pub(super) const DELIVERY_COLUMNS: &str = "CASE WHEN u.status = 'invited' AND ci.expires_at <= now() THEN 'invite_expired' \
+pub(super) const DELIVERY_COLUMNS: &str = concat!(
+    "CASE WHEN u.status = 'invited' AND ci.expires_at <= now() THEN 'invite_expired' \
                  ELSE u.status::text END AS shown_status, \
             ci.expires_at AS invite_expires_at, m.state AS mail_state, m.attempts AS mail_attempts, \
             m.last_error AS mail_error, m.sent_at AS mail_sent_at, m.created_at AS mail_created_at, \
             (u.locked_at IS NOT NULL AND (u.locked_until IS NULL OR u.locked_until > now())) AS locked, \
-            u.locked_until";
+            u.locked_until, ",
+    access_profile_columns!()
+);
 
 pub(super) const DELIVERY_JOINS: &str = " LEFT JOIN LATERAL (SELECT i.id, i.expires_at FROM invites i \
                 WHERE i.org_id = u.org_id AND i.user_id = u.id AND i.purpose = 'activation' \
@@ -421,6 +427,8 @@ impl Row {
             last_sign_in: self.last_sign_in_at.map(|at| format_time(at, zone)),
             invite: self.invite_expires_at.map(|at| InviteDelivery { expires: format_time(at, zone), mail }),
             lock: self.locked.then(|| AccountLock { until: self.locked_until.map(|at| format_time(at, zone)) }),
+            // The status only matters for the decisions, not the summary.
+            access_settings: self.access.profile(self.role, UserStatus::Active).summary(),
         }
     }
 }

@@ -3,7 +3,7 @@ use leptos_router::components::Form;
 
 use crate::components::form::submit_own_form;
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery,
+    MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery,
     UserPage, UserRow,
 };
 
@@ -80,6 +80,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                         // First, so it stays in view however wide the table gets.
                         <th scope="col" class="cell-open"><span class="visually-hidden">"Details"</span></th>
                         {SortColumn::ALL.into_iter().map(header).collect_view()}
+                        <th scope="col">"Access Settings"</th>
                         <th scope="col">"Action"</th>
                     </tr>
                 </thead>
@@ -87,7 +88,12 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                     {page.rows.into_iter().map(|row| {
                         let details_href = query.href_with_panel(row.id, None);
                         let own = me.as_ref().is_some_and(|me| me.id == row.id);
-                        view! { <UserTableRow row details_href own /> }
+                        // A holder of the user menu manages Basic and
+                        // Operator users; Superusers and deleting are the
+                        // Superuser's (the server checks it again).
+                        let superuser = me.as_ref().is_some_and(|me| me.is_superuser());
+                        let manage = superuser || row.role != Role::Superuser;
+                        view! { <UserTableRow row details_href own manage may_delete=superuser /> }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -184,13 +190,14 @@ pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl Into
 }
 
 #[component]
-fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView {
+fn UserTableRow(row: UserRow, details_href: String, own: bool, manage: bool, may_delete: bool) -> impl IntoView {
     // Each action opens the user's panel at its confirmation.
     let access_href = format!("{details_href}&confirm=access");
     let delete_href = format!("{details_href}&confirm=delete");
     let edit_href = format!("{details_href}&edit=1");
     let unlock_href = format!("{details_href}&confirm=unlock");
     let name = format!("{} {}", row.first_name, row.last_name);
+    let access_settings_href = format!("/settings/users/{}/access", row.id);
     let yes_no = |value: bool| {
         view! {
             <span class=if value { "flag flag-yes" } else { "flag flag-no" }>
@@ -235,13 +242,19 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                     None => view! { <span class="muted">"Never"</span> }.into_any(),
                 }}
             </td>
+            <td class="cell-access">
+                <a href=access_settings_href aria-label=format!("Access settings of {name}: {}", row.access_settings)>{row.access_settings.clone()}</a>
+            </td>
             <td class="cell-actions">
+                {manage.then(|| view! {
                 <a class="button button-small button-icon" href=edit_href aria-label=format!("Edit {name}")>
                     <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M11.3 1.3a1 1 0 0 1 1.4 0l2 2a1 1 0 0 1 0 1.4L6 13.4 2 14l.6-4 8.7-8.7z" /></svg>
                     "Edit"
                 </a>
                 " "
+                })}
                 {match row.status {
+                    _ if !manage => ().into_any(),
                     ShownStatus::Active if !own => view! {
                         <a class="button button-small" href=access_href aria-label=format!("Disable access for {name}")>"Disable"</a>
                     }.into_any(),
@@ -250,7 +263,7 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool) -> impl IntoView 
                     }.into_any(),
                     _ => ().into_any(),
                 }}
-                {(!own).then(|| view! {
+                {(!own && may_delete).then(|| view! {
                     " "
                     <a class="button button-small button-danger-quiet button-icon" href=delete_href aria-label=format!("Delete {name}")>
                         <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M6 1h4l1 1h3v2H2V2h3l1-1zM3 5h10l-1 10H4L3 5z" /></svg>

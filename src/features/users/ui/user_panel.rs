@@ -175,7 +175,13 @@ fn DetailsBody(
     };
     let status = row.status;
     let (resend_view, cancel_view) = (view_string.clone(), view_string.clone());
-    let own = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.id == row.id);
+    let me = use_context::<crate::features::auth::types::CurrentUser>();
+    let own = me.as_ref().is_some_and(|me| me.id == row.id);
+    // A holder of the user menu manages Basic and Operator users; deleting,
+    // handing over the role and the audit log are the Superuser's (the
+    // server checks each again).
+    let superuser = me.as_ref().is_some_and(|me| me.is_superuser());
+    let manage = superuser || row.role != crate::features::users::types::Role::Superuser;
     let resend_label = if status == ShownStatus::InviteCanceled { "Send invite again" } else { "Resend invite" };
     view! {
         <div class="panel-identity">
@@ -236,7 +242,7 @@ fn DetailsBody(
                 })}
             </div>
         })}
-        {(!own && matches!(status, ShownStatus::Active | ShownStatus::Disabled)).then(|| view! {
+        {(manage && !own && matches!(status, ShownStatus::Active | ShownStatus::Disabled)).then(|| view! {
             <AccessSection
                 user=row.id
                 name=name.clone()
@@ -249,19 +255,21 @@ fn DetailsBody(
                 confirm_href=confirm_href.clone()
             />
         })}
-        {(!own && status == ShownStatus::Active).then(|| view! {
+        {(manage && !own && status == ShownStatus::Active).then(|| view! {
             <RecoverySection user=row.id mails=user.recovery_mails.clone() actions view_string=view_string.clone() />
         })}
-        {(status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel()).then(|| view! {
+        {(manage && (status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel())).then(|| view! {
             <p><a class="button" href=format!("{}&edit=1", delete_href.trim_end_matches("&confirm=delete"))>"Edit profile"</a></p>
         })}
-        {(!own && status == ShownStatus::Active && row.role != crate::features::users::types::Role::Superuser).then(|| view! {
+        {(superuser && !own && status == ShownStatus::Active && row.role != crate::features::users::types::Role::Superuser).then(|| view! {
             <p><a class="button" href=format!("{}&confirm=superuser", delete_href.trim_end_matches("&confirm=delete"))>"Make Superuser"</a></p>
         })}
-        <p class="panel-history">
-            <a href=format!("/settings/audit?subject={}", row.id)>{format!("History: everything about {name} in the audit log")}</a>
-        </p>
-        {(!own).then(|| view! {
+        {superuser.then(|| view! {
+            <p class="panel-history">
+                <a href=format!("/settings/audit?subject={}", row.id)>{format!("History: everything about {name} in the audit log")}</a>
+            </p>
+        })}
+        {(superuser && !own).then(|| view! {
             <p class="panel-danger-link">
                 <a class="button button-danger-quiet" href=delete_href>"Delete user"</a>
             </p>
@@ -269,6 +277,8 @@ fn DetailsBody(
         <section class="panel-section" aria-labelledby="panel-profile">
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
+                <dt>"Access settings"</dt>
+                <dd><a href=format!("/settings/users/{}/access", row.id)>{row.access_settings.clone()}</a></dd>
                 <dt>"Time zone"</dt><dd>{user.time_zone.clone()}</dd>
                 <dt>"Department"</dt><dd>{optional(user.department.clone())}</dd>
                 <dt>"Mobile phone"</dt><dd>{optional(user.mobile_phone.clone())}</dd>

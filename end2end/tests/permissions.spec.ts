@@ -1,0 +1,65 @@
+import { activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, uniqueEmail, expect, test } from './helpers';
+
+test('an Operator given "Serving user menu" opens User Management and invites a Basic user but cannot delete one', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const js = hasJs(testInfo);
+  await signUp(page, testInfo);
+
+  // The Roles page: what each role holds unless a user's settings differ.
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+  await nav.getByRole('link', { name: 'Roles' }).click();
+  await expect(page.getByRole('heading', { name: 'Roles', level: 1 })).toBeVisible();
+  await expect(page.getByRole('checkbox', { name: 'Basic: Download reports' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Basic: Serving user menu' })).not.toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Superuser: Invoices & Cards (always)' })).toBeDisabled();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  if (js) await page.screenshot({ path: 'screenshots/roles.png', fullPage: true });
+
+  // Olga joins as an Operator: no User Management for her yet.
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await settled(page, testInfo);
+  const olgaEmail = uniqueEmail('olga');
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add new user' });
+  await settled(page, testInfo);
+  await dialog.getByLabel('First name').fill('Olga');
+  await dialog.getByLabel('Last name').fill('Petrova');
+  await dialog.getByLabel('Email').fill(olgaEmail);
+  await dialog.getByRole('radio', { name: /Operator/ }).check();
+  await dialog.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${olgaEmail}` })).toBeVisible();
+  const olga = await activateInOwnBrowser(browser, olgaEmail, js);
+  const olgaNav = olga.page.getByRole('navigation', { name: 'Settings' });
+  await expect(olga.page.getByRole('heading', { name: 'My access' })).toBeVisible();
+  await expect(olga.page.getByText('You cannot Serving user menu: the role Operator does not grant it')).toBeVisible();
+  await expect(olgaNav.getByRole('link', { name: 'User Management' })).toHaveCount(0);
+
+  // The Superuser grants it from the user table's Access Settings column.
+  await page.reload();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Access settings of Olga Petrova: Operator defaults' }).click();
+  await expect(page.getByRole('heading', { name: 'Access settings: Olga Petrova' })).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  await page.getByLabel('Setting for Serving user menu').selectOption('granted');
+  await page.getByRole('button', { name: 'Save' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The access settings are saved.' })).toBeVisible();
+  await expect(page.getByText(/^Olga can Serving user menu: a per-user grant by Ada Lovelace on \d{4}-\d\d-\d\d overrides the role Operator$/)).toBeVisible();
+  await expect(page.getByText('Operator · Operator defaults + 1')).toBeVisible();
+  if (js) await page.screenshot({ path: 'screenshots/user-access.png', fullPage: true });
+
+  // Olga's next page follows: User Management is hers, for Basic and Operator users.
+  await olga.page.reload();
+  await expect(olga.page.getByText(/^You can Serving user menu: a per-user grant by Ada Lovelace/)).toBeVisible();
+  await olgaNav.getByRole('link', { name: 'User Management' }).click();
+  await expect(olga.page.getByRole('heading', { name: 'User Management', level: 1 })).toBeVisible();
+  await settled(olga.page, testInfo);
+  await inviteFromDialog(olga.page, testInfo, 'Grace', 'Hopper', uniqueEmail('grace'));
+  await expect(olga.page.getByRole('link', { name: 'Edit Grace Hopper' })).toBeVisible();
+  // Deleting and the Superuser stay the Superuser's.
+  await expect(olga.page.getByRole('link', { name: /^Delete / })).toHaveCount(0);
+  await expect(olga.page.getByRole('link', { name: 'Edit Ada Lovelace' })).toHaveCount(0);
+  await expect(olgaNav.getByRole('link', { name: 'Roles' })).toHaveCount(0);
+  await olga.context.close();
+});

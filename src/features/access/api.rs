@@ -1,0 +1,99 @@
+//! Server functions for access settings: "My access", one user's access
+//! settings, and the Roles page.
+
+use std::collections::HashMap;
+
+use leptos::prelude::*;
+
+use crate::error::AppError;
+use crate::features::access::types::{RoleDefaults, UserAccess};
+
+/// "My access": what the signed-in user may do, each with its reason.
+#[server(endpoint = "my_access")]
+pub async fn my_access() -> Result<UserAccess, AppError> {
+    use crate::features::access::server;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::OwnAccount).await?;
+        server::user_access(&ctx.state.pool, actor.org_id, actor.user_id, actor.time_zone, true, false).await
+    })
+    .await
+}
+
+/// One user's access settings, as User Management shows them; editable
+/// for a Superuser.
+#[server(endpoint = "user_access")]
+pub async fn user_access(id: uuid::Uuid) -> Result<UserAccess, AppError> {
+    use crate::features::access::server;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
+        let editable = actor.may(Permission::ManageAccess);
+        server::user_access(&ctx.state.pool, actor.org_id, id, actor.time_zone, false, editable).await
+    })
+    .await
+}
+
+/// Saves a user's own grants and denials (`settings[<key>]` = default,
+/// granted or denied). Superuser only; audited, old → new.
+#[server(endpoint = "save_user_access")]
+pub async fn save_user_access(
+    user: uuid::Uuid,
+    #[server(default)] settings: HashMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::features::access::server;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::Admin;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageAccess).await?;
+        let settings = server::parse_settings(&settings)?;
+        server::set_user_access(&ctx.state.pool, &Admin::of(&ctx, &actor), user, &settings).await?;
+        ctx.redirect(&format!("/settings/users/{user}/access?notice=saved"));
+        Ok(())
+    })
+    .await
+}
+
+/// What Basic and Operator users hold by default.
+#[server(endpoint = "role_defaults")]
+pub async fn role_defaults() -> Result<RoleDefaults, AppError> {
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageRoles).await?;
+        crate::features::access::server::role_defaults(&ctx.state.pool, actor.org_id).await
+    })
+    .await
+}
+
+/// Saves the Roles page: the ticked permissions of each role
+/// (`basic[<key>]=on`, `operator[<key>]=on`). Audited, old → new.
+#[server(endpoint = "save_role_defaults")]
+pub async fn save_role_defaults(
+    #[server(default)] basic: HashMap<String, String>,
+    #[server(default)] operator: HashMap<String, String>,
+) -> Result<(), AppError> {
+    use crate::error::Validator;
+    use crate::features::access::server;
+    use crate::features::audit::server::Origin;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::types::Role;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageRoles).await?;
+        let mut v = Validator::new();
+        let defaults = RoleDefaults {
+            basic: server::parse_role_form(&mut v, Role::Basic, &basic),
+            operator: server::parse_role_form(&mut v, Role::Operator, &operator),
+        };
+        v.finish()?;
+        let origin = Origin::of(&ctx, Some(&actor));
+        server::save_role_defaults(&ctx.state.pool, actor.org_id, &origin, defaults).await?;
+        ctx.redirect("/settings/roles?notice=saved");
+        Ok(())
+    })
+    .await
+}

@@ -1,0 +1,318 @@
+//! Reading and changing access: role defaults (the Roles page) and each
+//! user's own grants and denials. Every change is audited, old → new, in
+//! its transaction, and takes effect on the user's next request (the guard
+//! reads access with the session, `guard::ACTOR_COLUMNS`).
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use sqlx::{FromRow, PgConnection, PgPool};
+use uuid::Uuid;
+
+use super::types::{
+    AccessPermission, AccessProfile, ExplainedAccess, PermissionSet, RoleDefaults, SetBy, Setting, UserAccess,
+};
+use crate::error::{AppError, Validator};
+use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::features::users::server::access::Admin;
+use crate::features::users::types::{Role, UserStatus};
+
+/// The columns that make a user's `AccessProfile` (with `u` a row of
+/// `users`): their role's defaults and their own grants and denials. A
+/// macro, so the guard's and the user list's column lists can `concat!` it.
+macro_rules! access_profile_columns {
+    () => {
+        "(SELECT CASE u.role WHEN 'basic' THEN ao.basic_permissions WHEN 'operator' THEN ao.operator_permissions \
+              ELSE '{}'::text[] END FROM organizations ao WHERE ao.id = u.org_id) AS role_permissions, \
+         ARRAY(SELECT up.permission FROM user_permissions up WHERE up.org_id = u.org_id AND up.user_id = u.id \
+               AND up.granted) AS granted_permissions, \
+         ARRAY(SELECT up.permission FROM user_permissions up WHERE up.org_id = u.org_id AND up.user_id = u.id \
+               AND NOT up.granted) AS denied_permissions"
+    };
+}
+pub(crate) use access_profile_columns;
+
+/// The three arrays `access_profile_columns!` selects.
+#[derive(FromRow, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProfileColumns {
+    #[serde(default)]
+    pub role_permissions: Vec<String>,
+    #[serde(default)]
+    pub granted_permissions: Vec<String>,
+    #[serde(default)]
+    pub denied_permissions: Vec<String>,
+}
+
+impl ProfileColumns {
+    pub fn profile(&self, role: Role, status: UserStatus) -> AccessProfile {
+        AccessProfile {
+            role,
+            status,
+            role_defaults: PermissionSet::from_keys(&self.role_permissions),
+            granted: PermissionSet::from_keys(&self.granted_permissions),
+            denied: PermissionSet::from_keys(&self.denied_permissions),
+        }
+    }
+}
+
+#[derive(FromRow)]
+struct SubjectRow {
+    first_name: String,
+    last_name: String,
+    role: Role,
+    status: UserStatus,
+    #[sqlx(flatten)]
+    columns: ProfileColumns,
+}
+
+#[derive(FromRow)]
+struct SettingRow {
+    permission: String,
+    set_by_name: String,
+    set_at: DateTime<Utc>,
+}
+
+/// A user of the organization and their access; `lock` takes the row for
+/// a change (so two admins' changes queue).
+async fn subject(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid, lock: bool) -> Result<SubjectRow, AppError> {
+    let lock = if lock { " FOR UPDATE" } else { "" };
+    sqlx::query_as(&format!(
+        "SELECT u.first_name, u.last_name, u.role, u.status, {} FROM users u WHERE u.org_id = $1 AND u.id = $2{lock}",
+        access_profile_columns!()
+    ))
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
+    .await?
+    .ok_or(AppError::NotFound)
+}
+
+/// A user's access, permission by permission, each with its sentence.
+/// `you`: written to the user themself ("You can …").
+pub async fn user_access(
+    pool: &PgPool,
+    org_id: Uuid,
+    user_id: Uuid,
+    viewer_zone: Tz,
+    you: bool,
+    editable: bool,
+) -> Result<UserAccess, AppError> {
+    let mut conn = pool.acquire().await?;
+    let row = subject(&mut conn, org_id, user_id, false).await?;
+    let set_by: Vec<SettingRow> = sqlx::query_as(
+        "SELECT permission, set_by_name, set_at FROM user_permissions WHERE org_id = $1 AND user_id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let profile = row.columns.profile(row.role, row.status);
+    let name = if you { "You".to_owned() } else { row.first_name.clone() };
+    let permissions = AccessPermission::ALL
+        .into_iter()
+        .map(|permission| {
+            let decision = profile.decide(permission);
+            let by = set_by.iter().find(|s| s.permission == permission.key()).map(|s| SetBy {
+                name: s.set_by_name.clone(),
+                on: s.set_at.with_timezone(&viewer_zone).format("%Y-%m-%d").to_string(),
+            });
+            ExplainedAccess {
+                permission,
+                allowed: decision.allowed,
+                setting: profile.setting(permission),
+                role_default: profile.role_defaults.contains(permission) || row.role == Role::Superuser,
+                explanation: decision.sentence(&name, by.as_ref()),
+            }
+        })
+        .collect();
+    Ok(UserAccess {
+        user_id,
+        name: format!("{} {}", row.first_name, row.last_name),
+        role: row.role,
+        summary: profile.summary(),
+        permissions,
+        editable: editable && row.role != Role::Superuser,
+    })
+}
+
+/// What a "how does this person's access differ" phrase calls a setting.
+fn shown(setting: Setting, role_grants: bool) -> String {
+    match setting {
+        Setting::Default if role_grants => "role default (granted)".to_owned(),
+        Setting::Default => "role default (not granted)".to_owned(),
+        Setting::Granted => "granted".to_owned(),
+        Setting::Denied => "denied".to_owned(),
+    }
+}
+
+/// Parses a form of per-permission settings (`key` → default, granted or
+/// denied); permissions the form leaves out stay as they are.
+pub fn parse_settings(form: &HashMap<String, String>) -> Result<Vec<(AccessPermission, Setting)>, AppError> {
+    let mut v = Validator::new();
+    let mut settings = Vec::new();
+    for (key, value) in form {
+        match (AccessPermission::from_key(key), Setting::from_param(value.trim())) {
+            (Some(permission), Some(setting)) => settings.push((permission, setting)),
+            (None, _) => v.add(key, format!("There is no permission \"{key}\".")),
+            (Some(permission), None) => {
+                v.add(key, format!("Choose role default, granted or denied for {}.", permission.label()))
+            }
+        }
+    }
+    v.finish()?;
+    settings.sort_by_key(|(p, _)| AccessPermission::ALL.iter().position(|q| q == p));
+    Ok(settings)
+}
+
+/// Sets a user's own grants and denials. A setting equal to the role's
+/// default is removed rather than stored, so the user follows the role
+/// again. Returns the user's name; nothing is written when nothing changed.
+pub async fn set_user_access(
+    pool: &PgPool,
+    admin: &Admin,
+    user_id: Uuid,
+    settings: &[(AccessPermission, Setting)],
+) -> Result<String, AppError> {
+    let mut tx = pool.begin().await?;
+    let row = subject(&mut tx, admin.org_id, user_id, true).await?;
+    let name = format!("{} {}", row.first_name, row.last_name);
+    if row.role == Role::Superuser {
+        return Err(AppError::bad_request(format!(
+            "{name} is a Superuser and holds every permission; there is nothing to set."
+        )));
+    }
+    let profile = row.columns.profile(row.role, row.status);
+    let setter = admin.origin.actor_name.clone().unwrap_or_default();
+    let mut changes = serde_json::Map::new();
+    for &(permission, wanted) in settings {
+        let role_grants = profile.role_defaults.contains(permission);
+        // Equal to the role's default: no setting of its own.
+        let wanted = match wanted {
+            Setting::Granted if role_grants => Setting::Default,
+            Setting::Denied if !role_grants => Setting::Default,
+            other => other,
+        };
+        let before = profile.setting(permission);
+        if before == wanted {
+            continue;
+        }
+        match wanted {
+            Setting::Default => {
+                sqlx::query("DELETE FROM user_permissions WHERE org_id = $1 AND user_id = $2 AND permission = $3")
+                    .bind(admin.org_id)
+                    .bind(user_id)
+                    .bind(permission.key())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Setting::Granted | Setting::Denied => {
+                sqlx::query(
+                    "INSERT INTO user_permissions (org_id, user_id, permission, granted, set_by, set_by_name) \
+                     VALUES ($1, $2, $3, $4, $5, $6) \
+                     ON CONFLICT (org_id, user_id, permission) DO UPDATE SET granted = EXCLUDED.granted, \
+                        set_by = EXCLUDED.set_by, set_by_name = EXCLUDED.set_by_name, set_at = now()",
+                )
+                .bind(admin.org_id)
+                .bind(user_id)
+                .bind(permission.key())
+                .bind(wanted == Setting::Granted)
+                .bind(admin.user_id)
+                .bind(&setter)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        changes.insert(
+            permission.label().to_owned(),
+            format!("{} → {}", shown(before, role_grants), shown(wanted, role_grants)).into(),
+        );
+    }
+    if !changes.is_empty() {
+        let entry = Entry::new(admin.org_id, Action::AccessChanged).about(user_id, &name);
+        record(&mut tx, &admin.origin, entry.with(serde_json::Value::Object(changes))).await?;
+        tx.commit().await?;
+        tracing::info!(org_id = %admin.org_id, %user_id, "access settings changed");
+    }
+    Ok(name)
+}
+
+#[derive(FromRow)]
+struct DefaultsRow {
+    basic_permissions: Vec<String>,
+    operator_permissions: Vec<String>,
+}
+
+impl From<DefaultsRow> for RoleDefaults {
+    fn from(row: DefaultsRow) -> Self {
+        RoleDefaults {
+            basic: PermissionSet::from_keys(&row.basic_permissions),
+            operator: PermissionSet::from_keys(&row.operator_permissions),
+        }
+    }
+}
+
+pub async fn role_defaults(pool: &PgPool, org_id: Uuid) -> Result<RoleDefaults, AppError> {
+    let row: DefaultsRow =
+        sqlx::query_as("SELECT basic_permissions, operator_permissions FROM organizations WHERE id = $1")
+            .bind(org_id)
+            .fetch_one(pool)
+            .await?;
+    Ok(row.into())
+}
+
+/// The permissions a Roles form ticks for one role (`key` → "on"); an
+/// unknown key is refused.
+pub fn parse_role_form(v: &mut Validator, role: Role, form: &HashMap<String, String>) -> PermissionSet {
+    let mut set = PermissionSet::EMPTY;
+    for key in form.keys() {
+        match AccessPermission::from_key(key) {
+            Some(permission) => set = set.with(permission, true),
+            None => v.add(&format!("{}[{key}]", role.param()), format!("There is no permission \"{key}\".")),
+        }
+    }
+    set
+}
+
+/// Saves what Basic and Operator hold by default; audited as what each role
+/// gained and lost. Nothing changed: nothing written.
+pub async fn save_role_defaults(
+    pool: &PgPool,
+    org_id: Uuid,
+    origin: &Origin,
+    new: RoleDefaults,
+) -> Result<(), AppError> {
+    let mut tx = pool.begin().await?;
+    let old: RoleDefaults = sqlx::query_as::<_, DefaultsRow>(
+        "SELECT basic_permissions, operator_permissions FROM organizations WHERE id = $1 FOR UPDATE",
+    )
+    .bind(org_id)
+    .fetch_one(&mut *tx)
+    .await?
+    .into();
+    let mut changes = serde_json::Map::new();
+    for (role, before, after) in [(Role::Basic, old.basic, new.basic), (Role::Operator, old.operator, new.operator)] {
+        if before == after {
+            continue;
+        }
+        let labels = |set: PermissionSet| {
+            let labels: Vec<&str> = set.iter().map(AccessPermission::label).collect();
+            if labels.is_empty() { "nothing".to_owned() } else { labels.join(", ") }
+        };
+        changes.insert(role.label().to_owned(), format!("{} → {}", labels(before), labels(after)).into());
+    }
+    if changes.is_empty() {
+        return Ok(());
+    }
+    sqlx::query("UPDATE organizations SET basic_permissions = $2, operator_permissions = $3 WHERE id = $1")
+        .bind(org_id)
+        .bind(new.basic.keys())
+        .bind(new.operator.keys())
+        .execute(&mut *tx)
+        .await?;
+    record(&mut tx, origin, Entry::new(org_id, Action::RoleDefaultsChanged).with(serde_json::Value::Object(changes)))
+        .await?;
+    tx.commit().await?;
+    tracing::info!(%org_id, "role defaults saved");
+    Ok(())
+}

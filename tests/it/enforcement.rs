@@ -1,0 +1,168 @@
+//! Enforcement, table-driven: every server function the server registers is
+//! listed here with what it requires, and called as nobody, as a user
+//! without the permission, as another organization's Superuser (for those
+//! about a user: not found), and as a user who holds it. A server function
+//! added without a line here fails `the_table_lists_every_registered_endpoint`.
+
+use std::collections::BTreeSet;
+
+use crate::common::*;
+use reqwest::StatusCode;
+use roster::features::users::types::Role;
+use sqlx::PgPool;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// Anyone: a form before signing in, a link's page (its token is the
+    /// credential), the development mailbox (off unless configured).
+    Public,
+    /// Any signed-in user.
+    SignedIn,
+    /// "Serving user menu".
+    UserMenu,
+    Superuser,
+}
+
+/// Every server function, what it needs, whether its arguments name a user
+/// (`{user}` is replaced by the target's id), and a form that passes the
+/// guard's caller on to the function's own work.
+const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
+    ("sign_up", Needs::Public, &[]),
+    ("sign_up_link", Needs::Public, &[]),
+    ("confirm_sign_up", Needs::Public, &[]),
+    ("sign_in", Needs::Public, &[]),
+    ("sign_out", Needs::Public, &[]),
+    ("current_user", Needs::Public, &[]),
+    ("forgot_password", Needs::Public, &[]),
+    ("recovery_link", Needs::Public, &[]),
+    ("recover_password", Needs::Public, &[]),
+    ("activation_link", Needs::Public, &[]),
+    ("activate_account", Needs::Public, &[]),
+    ("request_new_link", Needs::Public, &[]),
+    ("email_change_link", Needs::Public, &[]),
+    ("confirm_email_change", Needs::Public, &[]),
+    ("dev_mailbox", Needs::Public, &[]),
+    ("my_access", Needs::SignedIn, &[]),
+    (
+        "update_profile",
+        Needs::SignedIn,
+        &[("first_name", "Not"), ("last_name", "Admin"), ("time_zone", "UTC")],
+    ),
+    (
+        "change_password",
+        Needs::SignedIn,
+        &[("current_password", PASSWORD), ("password", "x"), ("password_confirmation", "y")],
+    ),
+    ("list_users", Needs::UserMenu, &[]),
+    ("seat_usage", Needs::UserMenu, &[]),
+    ("invite_options", Needs::UserMenu, &[]),
+    ("invite_user", Needs::UserMenu, &[("invite[first_name]", "Grace")]),
+    ("user_details", Needs::UserMenu, &[("id", "{user}")]),
+    ("user_access", Needs::UserMenu, &[("id", "{user}")]),
+    ("disable_access", Needs::UserMenu, &[("user", "{user}")]),
+    ("enable_access", Needs::UserMenu, &[("user", "{user}")]),
+    ("unlock_account", Needs::UserMenu, &[("user", "{user}")]),
+    ("send_password_recovery", Needs::UserMenu, &[("user", "{user}")]),
+    (
+        "edit_user",
+        Needs::UserMenu,
+        &[
+            ("user", "{user}"),
+            ("edit[version]", "0"),
+            ("edit[first_name]", "Anna"),
+            ("edit[last_name]", "Smith"),
+            ("edit[role]", "basic"),
+            ("edit[time_zone]", "UTC"),
+        ],
+    ),
+    ("resend_invite", Needs::UserMenu, &[("user", "{user}")]),
+    ("cancel_invite", Needs::UserMenu, &[("user", "{user}")]),
+    ("list_audit", Needs::Superuser, &[]),
+    ("load_security_settings", Needs::Superuser, &[]),
+    ("save_security_settings", Needs::Superuser, &[("settings[lockout_threshold]", "1")]),
+    ("role_defaults", Needs::Superuser, &[]),
+    ("save_role_defaults", Needs::Superuser, &[("basic[fly]", "on")]),
+    ("save_user_access", Needs::Superuser, &[("user", "{user}"), ("settings[invoices]", "granted")]),
+    // The right password (a wrong one is refused before the user is looked
+    // up); last, as they remove a user and hand the role over.
+    ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
+    ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
+];
+
+/// The plain axum routes (beside server functions and pages): public.
+const PLAIN_ROUTES: &[&str] = &["/healthz"];
+
+#[test]
+fn the_table_lists_every_registered_endpoint() {
+    let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()
+        .map(|(path, _)| path.trim_start_matches("/api/").to_owned())
+        .collect();
+    let listed: BTreeSet<String> = ENDPOINTS.iter().map(|(name, _, _)| (*name).to_owned()).collect();
+    assert_eq!(registered, listed, "every server function needs a line in ENDPOINTS");
+    assert_eq!(PLAIN_ROUTES, roster::server::router::PLAIN_ROUTES);
+}
+
+fn form(fields: &[(&str, &str)], user: &str, victim: &str) -> Vec<(String, String)> {
+    fields.iter().map(|(k, v)| ((*k).to_owned(), v.replace("{user}", user).replace("{victim}", victim))).collect()
+}
+
+async fn call(browser: &Browser, function: &str, form: &[(String, String)]) -> StatusCode {
+    let fields: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    browser.call_json(function, &fields).await.0
+}
+
+async fn signed_in(app: &TestApp, email: &str) -> Browser {
+    let browser = app.browser();
+    assert_eq!(browser.sign_in(email, PASSWORD).await.0, StatusCode::OK);
+    browser
+}
+
+#[db_test]
+async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (superuser, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    roster::features::orgs::server::set_quota(&app.pool, org_id, Role::Basic, 20).await.unwrap();
+    let target = app.add_user(org_id, "basic", "Anna", "Smith").await;
+    let target_id = app.user_id_of(&target).await.to_string();
+    let victim = app.add_user(org_id, "basic", "Vic", "Tim").await;
+    let victim_id = app.user_id_of(&victim).await.to_string();
+    // A Basic user (no permission beyond the role's) and one who holds the
+    // user menu.
+    let basic = signed_in(&app, &app.add_user(org_id, "basic", "Bea", "Basic").await).await;
+    let menu_email = app.add_user(org_id, "operator", "Olga", "Menu").await;
+    let menu_id = app.user_id_of(&menu_email).await.to_string();
+    let granted = superuser.call("save_user_access", &[("user", &menu_id), ("settings[user_menu]", "granted")]).await;
+    assert_eq!(granted.status(), StatusCode::OK);
+    let menu = signed_in(&app, &menu_email).await;
+    let (stranger, _) = app.signed_up("Globex").await;
+
+    for (function, needs, fields) in ENDPOINTS {
+        let fields = form(fields, &target_id, &victim_id);
+        if *needs == Needs::Public {
+            continue;
+        }
+        assert_eq!(call(&app.browser(), function, &fields).await, StatusCode::UNAUTHORIZED, "{function}: nobody");
+        let (denied, allowed): (Vec<&Browser>, &Browser) = match needs {
+            Needs::SignedIn => (vec![], &basic),
+            Needs::UserMenu => (vec![&basic], &menu),
+            Needs::Superuser => (vec![&basic, &menu], &superuser),
+            Needs::Public => unreachable!(),
+        };
+        for browser in denied {
+            assert_eq!(call(browser, function, &fields).await, StatusCode::FORBIDDEN, "{function}: without it");
+        }
+        if fields.iter().any(|(_, v)| *v == target_id || *v == victim_id) {
+            assert_eq!(call(&stranger, function, &fields).await, StatusCode::NOT_FOUND, "{function}: another org");
+        }
+        let status = call(allowed, function, &fields).await;
+        assert!(
+            ![StatusCode::UNAUTHORIZED, StatusCode::FORBIDDEN, StatusCode::NOT_FOUND].contains(&status),
+            "{function}: with it, {status}"
+        );
+    }
+    // The allowed calls did their work: the last two deleted Vic and made
+    // Anna the Superuser.
+    assert_eq!(app.count(&format!("SELECT count(*) FROM users WHERE id = '{victim_id}'")).await, 0);
+    assert_eq!(app.count(&format!("SELECT count(*) FROM users WHERE id = '{target_id}' AND role = 'superuser'")).await, 1);
+}
