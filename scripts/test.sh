@@ -67,10 +67,15 @@ scripts/pg.sh psql test "$pg_port" -d postgres -qAt -c \
   | scripts/pg.sh psql test "$pg_port" -d postgres -q >/dev/null
 
 step "Rust tests"
+# (ROSTER_SKIP_RUST=1 skips them, and arguments go to Playwright, for a
+# quick run of one browser spec while working on it: `scripts/test.sh
+# permissions`. `make test` runs everything.)
+if [ "${ROSTER_SKIP_RUST:-}" != 1 ]; then
 # nextest: each test in its own process, ended by name if it hangs
 # (.config/nextest.toml); four at a time, since most of a test's time is
 # spent waiting on PostgreSQL and the app rather than on a core.
 RUSTFLAGS="$leptos_rustflags" cargo nextest run --features ssr --test-threads="${ROSTER_TEST_THREADS:-4}"
+fi
 
 step "build" "(server + WASM)"
 env -u RUSTFLAGS cargo leptos build --split
@@ -112,6 +117,6 @@ wait_for "http://127.0.0.1:$mail_web_port/api/email"
 step "Playwright" "(Chromium, with and without JavaScript)"
 (cd end2end && ROSTER_BASE_URL="http://127.0.0.1:$app_port" ROSTER_DEV_URL="http://127.0.0.1:$dev_port" \
   ROSTER_MAIL_API="http://127.0.0.1:$mail_web_port" ROSTER_E2E_DATABASE_URL="postgres://roster@127.0.0.1:$pg_port/roster_e2e" \
-  npx playwright test)
+  npx playwright test "$@")
 
 step_done

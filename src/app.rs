@@ -7,6 +7,8 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
+use crate::features::access::types::AccessPermission;
+use crate::features::access::ui::{RolesPage, UserAccessPage};
 use crate::features::audit::ui::AuditPage;
 use crate::features::auth::ui::{
     AccountPage, ConfirmSignUpPage, ForgotPasswordPage, ForgotPasswordSentPage, RecoverPage, SignInPage, SignUpPage,
@@ -14,8 +16,6 @@ use crate::features::auth::ui::{
 };
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
-use crate::features::access::types::AccessPermission;
-use crate::features::access::ui::{RolesPage, UserAccessPage};
 use crate::features::settings::ui::SecurityPage;
 use crate::features::users::ui::{ConfirmEmailPage, UsersPage};
 

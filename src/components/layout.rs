@@ -6,10 +6,10 @@ use leptos_router::hooks::use_location;
 
 use crate::components::feedback::{ErrorState, LoadingState};
 use crate::components::server_form::{FormAction, ServerForm};
+use crate::features::access::types::AccessPermission;
 use crate::features::auth::api::SignOut;
 use crate::features::auth::types::CurrentUser;
 use crate::features::auth::ui::current_user;
-use crate::features::access::types::AccessPermission;
 
 #[component]
 pub fn SettingsLayout() -> impl IntoView {

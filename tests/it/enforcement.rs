@@ -43,11 +43,7 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("confirm_email_change", Needs::Public, &[]),
     ("dev_mailbox", Needs::Public, &[]),
     ("my_access", Needs::SignedIn, &[]),
-    (
-        "update_profile",
-        Needs::SignedIn,
-        &[("first_name", "Not"), ("last_name", "Admin"), ("time_zone", "UTC")],
-    ),
+    ("update_profile", Needs::SignedIn, &[("first_name", "Not"), ("last_name", "Admin"), ("time_zone", "UTC")]),
     (
         "change_password",
         Needs::SignedIn,
@@ -58,7 +54,7 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("invite_options", Needs::UserMenu, &[]),
     ("invite_user", Needs::UserMenu, &[("invite[first_name]", "Grace")]),
     ("user_details", Needs::UserMenu, &[("id", "{user}")]),
-    ("user_access", Needs::UserMenu, &[("id", "{user}")]),
+    ("load_user_access", Needs::UserMenu, &[("id", "{user}")]),
     ("disable_access", Needs::UserMenu, &[("user", "{user}")]),
     ("enable_access", Needs::UserMenu, &[("user", "{user}")]),
     ("unlock_account", Needs::UserMenu, &[("user", "{user}")]),
@@ -80,7 +76,7 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("list_audit", Needs::Superuser, &[]),
     ("load_security_settings", Needs::Superuser, &[]),
     ("save_security_settings", Needs::Superuser, &[("settings[lockout_threshold]", "1")]),
-    ("role_defaults", Needs::Superuser, &[]),
+    ("load_role_defaults", Needs::Superuser, &[]),
     ("save_role_defaults", Needs::Superuser, &[("basic[fly]", "on")]),
     ("save_user_access", Needs::Superuser, &[("user", "{user}"), ("settings[invoices]", "granted")]),
     // The right password (a wrong one is refused before the user is looked
@@ -164,5 +160,8 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
     // The allowed calls did their work: the last two deleted Vic and made
     // Anna the Superuser.
     assert_eq!(app.count(&format!("SELECT count(*) FROM users WHERE id = '{victim_id}'")).await, 0);
-    assert_eq!(app.count(&format!("SELECT count(*) FROM users WHERE id = '{target_id}' AND role = 'superuser'")).await, 1);
+    assert_eq!(
+        app.count(&format!("SELECT count(*) FROM users WHERE id = '{target_id}' AND role = 'superuser'")).await,
+        1
+    );
 }

@@ -36,7 +36,7 @@ async fn role_defaults_are_seeded_and_a_change_is_audited_and_in_force_at_the_ne
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
-    let (status, defaults) = admin.call_json("role_defaults", &[]).await;
+    let (status, defaults) = admin.call_json("load_role_defaults", &[]).await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(
         defaults,
@@ -79,7 +79,7 @@ async fn role_defaults_are_seeded_and_a_change_is_audited_and_in_force_at_the_ne
     let (status, body) = admin.call_json("save_role_defaults", &[("basic[fly]", "on")]).await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["fields"][0]["field"], "basic[fly]");
-    let (_, after) = admin.call_json("role_defaults", &[]).await;
+    let (_, after) = admin.call_json("load_role_defaults", &[]).await;
     assert_eq!(after["operator"], json!(1), "only See Dashboard & Sensor analysis");
 }
 
@@ -107,13 +107,12 @@ async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool
         .await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["location"], format!("/settings/users/{anna_id}/access?notice=saved"));
-    let stored: Vec<(String, bool)> = sqlx::query_as(
-        "SELECT permission, granted FROM user_permissions WHERE user_id = $1::uuid ORDER BY permission",
-    )
-    .bind(&anna_id)
-    .fetch_all(&app.pool)
-    .await
-    .unwrap();
+    let stored: Vec<(String, bool)> =
+        sqlx::query_as("SELECT permission, granted FROM user_permissions WHERE user_id = $1::uuid ORDER BY permission")
+            .bind(&anna_id)
+            .fetch_all(&app.pool)
+            .await
+            .unwrap();
     assert_eq!(stored, vec![("download_reports".to_owned(), false), ("user_menu".to_owned(), true)]);
     assert_eq!(
         audit_details(&app, org_id, "user.access_changed").await,
@@ -126,7 +125,7 @@ async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool
     // In force at Anna's next request, and explained.
     assert_eq!(anna_browser.list(&[]).await.0, StatusCode::OK);
     let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
-    let (_, access) = admin.call_json("user_access", &[("id", &anna_id)]).await;
+    let (_, access) = admin.call_json("load_user_access", &[("id", &anna_id)]).await;
     assert_eq!(access["summary"], "Basic defaults − 1 + 1");
     assert_eq!(access["editable"], true);
     // The Superuser's zone is Europe/Zurich: the date is theirs.
@@ -139,7 +138,10 @@ async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool
         line(&access, "download_reports")["explanation"],
         format!("Anna cannot Download reports: a per-user denial by Ada Lovelace on {date} overrides the role Basic")
     );
-    assert_eq!(line(&access, "dashboard")["explanation"], "Anna can See Dashboard & Sensor analysis: the role Basic grants it");
+    assert_eq!(
+        line(&access, "dashboard")["explanation"],
+        "Anna can See Dashboard & Sensor analysis: the role Basic grants it"
+    );
     assert_eq!(line(&access, "invoices")["setting"], "default");
     let (_, page) = admin.list(&[("q", "Anna")]).await;
     assert_eq!(page["rows"][0]["access_settings"], "Basic defaults − 1 + 1");
@@ -160,7 +162,10 @@ async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool
     // Bad input names the field and changes nothing.
     let before = app.count("SELECT count(*) FROM audit_log WHERE action = 'user.access_changed'").await;
     let (status, body) = admin
-        .call_json("save_user_access", &[("user", &anna_id), ("settings[fly]", "granted"), ("settings[invoices]", "granted")])
+        .call_json(
+            "save_user_access",
+            &[("user", &anna_id), ("settings[fly]", "granted"), ("settings[invoices]", "granted")],
+        )
         .await;
     assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
     assert_eq!(body["fields"][0]["field"], "fly");
@@ -206,7 +211,7 @@ async fn the_user_menu_opens_user_management_for_basic_and_operator_users_only(p
         let (status, body) = olga_browser.call_json(function, &[("user", &anna_id)]).await;
         assert_eq!(status, StatusCode::OK, "{function}: {body}");
     }
-    assert_eq!(olga_browser.call_json("user_access", &[("id", &anna_id)]).await.1["editable"], false);
+    assert_eq!(olga_browser.call_json("load_user_access", &[("id", &anna_id)]).await.1["editable"], false);
 
     // Not on the Superuser, and none of the Superuser's own work.
     for function in ["disable_access", "send_password_recovery", "unlock_account"] {
@@ -232,7 +237,7 @@ async fn the_user_menu_opens_user_management_for_basic_and_operator_users_only(p
         ("delete_user", vec![("user", anna_id.as_str()), ("password", PASSWORD)]),
         ("transfer_superuser", vec![("user", anna_id.as_str()), ("password", PASSWORD)]),
         ("save_user_access", vec![("user", anna_id.as_str()), ("settings[invoices]", "granted")]),
-        ("role_defaults", vec![]),
+        ("load_role_defaults", vec![]),
         ("save_role_defaults", vec![("basic[invoices]", "on")]),
         ("load_security_settings", vec![]),
         ("list_audit", vec![]),
@@ -252,11 +257,10 @@ async fn each_denial_of_the_access_functions(pool: PgPool) {
     let org_id = app.org_id_of(&admin_email).await;
     let anna = app.add_user(org_id, "basic", "Anna", "Smith").await;
     let anna_id = app.user_id_of(&anna).await.to_string();
-    app.assert_each_denial(org_id, "user_access", &[("id", &anna_id)]).await;
-    app.assert_each_denial(org_id, "save_user_access", &[("user", &anna_id), ("settings[invoices]", "granted")])
-        .await;
+    app.assert_each_denial(org_id, "load_user_access", &[("id", &anna_id)]).await;
+    app.assert_each_denial(org_id, "save_user_access", &[("user", &anna_id), ("settings[invoices]", "granted")]).await;
     // Organization-wide: no user of another organization to find; denied.
-    for function in ["role_defaults", "save_role_defaults"] {
+    for function in ["load_role_defaults", "save_role_defaults"] {
         assert_eq!(app.browser().call_json(function, &[]).await.0, StatusCode::UNAUTHORIZED, "{function}");
         for role in ["basic", "operator"] {
             let browser = signed_in(&app, &app.add_user(org_id, role, "Not", "Admin").await).await;

@@ -23,8 +23,8 @@ pub async fn my_access() -> Result<UserAccess, AppError> {
 
 /// One user's access settings, as User Management shows them; editable
 /// for a Superuser.
-#[server(endpoint = "user_access")]
-pub async fn user_access(id: uuid::Uuid) -> Result<UserAccess, AppError> {
+#[server(endpoint = "load_user_access")]
+pub async fn load_user_access(id: uuid::Uuid) -> Result<UserAccess, AppError> {
     use crate::features::access::server;
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
@@ -58,8 +58,8 @@ pub async fn save_user_access(
 }
 
 /// What Basic and Operator users hold by default.
-#[server(endpoint = "role_defaults")]
-pub async fn role_defaults() -> Result<RoleDefaults, AppError> {
+#[server(endpoint = "load_role_defaults")]
+pub async fn load_role_defaults() -> Result<RoleDefaults, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {

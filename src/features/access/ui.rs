@@ -11,7 +11,7 @@ use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessA
 use crate::components::form::{SubmitButton, action_error, field_error};
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
-use crate::features::access::api::{SaveRoleDefaults, SaveUserAccess, my_access, role_defaults, user_access};
+use crate::features::access::api::{SaveRoleDefaults, SaveUserAccess, load_role_defaults, load_user_access, my_access};
 use crate::features::access::types::{AccessPermission, ExplainedAccess, RoleDefaults, Setting, UserAccess};
 
 fn saved_notice() -> bool {
@@ -31,7 +31,7 @@ fn Effective(allowed: bool) -> impl IntoView {
 #[component]
 pub fn RolesPage() -> impl IntoView {
     let action = FormAction::new::<SaveRoleDefaults>();
-    let defaults = server_resource(move || action.version().get(), |_| role_defaults());
+    let defaults = server_resource(move || action.version().get(), |_| load_role_defaults());
     view! {
         <Title text="Roles" />
         <div class="page-head">
@@ -117,7 +117,7 @@ pub fn UserAccessPage() -> impl IntoView {
         move || (id.clone(), action.version().get()),
         |(id, _)| async move {
             match id.parse::<uuid::Uuid>() {
-                Ok(id) => user_access(id).await,
+                Ok(id) => load_user_access(id).await,
                 Err(_) => Err(crate::error::AppError::NotFound),
             }
         },
@@ -185,11 +185,7 @@ fn UserAccessForm(access: UserAccess, action: FormAction<()>) -> impl IntoView {
 }
 
 #[component]
-fn AccessRow(
-    line: ExplainedAccess,
-    editable: bool,
-    error: Signal<Option<crate::error::AppError>>,
-) -> impl IntoView {
+fn AccessRow(line: ExplainedAccess, editable: bool, error: Signal<Option<crate::error::AppError>>) -> impl IntoView {
     let p = line.permission;
     let label = p.label();
     let select_id = format!("access-{}", p.key());

@@ -151,7 +151,7 @@ fn link_query() -> String {
     format!("SELECT {LINK_FACTS}, {LINK_QUERY_REST}")
 }
 
-const LINK_QUERY_REST: &str = "u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, o.password_policy \
+const LINK_QUERY_REST: &str = "u.email, u.first_name, u.last_name, u.time_zone, o.name AS organization, u.status, u.role, o.password_policy \
      FROM invites i \
      JOIN users u ON u.org_id = i.org_id AND u.id = i.user_id \
      JOIN organizations o ON o.id = i.org_id \

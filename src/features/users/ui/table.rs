@@ -3,8 +3,8 @@ use leptos_router::components::Form;
 
 use crate::components::form::submit_own_form;
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp, UserListQuery,
-    UserPage, UserRow,
+    MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp,
+    UserListQuery, UserPage, UserRow,
 };
 
 /// The user table with sortable headers, pagination and the page-size choice.
