@@ -9,6 +9,7 @@ use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
 use crate::features::access::types::AccessPermission;
 use crate::features::access::ui::{RolesPage, UserAccessPage};
+use crate::features::api_keys::ui::ApiKeysPage;
 use crate::features::audit::ui::AuditPage;
 use crate::features::auth::ui::{
     AccountPage, ConfirmSignUpPage, ForgotPasswordPage, ForgotPasswordSentPage, RecoverPage, SignInPage, SignUpPage,
@@ -72,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users/:id/access") view={Lazy::<UserAccessRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -111,6 +113,7 @@ lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(SecurityRoute, SecurityPage);
 lazy_page!(RolesRoute, RolesPage);
+lazy_page!(ApiKeysRoute, ApiKeysPage);
 lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);

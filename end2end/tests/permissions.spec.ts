@@ -63,3 +63,39 @@ test('an Operator given "Serving user menu" opens User Management and invites a 
   await expect(olgaNav.getByRole('link', { name: 'Roles' })).toHaveCount(0);
   await olga.context.close();
 });
+
+test('the Superuser creates an API key, sees it once, and a system asks with it who may do what', async ({ page, request }, testInfo) => {
+  const js = hasJs(testInfo);
+  await signUp(page, testInfo);
+  await page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'API keys' }).click();
+  await expect(page.getByRole('heading', { name: 'API keys', level: 1 })).toBeVisible();
+  await expect(page.getByText('No API keys yet.')).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByLabel('Name').fill('Sensor alerts');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const shown = page.getByRole('status').filter({ hasText: 'Copy it now: it is not shown again.' });
+  await expect(shown).toBeVisible();
+  const key = await page.getByLabel('Key', { exact: true }).inputValue();
+  expect(key).toMatch(/^roster_/);
+  await expect(page.getByRole('row').filter({ hasText: 'Sensor alerts' })).toContainText('Never');
+  await expectAccessible(page, testInfo);
+  if (js) await page.screenshot({ path: 'screenshots/api-keys.png', fullPage: true });
+
+  // A system asks: the Superuser may do everything.
+  const me = await request.get('/api/v1/users?permission=invoices', { headers: { Authorization: `Bearer ${key}` } });
+  expect(me.status()).toBe(200);
+  const holders = await me.json();
+  expect(holders.users).toHaveLength(1);
+  const check = await request.get(`/api/v1/permissions/check?user=${encodeURIComponent(holders.users[0].email)}&permission=invoices`, {
+    headers: { Authorization: `Bearer ${key}` },
+  });
+  expect(await check.json()).toMatchObject({ allowed: true, explanation: 'Ada can do everything: Superuser' });
+
+  // The key is shown once: a reload no longer has it; revoking refuses it.
+  await page.reload();
+  await expect(shown).toHaveCount(0);
+  await page.getByRole('button', { name: 'Revoke Sensor alerts' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The key is revoked' })).toBeVisible();
+  const refused = await request.get('/api/v1/users?permission=invoices', { headers: { Authorization: `Bearer ${key}` } });
+  expect(refused.status()).toBe(401);
+});

@@ -85,6 +85,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                             <A href="/settings/security">"Security"</A>
                         </li>
                         <li>
+                            <A href="/settings/api-keys">"API keys"</A>
+                        </li>
+                        <li>
                             <A href="/settings/audit">"Audit log"</A>
                         </li>
                     })}

@@ -36,6 +36,9 @@ pub struct Config {
     /// sign-up): slows credential stuffing and keeps a flood of attempts from
     /// taking the hashing capacity of everyone else.
     pub password_requests_per_minute: u32,
+    /// Requests per minute one API key may make to `/api/v1` (the
+    /// organization's own systems asking who may do what).
+    pub api_requests_per_minute: u32,
     /// How many reverse proxies stand in front of Roster, each appending to
     /// `X-Forwarded-For`: the client is the entry this far from the right.
     /// 0 (the default): the header is ignored and the peer is the client.
@@ -157,6 +160,7 @@ impl Config {
             dev_mailbox: env_or("DEV_MAILBOX", false)?,
             token_requests_per_minute: env_or("TOKEN_REQUESTS_PER_MINUTE", 20u32)?.max(1),
             password_requests_per_minute: env_or("PASSWORD_REQUESTS_PER_MINUTE", 30u32)?.max(1),
+            api_requests_per_minute: env_or("API_REQUESTS_PER_MINUTE", 600u32)?.max(1),
             trust_proxy_hops: trust_proxy_hops()?,
             request_timeout: Duration::from_secs(env_or::<u64>("REQUEST_TIMEOUT_SECONDS", 30)?.max(1)),
         };
@@ -195,6 +199,7 @@ impl Config {
             dev_mailbox: false,
             token_requests_per_minute: 20,
             password_requests_per_minute: 30,
+            api_requests_per_minute: 600,
             trust_proxy_hops: 0,
             request_timeout: Duration::from_secs(30),
         }
@@ -221,6 +226,7 @@ impl std::fmt::Debug for Config {
             .field("dev_mailbox", &self.dev_mailbox)
             .field("token_requests_per_minute", &self.token_requests_per_minute)
             .field("password_requests_per_minute", &self.password_requests_per_minute)
+            .field("api_requests_per_minute", &self.api_requests_per_minute)
             .field("trust_proxy_hops", &self.trust_proxy_hops)
             .field("request_timeout", &self.request_timeout)
             .finish_non_exhaustive()

@@ -22,17 +22,24 @@ pub struct RateLimits {
     links: DefaultKeyedRateLimiter<IpAddr>,
     /// Sign-in and sign-up attempts.
     passwords: DefaultKeyedRateLimiter<IpAddr>,
+    /// `/api/v1` requests, per API key.
+    api_keys: DefaultKeyedRateLimiter<uuid::Uuid>,
 }
 
 /// Forget clients that have been quiet once the table grows past this.
 const RETAIN_AFTER: usize = 10_000;
 
 impl RateLimits {
-    pub fn new(token_requests_per_minute: u32, password_requests_per_minute: u32) -> Self {
+    pub fn new(
+        token_requests_per_minute: u32,
+        password_requests_per_minute: u32,
+        api_requests_per_minute: u32,
+    ) -> Self {
         let quota = |n: u32| Quota::per_minute(NonZeroU32::new(n.max(1)).expect("at least one"));
         Self {
             links: RateLimiter::keyed(quota(token_requests_per_minute)),
             passwords: RateLimiter::keyed(quota(password_requests_per_minute)),
+            api_keys: RateLimiter::keyed(quota(api_requests_per_minute)),
         }
     }
 
@@ -45,6 +52,19 @@ impl RateLimits {
     /// One password attempt from `client`, checked before any hashing.
     pub fn password_attempt(&self, client: IpAddr) -> Result<(), AppError> {
         check(&self.passwords, client, "password attempts")
+    }
+}
+
+impl RateLimits {
+    /// One `/api/v1` request made with API key `key`.
+    pub fn api_request(&self, key: uuid::Uuid) -> Result<(), AppError> {
+        if self.api_keys.len() > RETAIN_AFTER {
+            self.api_keys.retain_recent();
+        }
+        self.api_keys.check_key(&key).map_err(|_| {
+            tracing::warn!(api_key = %key, "API requests rate limited");
+            AppError::too_many_attempts()
+        })
     }
 }
 

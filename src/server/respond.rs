@@ -82,6 +82,12 @@ impl RequestContext {
         self.session.as_ref().ok_or_else(|| internal("session layer missing", "no Session in request extensions"))
     }
 
+    /// Whether this call is a plain HTML form post (no JavaScript): its
+    /// answer is a page to go to, not a value.
+    pub fn is_form_post(&self) -> bool {
+        self.accepts_html
+    }
+
     /// Sends the browser to `path` once the call succeeds: a 302 for a plain
     /// form post, a header the Leptos client follows otherwise.
     pub fn redirect(&self, path: &str) {

@@ -20,6 +20,7 @@ use tower_sessions::{Expiry, SessionManagerLayer};
 use super::AppState;
 use super::security::{CspNonce, refuse_cross_site, security_headers};
 use crate::app::{App, shell};
+use crate::features::api_keys::http as api_v1;
 use crate::features::auth::server::session;
 
 /// Requests larger than this are refused with 413 before any handler runs.
@@ -30,7 +31,7 @@ pub const SESSION_COOKIE: &str = "roster_session";
 /// The routes beside server functions, pages and the bundle: all public
 /// (the enforcement test checks this list against its own).
 pub const HEALTH_PATH: &str = "/healthz";
-pub const PLAIN_ROUTES: &[&str] = &[HEALTH_PATH];
+pub const PLAIN_ROUTES: &[&str] = &[HEALTH_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH];
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -56,6 +57,9 @@ pub fn app(state: AppState) -> Router {
 
     Router::new()
         .route(HEALTH_PATH, get(health))
+        // The organization's systems, by API key (not the session).
+        .route(api_v1::CHECK_PATH, get(api_v1::check_permission))
+        .route(api_v1::USERS_PATH, get(api_v1::users_with_permission))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))

@@ -35,7 +35,11 @@ impl AppState {
         let clock = Clock::default();
         let sessions = Sessions::new(pool.clone(), clock.clone());
         let hasher = PasswordHasher::new(config.argon2).await?;
-        let limits = Arc::new(RateLimits::new(config.token_requests_per_minute, config.password_requests_per_minute));
+        let limits = Arc::new(RateLimits::new(
+            config.token_requests_per_minute,
+            config.password_requests_per_minute,
+            config.api_requests_per_minute,
+        ));
         let link_origin = match &config.public_origin {
             Some(origin) => origin.clone(),
             None => format!("http://{}", leptos_options.site_addr),

@@ -82,11 +82,15 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     // The right password (a wrong one is refused before the user is looked
     // up); last, as they remove a user and hand the role over.
     ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
+    ("list_api_keys", Needs::Superuser, &[]),
+    ("create_api_key", Needs::Superuser, &[("name", "")]),
+    ("revoke_api_key", Needs::Superuser, &[("id", "{key}")]),
     ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
 ];
 
-/// The plain axum routes (beside server functions and pages): public.
-const PLAIN_ROUTES: &[&str] = &["/healthz"];
+/// The plain axum routes (beside server functions and pages): the health
+/// check is public; `/api/v1` takes an API key (`tests/it/api_keys.rs`).
+const PLAIN_ROUTES: &[&str] = &["/healthz", "/api/v1/permissions/check", "/api/v1/users"];
 
 #[test]
 fn the_table_lists_every_registered_endpoint() {
@@ -98,8 +102,13 @@ fn the_table_lists_every_registered_endpoint() {
     assert_eq!(PLAIN_ROUTES, roster::server::router::PLAIN_ROUTES);
 }
 
-fn form(fields: &[(&str, &str)], user: &str, victim: &str) -> Vec<(String, String)> {
-    fields.iter().map(|(k, v)| ((*k).to_owned(), v.replace("{user}", user).replace("{victim}", victim))).collect()
+/// The form with `{user}`, `{victim}` and `{key}` replaced by the ids of
+/// the organization's things the function acts on.
+fn form(fields: &[(&str, &str)], ids: &[(&str, &str)]) -> Vec<(String, String)> {
+    fields
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), ids.iter().fold(v.to_string(), |v, (name, id)| v.replace(name, id))))
+        .collect()
 }
 
 async fn call(browser: &Browser, function: &str, form: &[(String, String)]) -> StatusCode {
@@ -132,9 +141,12 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
     assert_eq!(granted.status(), StatusCode::OK);
     let menu = signed_in(&app, &menu_email).await;
     let (stranger, _) = app.signed_up("Globex").await;
+    let (_, key) = superuser.call_json("create_api_key", &[("name", "Sensors")]).await;
+    let key_id = key["id"].as_str().unwrap().to_owned();
+    let ids = [("{user}", target_id.as_str()), ("{victim}", victim_id.as_str()), ("{key}", key_id.as_str())];
 
     for (function, needs, fields) in ENDPOINTS {
-        let fields = form(fields, &target_id, &victim_id);
+        let fields = form(fields, &ids);
         if *needs == Needs::Public {
             continue;
         }
@@ -148,7 +160,7 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         for browser in denied {
             assert_eq!(call(browser, function, &fields).await, StatusCode::FORBIDDEN, "{function}: without it");
         }
-        if fields.iter().any(|(_, v)| *v == target_id || *v == victim_id) {
+        if fields.iter().any(|(_, v)| ids.iter().any(|(_, id)| v == id)) {
             assert_eq!(call(&stranger, function, &fields).await, StatusCode::NOT_FOUND, "{function}: another org");
         }
         let status = call(allowed, function, &fields).await;

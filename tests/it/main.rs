@@ -10,6 +10,7 @@ mod common;
 mod access;
 mod account;
 mod activation;
+mod api_keys;
 mod audit;
 mod auth;
 mod delete;

@@ -45,6 +45,8 @@ pub enum Action {
     EmailChanged,
     AccessChanged,
     RoleDefaultsChanged,
+    ApiKeyCreated,
+    ApiKeyRevoked,
 }
 
 impl Action {
@@ -77,6 +79,8 @@ impl Action {
             Action::EmailChanged => "account.email_changed",
             Action::AccessChanged => "user.access_changed",
             Action::RoleDefaultsChanged => "organization.role_defaults_changed",
+            Action::ApiKeyCreated => "api_key.created",
+            Action::ApiKeyRevoked => "api_key.revoked",
         }
     }
 }

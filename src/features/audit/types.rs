@@ -35,6 +35,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("account.email_changed", "Confirmed a new email address"),
     ("user.access_changed", "Changed the access settings"),
     ("organization.role_defaults_changed", "Changed what the roles grant"),
+    ("api_key.created", "Created an API key"),
+    ("api_key.revoked", "Revoked an API key"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

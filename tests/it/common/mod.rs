@@ -209,6 +209,13 @@ impl Browser {
         (status, serde_json::from_str(&text).unwrap_or(Value::String(text)))
     }
 
+    /// Posts a form the way a browser without JavaScript does (it follows
+    /// the answer's redirect itself).
+    pub async fn post_form(&self, function: &str, form: &[(&str, &str)]) -> Response {
+        let url = format!("{}/api/{function}", self.base);
+        self.client.post(url).header("accept", "text/html").form(form).send().await.unwrap()
+    }
+
     /// A page as a browser without JavaScript gets it: the server-rendered HTML.
     pub async fn page_html(&self, path: &str) -> String {
         let response =

@@ -38,6 +38,8 @@ pub enum Permission {
     ManageRoles,
     /// Change a user's own grants and denials (Superuser).
     ManageAccess,
+    /// Create and revoke the organization's API keys (Superuser).
+    ManageApiKeys,
 }
 
 /// What a permission takes.
@@ -59,7 +61,8 @@ impl Permission {
             | Permission::ViewAudit
             | Permission::ManageSecurity
             | Permission::ManageRoles
-            | Permission::ManageAccess => Requirement::Superuser,
+            | Permission::ManageAccess
+            | Permission::ManageApiKeys => Requirement::Superuser,
         }
     }
 }
