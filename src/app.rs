@@ -7,6 +7,7 @@ use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneOptions;
 use crate::components::layout::SettingsLayout;
+use crate::features::access::matrix::AccessMatrixPage;
 use crate::features::access::types::AccessPermission;
 use crate::features::access::ui::{RolesPage, UserAccessPage};
 use crate::features::api_keys::ui::ApiKeysPage;
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("users/access") view={Lazy::<AccessMatrixRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users/:id/access") view={Lazy::<UserAccessRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
             </Routes>
@@ -113,6 +115,7 @@ lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(SecurityRoute, SecurityPage);
 lazy_page!(RolesRoute, RolesPage);
+lazy_page!(AccessMatrixRoute, AccessMatrixPage);
 lazy_page!(ApiKeysRoute, ApiKeysPage);
 lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);

@@ -99,3 +99,74 @@ test('the Superuser creates an API key, sees it once, and a system asks with it 
   const refused = await request.get('/api/v1/users?permission=invoices', { headers: { Authorization: `Bearer ${key}` } });
   expect(refused.status()).toBe(401);
 });
+
+test('the Superuser grants a permission in the access matrix with the keyboard, the user and the API see it, and Undo takes it back', async ({ page, browser, request }, testInfo) => {
+  test.setTimeout(120_000);
+  const js = hasJs(testInfo);
+  await signUp(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+
+  // A key for the API, first.
+  await nav.getByRole('link', { name: 'API keys' }).click();
+  await page.getByLabel('Name').fill('Invoicing');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const key = await page.getByLabel('Key', { exact: true }).inputValue();
+  const ask = async (email: string) => {
+    const response = await request.get(`/api/v1/permissions/check?user=${encodeURIComponent(email)}&permission=invoices`, {
+      headers: { Authorization: `Bearer ${key}` },
+    });
+    return response.json();
+  };
+
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await settled(page, testInfo);
+  const annaEmail = uniqueEmail('anna');
+  await inviteFromDialog(page, testInfo, 'Anna', 'Smith', annaEmail);
+  const anna = await activateInOwnBrowser(browser, annaEmail, js);
+  await expect(anna.page.getByText('You cannot Invoices & Cards: the role Basic does not grant it')).toBeVisible();
+
+  await page.getByRole('link', { name: 'Show Access Settings' }).click();
+  await expect(page.getByRole('heading', { name: 'Access Settings', level: 1 })).toBeVisible();
+  const grid = page.getByRole('grid', { name: 'Access settings of the users on this page' });
+  await expect(grid).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  const invoices = grid.getByRole('button', { name: /^Anna (can|cannot) Invoices & Cards:/ });
+  await expect(invoices).toHaveAttribute('aria-pressed', 'false');
+
+  if (js) {
+    // The keyboard: into the grid at Anna's first cell, along her row, Space.
+    await grid.getByRole('button', { name: 'Anna can See Dashboard & Sensor analysis: the role Basic grants it' }).focus();
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowRight');
+    await expect(invoices).toBeFocused();
+    await expect(page.locator('#matrix-why')).toHaveText('Anna cannot Invoices & Cards: the role Basic does not grant it');
+    await page.keyboard.press('Space');
+    await expect(page.getByRole('status').filter({ hasText: 'Anna Smith can now Invoices & Cards.' })).toBeVisible();
+  } else {
+    await invoices.click();
+  }
+  await expect(invoices).toHaveAttribute('aria-pressed', 'true');
+  await expect(invoices).toHaveAccessibleName(/^Anna can Invoices & Cards: a per-user grant by Ada Lovelace on \d{4}-\d\d-\d\d overrides the role Basic$/);
+  if (js) await page.screenshot({ path: 'screenshots/access-matrix.png', fullPage: true });
+
+  // The user sees it under My access; the API answers allowed, naming the grant.
+  await anna.page.reload();
+  await expect(anna.page.getByText(/^You can Invoices & Cards: a per-user grant by Ada Lovelace/)).toBeVisible();
+  const allowed = await ask(annaEmail);
+  expect(allowed.allowed).toBe(true);
+  expect(allowed.explanation).toMatch(/^Anna can Invoices & Cards: a per-user grant by Ada Lovelace on /);
+
+  // Undo (with JavaScript, for 10 seconds); without, the cell again.
+  if (js) {
+    await page.getByRole('button', { name: 'Undo' }).click();
+  } else {
+    await invoices.click();
+  }
+  await expect(invoices).toHaveAttribute('aria-pressed', 'false');
+  await expect(invoices).toHaveAccessibleName('Anna cannot Invoices & Cards: the role Basic does not grant it');
+  await anna.page.reload();
+  await expect(anna.page.getByText('You cannot Invoices & Cards: the role Basic does not grant it')).toBeVisible();
+  const denied = await ask(annaEmail);
+  expect(denied).toMatchObject({ allowed: false, explanation: 'Anna cannot Invoices & Cards: the role Basic does not grant it' });
+  await anna.context.close();
+});

@@ -57,6 +57,11 @@ impl<O: Send + Sync + 'static> FormAction<O> {
         self.action.pending()
     }
 
+    /// Posts `body` (URL-encoded, as a form would) to the server function.
+    pub fn dispatch(&self, body: String) {
+        self.action.dispatch(body);
+    }
+
     /// How many submissions have finished; pages reload their data on it.
     pub fn version(&self) -> RwSignal<usize> {
         self.action.version()

@@ -73,6 +73,8 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ),
     ("resend_invite", Needs::UserMenu, &[("user", "{user}")]),
     ("cancel_invite", Needs::UserMenu, &[("user", "{user}")]),
+    ("load_access_matrix", Needs::UserMenu, &[]),
+    ("change_permission", Needs::Superuser, &[("user", "{user}"), ("change", "invoices:granted")]),
     ("list_audit", Needs::Superuser, &[]),
     ("load_security_settings", Needs::Superuser, &[]),
     ("save_security_settings", Needs::Superuser, &[("settings[lockout_threshold]", "1")]),

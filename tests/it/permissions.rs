@@ -270,3 +270,58 @@ async fn each_denial_of_the_access_functions(pool: PgPool) {
     assert_eq!(app.browser().call_json("my_access", &[]).await.0, StatusCode::UNAUTHORIZED);
     assert_eq!(app.count("SELECT count(*) FROM user_permissions").await, 0);
 }
+
+#[db_test]
+async fn the_matrix_shows_a_page_of_users_and_a_cell_change_saves_at_once(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    let anna = app.add_user(org_id, "basic", "Anna", "Smith").await;
+    let anna_id = app.user_id_of(&anna).await.to_string();
+    app.add_user(org_id, "operator", "Olga", "Petrova").await;
+
+    let (status, matrix) =
+        admin.call_json("load_access_matrix", &[("query[sort]", "email"), ("query[size]", "25")]).await;
+    assert_eq!(status, StatusCode::OK, "{matrix}");
+    assert_eq!(matrix["editable"], true);
+    let rows = matrix["rows"].as_array().unwrap();
+    assert_eq!(rows.len(), 3);
+    let emails: Vec<&str> = rows.iter().map(|r| r["email"].as_str().unwrap()).collect();
+    let mut sorted = emails.clone();
+    sorted.sort_by_key(|e| e.to_lowercase());
+    assert_eq!(emails, sorted, "the table's sort");
+    // The same search as the table.
+    let (_, found) = admin.call_json("load_access_matrix", &[("query[q]", "Anna")]).await;
+    assert_eq!(found["rows"].as_array().unwrap().len(), 1);
+
+    // A cell: saved at once, the row answered as stored.
+    let (status, row) =
+        admin.call_json("change_permission", &[("user", &anna_id), ("change", "invoices:granted")]).await;
+    assert_eq!(status, StatusCode::OK, "{row}");
+    assert_eq!(row["user_id"], anna_id);
+    assert_eq!(row["set_by"][0][0], "invoices");
+    assert_eq!(row["set_by"][0][1]["name"], "Ada Lovelace");
+    // Undo: back to the role's default, and the row says so.
+    let (_, row) = admin.call_json("change_permission", &[("user", &anna_id), ("change", "invoices:default")]).await;
+    assert_eq!(row["set_by"], json!([]));
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'user.access_changed'").await, 2);
+
+    // Without JavaScript a cell is a submit button: back to the same view.
+    let response = admin
+        .post_form("change_permission", &[("user", &anna_id), ("change", "dashboard:denied"), ("view", "q=Anna")])
+        .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    assert_eq!(response.headers()["location"], format!("/settings/users/access?q=Anna&changed={anna_id}"));
+    let html = admin.page_html("/settings/users/access?q=Anna").await;
+    assert!(
+        html.contains("Anna cannot See Dashboard &amp; Sensor analysis: a per-user denial by Ada Lovelace"),
+        "{html}"
+    );
+    assert!(html.contains("role=\"grid\""));
+
+    // A bad change is named and changes nothing.
+    let (status, body) = admin.call_json("change_permission", &[("user", &anna_id), ("change", "fly:granted")]).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+    assert_eq!(body["fields"][0]["field"], "change");
+    assert_eq!(app.count("SELECT count(*) FROM audit_log WHERE action = 'user.access_changed'").await, 3);
+}

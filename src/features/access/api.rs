@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use leptos::prelude::*;
 
 use crate::error::AppError;
-use crate::features::access::types::{RoleDefaults, UserAccess};
+use crate::features::access::types::{AccessMatrix, MatrixRow, RoleDefaults, UserAccess};
 
 /// "My access": what the signed-in user may do, each with its reason.
 #[server(endpoint = "my_access")]
@@ -94,6 +94,58 @@ pub async fn save_role_defaults(
         server::save_role_defaults(&ctx.state.pool, actor.org_id, &origin, defaults).await?;
         ctx.redirect("/settings/roles?notice=saved");
         Ok(())
+    })
+    .await
+}
+
+/// "Show Access Settings": the user table's page (same search, filter,
+/// sort and cursor) with each user's access.
+#[server(endpoint = "load_access_matrix")]
+pub async fn load_access_matrix(
+    #[server(default)] query: crate::features::users::types::UserListQuery,
+) -> Result<AccessMatrix, AppError> {
+    use crate::features::access::server;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::list;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::UserMenu).await?;
+        let pool = &ctx.state.pool;
+        let size = list::page_size(query.size, actor.page_size);
+        let page = list::list_users(pool, actor.org_id, &query, size, actor.time_zone).await?;
+        let ids: Vec<uuid::Uuid> = page.rows.iter().map(|r| r.id).collect();
+        let rows = server::matrix_rows(pool, actor.org_id, &ids, actor.time_zone).await?;
+        Ok(AccessMatrix { rows, next: page.next, prev: page.prev, editable: actor.may(Permission::ManageAccess) })
+    })
+    .await
+}
+
+/// One cell of the matrix: `change` is `<key>:<setting>` (default, granted
+/// or denied). Answers with the user's row as it now is; a form posted
+/// without JavaScript returns to the matrix (`view`: its query string).
+#[server(endpoint = "change_permission")]
+pub async fn change_permission(
+    user: uuid::Uuid,
+    #[server(default)] change: String,
+    #[server(default)] view: String,
+) -> Result<MatrixRow, AppError> {
+    use crate::features::access::server;
+    use crate::features::auth::server::guard::{Actor, Permission};
+    use crate::features::users::server::access::Admin;
+    use crate::server::respond::respond;
+    respond(|ctx| async move {
+        let actor = Actor::require(&ctx, Permission::ManageAccess).await?;
+        let change = server::parse_change(&change)?;
+        let pool = &ctx.state.pool;
+        server::set_user_access(pool, &Admin::of(&ctx, &actor), user, &[change]).await?;
+        let row =
+            server::matrix_rows(pool, actor.org_id, &[user], actor.time_zone).await?.pop().ok_or(AppError::NotFound)?;
+        if ctx.is_form_post() {
+            let view = view.trim_start_matches('?');
+            let separator = if view.is_empty() { "" } else { "&" };
+            ctx.redirect(&format!("/settings/users/access?{view}{separator}changed={user}"));
+        }
+        Ok(row)
     })
     .await
 }

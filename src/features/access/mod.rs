@@ -2,6 +2,7 @@
 //! per-user grants and denials, and why each user holds what they hold.
 
 pub mod api;
+pub mod matrix;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod types;

@@ -11,7 +11,8 @@ use sqlx::{FromRow, PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::types::{
-    AccessPermission, AccessProfile, ExplainedAccess, PermissionSet, RoleDefaults, SetBy, Setting, UserAccess,
+    AccessPermission, AccessProfile, ExplainedAccess, MatrixRow, PermissionSet, RoleDefaults, SetBy, Setting,
+    UserAccess,
 };
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
@@ -424,4 +425,72 @@ pub async fn holders(
     .bind(limit)
     .fetch_all(pool)
     .await?)
+}
+
+#[derive(FromRow)]
+struct MatrixUserRow {
+    id: Uuid,
+    first_name: String,
+    last_name: String,
+    email: String,
+    role: Role,
+    status: UserStatus,
+    #[sqlx(flatten)]
+    columns: ProfileColumns,
+}
+
+#[derive(FromRow)]
+struct MatrixSettingRow {
+    user_id: Uuid,
+    permission: String,
+    set_by_name: String,
+    set_at: DateTime<Utc>,
+}
+
+/// The access matrix's rows for these users of the organization, in the
+/// order given: two indexed queries for a whole page.
+pub async fn matrix_rows(pool: &PgPool, org_id: Uuid, ids: &[Uuid], zone: Tz) -> Result<Vec<MatrixRow>, AppError> {
+    let users: Vec<MatrixUserRow> = sqlx::query_as(&format!(
+        "SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, {} FROM users u \
+         WHERE u.org_id = $1 AND u.id = ANY($2)",
+        access_profile_columns!()
+    ))
+    .bind(org_id)
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    let settings: Vec<MatrixSettingRow> = sqlx::query_as(
+        "SELECT user_id, permission, set_by_name, set_at FROM user_permissions WHERE org_id = $1 AND user_id = ANY($2)",
+    )
+    .bind(org_id)
+    .bind(ids)
+    .fetch_all(pool)
+    .await?;
+    Ok(ids
+        .iter()
+        .filter_map(|id| users.iter().find(|u| u.id == *id))
+        .map(|u| MatrixRow {
+            user_id: u.id,
+            first_name: u.first_name.clone(),
+            last_name: u.last_name.clone(),
+            email: u.email.clone(),
+            profile: u.columns.profile(u.role, u.status),
+            set_by: settings
+                .iter()
+                .filter(|s| s.user_id == u.id)
+                .filter_map(|s| {
+                    let on = s.set_at.with_timezone(&zone).format("%Y-%m-%d").to_string();
+                    AccessPermission::from_key(&s.permission).map(|p| (p, SetBy { name: s.set_by_name.clone(), on }))
+                })
+                .collect(),
+        })
+        .collect())
+}
+
+/// One cell's change, as the matrix posts it: `<key>:<setting>`.
+pub fn parse_change(change: &str) -> Result<(AccessPermission, Setting), AppError> {
+    change
+        .split_once(':')
+        .and_then(|(key, setting)| Some((AccessPermission::from_key(key)?, Setting::from_param(setting)?)))
+        .ok_or_else(|| AppError::field("change", "The change must name a permission and a setting."))
 }

@@ -372,6 +372,61 @@ pub struct RoleDefaults {
     pub operator: PermissionSet,
 }
 
+/// One user's row of the access matrix: everything the browser needs to
+/// show each cell and explain it (with `decide` and `sentence`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MatrixRow {
+    pub user_id: uuid::Uuid,
+    pub first_name: String,
+    pub last_name: String,
+    pub email: String,
+    pub profile: AccessProfile,
+    /// Who set each per-user grant or denial, and when.
+    pub set_by: Vec<(AccessPermission, SetBy)>,
+}
+
+impl MatrixRow {
+    pub fn explain(&self, permission: AccessPermission) -> String {
+        let set_by = self.set_by.iter().find(|(p, _)| *p == permission).map(|(_, s)| s);
+        self.profile.decide(permission).sentence(&self.first_name, set_by)
+    }
+
+    pub fn name(&self) -> String {
+        format!("{} {}", self.first_name, self.last_name)
+    }
+}
+
+/// The opposite of what a cell shows: a click or Space asks for it.
+pub fn toggled(profile: &AccessProfile, permission: AccessPermission) -> Setting {
+    if profile.allows(permission) { Setting::Denied } else { Setting::Granted }
+}
+
+/// A profile with one per-user setting applied as the server stores it: a
+/// setting equal to the role's default is no setting at all.
+pub fn with_setting(profile: AccessProfile, permission: AccessPermission, setting: Setting) -> AccessProfile {
+    let role_grants = profile.role_defaults.contains(permission);
+    let setting = match setting {
+        Setting::Granted if role_grants => Setting::Default,
+        Setting::Denied if !role_grants => Setting::Default,
+        other => other,
+    };
+    AccessProfile {
+        granted: profile.granted.with(permission, setting == Setting::Granted),
+        denied: profile.denied.with(permission, setting == Setting::Denied),
+        ..profile
+    }
+}
+
+/// "Show Access Settings": a page of users with their access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AccessMatrix {
+    pub rows: Vec<MatrixRow>,
+    pub next: Option<String>,
+    pub prev: Option<String>,
+    /// The caller may change cells (a Superuser).
+    pub editable: bool,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -473,6 +528,26 @@ mod tests {
         );
         assert_eq!(operator.summary(), "Operator defaults − 1 + 1");
         assert_eq!(basic.summary(), "Basic defaults");
+    }
+
+    #[test]
+    fn a_toggle_asks_for_the_opposite_and_a_setting_equal_to_the_role_is_none() {
+        let basic = AccessProfile {
+            role: Role::Basic,
+            status: UserStatus::Active,
+            role_defaults: default_role_permissions(Role::Basic),
+            granted: PermissionSet::EMPTY,
+            denied: PermissionSet::EMPTY,
+        };
+        let p = AccessPermission::DownloadReports;
+        assert_eq!(toggled(&basic, p), Setting::Denied);
+        let denied = with_setting(basic, p, Setting::Denied);
+        assert!(!denied.allows(p) && denied.setting(p) == Setting::Denied);
+        assert_eq!(toggled(&denied, p), Setting::Granted);
+        let back = with_setting(denied, p, Setting::Granted);
+        assert_eq!(back, basic, "granting what the role grants removes the denial");
+        let menu = with_setting(basic, AccessPermission::UserMenu, Setting::Granted);
+        assert_eq!(menu.setting(AccessPermission::UserMenu), Setting::Granted);
     }
 
     #[test]

@@ -24,7 +24,8 @@ struct WaitingKey {
 async fn take_waiting_key(ctx: &crate::server::respond::RequestContext) -> Result<Option<CreatedApiKey>, AppError> {
     use crate::server::respond::internal;
     let session = ctx.session()?;
-    let waiting: Option<WaitingKey> = session.get(NEW_KEY_SESSION_KEY).await.map_err(|e| internal("session read", e))?;
+    let waiting: Option<WaitingKey> =
+        session.get(NEW_KEY_SESSION_KEY).await.map_err(|e| internal("session read", e))?;
     let Some(mut waiting) = waiting else { return Ok(None) };
     match &waiting.shown_by {
         Some(request) if *request != ctx.request_id => {

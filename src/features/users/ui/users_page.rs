@@ -76,7 +76,10 @@ pub fn UsersPage() -> impl IntoView {
             </div>
             <div class="page-actions">
                 <SeatCounters />
-                <a class="button button-primary" href="/settings/users?invite">"Add new user"</a>
+                <div class="page-buttons">
+                    <a class="button" href=move || query.with(|q| q.current_href().replacen("/settings/users", "/settings/users/access", 1))>"Show Access Settings"</a>
+                    <a class="button button-primary" href="/settings/users?invite">"Add new user"</a>
+                </div>
             </div>
         </div>
         {move || invited().map(|email| view! {
