@@ -82,6 +82,8 @@ fn bench_config(url: &str) -> Config {
     // The load generator is one client address doing hundreds of sign-ins a
     // second on purpose; the per-client limit would measure itself.
     config.password_requests_per_minute = u32::MAX;
+    // Likewise one API key asking thousands of times.
+    config.api_requests_per_minute = u32::MAX;
     // Lets a run compare hashing concurrencies (HASH_CONCURRENCY=3 make bench).
     if let Some(n) = std::env::var("HASH_CONCURRENCY").ok().and_then(|v| v.parse().ok()) {
         config.argon2.concurrency = n;
@@ -175,6 +177,9 @@ async fn run(url: &str) -> Result<(), String> {
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "audit") {
         return audit_log(&pool, &client, &base, seeded.org_id).await;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "permissions") {
+        return permission_check(&pool, &base, seeded.org_id).await;
     }
 
     // 2. The user table.
@@ -405,6 +410,99 @@ async fn sign_in_paths(pool: &PgPool, base: &str, admin_email: &str, org_id: Uui
         let (p50, p95) = (percentile(&mut times, 0.5), percentile(&mut times, 0.95));
         println!("| {name} | {p50:.1} | {p95:.1} | {:.2} |", p50 / reference);
     }
+    Ok(())
+}
+
+/// `GET /api/v1/permissions/check` with an API key beside the raw SQL of
+/// the same lookup, interleaved in one run: 1,000 users with per-user
+/// grants and denials, every permission, by id and by email.
+async fn permission_check(pool: &PgPool, base: &str, org_id: Uuid) -> Result<(), String> {
+    use roster::features::access::types::AccessPermission;
+    const ROUNDS: usize = 2000;
+    let err = |e: sqlx::Error| e.to_string();
+    let users: Vec<(Uuid, String)> =
+        sqlx::query_as("SELECT id, email FROM users WHERE org_id = $1 AND role <> 'superuser' ORDER BY id LIMIT 1000")
+            .bind(org_id)
+            .fetch_all(pool)
+            .await
+            .map_err(err)?;
+    // Three settings per user, spread over the catalogue.
+    let keys: Vec<&str> = AccessPermission::ALL.iter().map(|p| p.key()).collect();
+    for (i, (id, _)) in users.iter().enumerate() {
+        for j in 0..3 {
+            sqlx::query(
+                "INSERT INTO user_permissions (org_id, user_id, permission, granted, set_by_name) \
+                 VALUES ($1, $2, $3, $4, 'Bench') ON CONFLICT DO NOTHING",
+            )
+            .bind(org_id)
+            .bind(id)
+            .bind(keys[(i + j * 3) % keys.len()])
+            .bind((i + j) % 2 == 0)
+            .execute(pool)
+            .await
+            .map_err(err)?;
+        }
+    }
+    let overrides: i64 = sqlx::query_scalar("SELECT count(*) FROM user_permissions WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(err)?;
+    let origin = roster::features::audit::server::Origin::default();
+    let admin: Uuid = sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND role = 'superuser' LIMIT 1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(err)?;
+    let key = roster::features::api_keys::server::create(pool, org_id, admin, &origin, "Bench")
+        .await
+        .map_err(|e| e.to_string())?
+        .key;
+    let client = reqwest::Client::new();
+    let (mut http, mut sql) = (Vec::new(), Vec::new());
+    for round in 0..ROUNDS + 50 {
+        let (id, email) = &users[(round * 7919) % users.len()];
+        let permission = keys[round % keys.len()];
+        let by_email = round % 2 == 1;
+        let user = if by_email { email.clone() } else { id.to_string() };
+        let started = Instant::now();
+        let response = client
+            .get(format!("{base}/api/v1/permissions/check"))
+            .query(&[("user", user.as_str()), ("permission", permission)])
+            .bearer_auth(&key)
+            .send()
+            .await
+            .map_err(|e| e.to_string())?;
+        let status = response.status();
+        response.bytes().await.map_err(|e| e.to_string())?;
+        let http_time = started.elapsed();
+        if !status.is_success() {
+            return Err(format!("check: {status}"));
+        }
+        let started = Instant::now();
+        let query = roster::features::access::server::check_sql(by_email);
+        let query = sqlx::query(&query).bind(org_id);
+        let query = if by_email { query.bind(email.clone()) } else { query.bind(id.to_string()) };
+        query.bind(permission).fetch_optional(pool).await.map_err(err)?;
+        let sql_time = started.elapsed();
+        if round >= 50 {
+            http.push(http_time);
+            sql.push(sql_time);
+        }
+    }
+    println!("\n## Permission check (API, with a key) beside its SQL\n");
+    println!(
+        "{ROUNDS} checks interleaved with the same lookup's SQL on the benchmark's own pool; 1,000 users, \
+         {overrides} per-user settings, in an organization of {} users; half by id, half by email.\n",
+        USERS + 1
+    );
+    println!("| | p50 ms | p95 ms | p99 ms |");
+    println!("|---|---:|---:|---:|");
+    let (h50, h95, h99) = (percentile(&mut http, 0.5), percentile(&mut http, 0.95), percentile(&mut http, 0.99));
+    let (s50, s95, s99) = (percentile(&mut sql, 0.5), percentile(&mut sql, 0.95), percentile(&mut sql, 0.99));
+    println!("| HTTP `GET /api/v1/permissions/check` | {h50:.2} | {h95:.2} | {h99:.2} |");
+    println!("| SQL of the same lookup | {s50:.2} | {s95:.2} | {s99:.2} |");
+    println!("| HTTP − SQL | {:.2} | {:.2} | {:.2} |", h50 - s50, h95 - s95, h99 - s99);
     Ok(())
 }
 

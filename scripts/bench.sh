@@ -30,7 +30,7 @@ echo "==> benchmarks (release build of the server)"
 # code production runs and compiles whatever production compiles.
 RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench roster
 
-# BENCH_ONLY=sign-in, table, flood, paths or audit runs that part alone, without the bundle.
+# BENCH_ONLY=sign-in, table, flood, paths, audit or permissions runs that part alone, without the bundle.
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
 echo "==> release build of the WASM bundle, as production is built (make release)"

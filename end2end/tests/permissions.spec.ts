@@ -1,4 +1,4 @@
-import { activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, uniqueEmail, expect, test } from './helpers';
+import { activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, sql, uniqueEmail, expect, test } from './helpers';
 
 test('an Operator given "Serving user menu" opens User Management and invites a Basic user but cannot delete one', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
@@ -169,4 +169,30 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
   const denied = await ask(annaEmail);
   expect(denied).toMatchObject({ allowed: false, explanation: 'Anna cannot Invoices & Cards: the role Basic does not grant it' });
   await anna.context.close();
+
+  if (js) {
+    // A look at a page of 50: 48 more people, a few with settings of their own.
+    const org = "(SELECT org_id FROM users WHERE email = $1)";
+    await sql(`UPDATE seats SET quota = 60 WHERE org_id = ${org} AND role IN ('basic', 'operator')`, [annaEmail]);
+    await sql(
+      `INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, activated_at)
+       SELECT ${org}, 'person' || n || '.' || substr(md5(random()::text), 1, 6) || '@example.com',
+              (ARRAY['Maria','Jonas','Lea','Noah','Mia','Elias','Emma','Finn'])[1 + n % 8],
+              (ARRAY['Keller','Brunner','Meier','Schmid','Weber','Fischer'])[1 + n % 6],
+              (CASE WHEN n % 3 = 0 THEN 'operator' ELSE 'basic' END)::user_role, 'active', 'UTC', now()
+       FROM generate_series(1, 48) n`,
+      [annaEmail],
+    );
+    await sql(
+      `INSERT INTO user_permissions (org_id, user_id, permission, granted, set_by_name)
+       SELECT org_id, id, (ARRAY['invoices','user_menu','download_reports','delete_sensors'])[1 + (row_number() OVER ()) % 4],
+              (row_number() OVER ()) % 3 <> 0, 'Ada Lovelace'
+       FROM users WHERE org_id = ${org} AND email LIKE 'person%' AND email LIKE '%5.%'`,
+      [annaEmail],
+    );
+    await page.goto('/settings/users/access?size=50&sort=last_name');
+    await expect(grid.getByRole('row')).toHaveCount(51);
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.screenshot({ path: 'screenshots/access-matrix-50.png', fullPage: true });
+  }
 });

@@ -94,6 +94,46 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
 /// check is public; `/api/v1` takes an API key (`tests/it/api_keys.rs`).
 const PLAIN_ROUTES: &[&str] = &["/healthz", "/api/v1/permissions/check", "/api/v1/users"];
 
+/// Every page and the server function that loads its data (checked above):
+/// a page shows nothing its data function would refuse.
+const PAGES: &[(&str, Needs, &str)] = &[
+    ("/", Needs::Public, "current_user"),
+    ("/activate/:token", Needs::Public, "activation_link"),
+    ("/dev/mailbox", Needs::Public, "dev_mailbox"),
+    ("/account", Needs::SignedIn, "my_access"),
+    ("/sign-up", Needs::Public, "sign_up"),
+    ("/sign-up/sent", Needs::Public, "sign_up"),
+    ("/sign-up/confirm/:token", Needs::Public, "sign_up_link"),
+    ("/sign-in", Needs::Public, "sign_in"),
+    ("/forgot-password", Needs::Public, "forgot_password"),
+    ("/forgot-password/sent", Needs::Public, "forgot_password"),
+    ("/recover/:token", Needs::Public, "recovery_link"),
+    ("/confirm-email/:token", Needs::Public, "email_change_link"),
+    ("/settings", Needs::UserMenu, "list_users"),
+    ("/settings/users", Needs::UserMenu, "list_users"),
+    ("/settings/audit", Needs::Superuser, "list_audit"),
+    ("/settings/security", Needs::Superuser, "load_security_settings"),
+    ("/settings/roles", Needs::Superuser, "load_role_defaults"),
+    ("/settings/api-keys", Needs::Superuser, "list_api_keys"),
+    ("/settings/users/access", Needs::UserMenu, "load_access_matrix"),
+    ("/settings/users/:id/access", Needs::UserMenu, "load_user_access"),
+];
+
+#[tokio::test]
+async fn every_page_is_listed_with_the_function_that_loads_it() {
+    let pages: BTreeSet<String> = leptos_axum::generate_route_list(roster::app::App)
+        .iter()
+        .map(|route| route.path().replace('{', ":").replace('}', ""))
+        .collect();
+    let listed: BTreeSet<String> = PAGES.iter().map(|(path, _, _)| (*path).to_owned()).collect();
+    assert_eq!(pages, listed, "every page needs a line in PAGES");
+    for (path, needs, function) in PAGES {
+        let endpoint = ENDPOINTS.iter().find(|(name, _, _)| name == function);
+        let (_, function_needs, _) = endpoint.unwrap_or_else(|| panic!("{path}: no endpoint {function}"));
+        assert_eq!(needs, function_needs, "{path} needs what {function} needs");
+    }
+}
+
 #[test]
 fn the_table_lists_every_registered_endpoint() {
     let registered: BTreeSet<String> = leptos::server_fn::axum::server_fn_paths()

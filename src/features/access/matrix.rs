@@ -12,16 +12,15 @@ use std::time::Duration;
 
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::components::Form;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::feedback::{ErrorState, LoadingState};
-use crate::components::form::submit_own_form;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
 use crate::features::access::api::{ChangePermission, load_access_matrix};
 use crate::features::access::types::{AccessMatrix, AccessPermission, Setting, summary, toggled, with_setting};
-use crate::features::users::types::{Role, ShownStatus, SortColumn, SortDirection, StatusFilter, UserListQuery};
+use crate::features::users::types::{Role, SortColumn, SortDirection, UserListQuery};
+use crate::features::users::ui::UsersToolbar;
 
 const PATH: &str = "/settings/users/access";
 const COLUMNS: usize = AccessPermission::ALL.len();
@@ -36,8 +35,6 @@ pub fn AccessMatrixPage() -> impl IntoView {
     let params = use_query_map();
     let query = Memo::new(move |_| params.with(|p| UserListQuery::from_params(|key| p.get(key))));
     let matrix = server_resource(move || query.get(), load_access_matrix);
-    let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
-    let status_filter = move || query.with(|q| q.status_filter());
     view! {
         <Title text="Access Settings" />
         <div class="page-head">
@@ -50,22 +47,7 @@ pub fn AccessMatrixPage() -> impl IntoView {
                 <a class="button" href=move || query.with(|q| q.current_href())>"Show user table"</a>
             </div>
         </div>
-        <Form method="GET" action=PATH attr:class="toolbar" attr:role="search">
-            {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
-            {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
-            {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
-            <label for="matrix-search" class="visually-hidden">"Search users"</label>
-            <input id="matrix-search" name="q" type="search" maxlength="100" placeholder="Search by name or email" prop:value=search value=search />
-            <label for="matrix-status" class="toolbar-label">"Status"</label>
-            <select id="matrix-status" name="status" on:change=submit_own_form>
-                <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
-                {ShownStatus::ALL.into_iter().map(|status| view! {
-                    <option value=status.param() selected=move || status_filter() == StatusFilter::Only(status)>{status.label()}</option>
-                }).collect_view()}
-                <option value="all" selected=move || status_filter() == StatusFilter::All>"All statuses"</option>
-            </select>
-            <button type="submit" class="button">"Search"</button>
-        </Form>
+        <UsersToolbar query action=PATH />
         <Transition fallback=|| view! { <LoadingState label="Loading the access settings…" /> }>
             {move || Suspend::new(async move {
                 match matrix.await {

@@ -431,6 +431,17 @@ pub struct AccessMatrix {
 mod tests {
     use super::*;
 
+    /// An active Basic user with the default role defaults and no settings.
+    fn basic() -> AccessProfile {
+        AccessProfile {
+            role: Role::Basic,
+            status: UserStatus::Active,
+            role_defaults: default_role_permissions(Role::Basic),
+            granted: PermissionSet::EMPTY,
+            denied: PermissionSet::EMPTY,
+        }
+    }
+
     const STATUSES: [UserStatus; 4] =
         [UserStatus::Active, UserStatus::Invited, UserStatus::Disabled, UserStatus::InviteCanceled];
 
@@ -499,13 +510,7 @@ mod tests {
 
     #[test]
     fn the_sentences_read_as_the_issue_writes_them() {
-        let basic = AccessProfile {
-            role: Role::Basic,
-            status: UserStatus::Active,
-            role_defaults: default_role_permissions(Role::Basic),
-            granted: PermissionSet::EMPTY,
-            denied: PermissionSet::EMPTY,
-        };
+        let basic = basic();
         assert_eq!(
             basic.decide(AccessPermission::DownloadReports).sentence("Anna", None),
             "Anna can Download reports: the role Basic grants it"
@@ -532,13 +537,7 @@ mod tests {
 
     #[test]
     fn a_toggle_asks_for_the_opposite_and_a_setting_equal_to_the_role_is_none() {
-        let basic = AccessProfile {
-            role: Role::Basic,
-            status: UserStatus::Active,
-            role_defaults: default_role_permissions(Role::Basic),
-            granted: PermissionSet::EMPTY,
-            denied: PermissionSet::EMPTY,
-        };
+        let basic = basic();
         let p = AccessPermission::DownloadReports;
         assert_eq!(toggled(&basic, p), Setting::Denied);
         let denied = with_setting(basic, p, Setting::Denied);

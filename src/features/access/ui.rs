@@ -28,6 +28,17 @@ fn Effective(allowed: bool) -> impl IntoView {
     }
 }
 
+/// A permission as a row's header: its name and what it lets one do.
+#[component]
+fn PermissionHeader(permission: AccessPermission) -> impl IntoView {
+    view! {
+        <th scope="row">
+            <span class="permission-name">{permission.label()}</span>
+            <span class="hint">{permission.description()}</span>
+        </th>
+    }
+}
+
 #[component]
 pub fn RolesPage() -> impl IntoView {
     let action = FormAction::new::<SaveRoleDefaults>();
@@ -78,10 +89,7 @@ fn RolesForm(defaults: RoleDefaults, action: FormAction<()>) -> impl IntoView {
                             let label = p.label();
                             view! {
                                 <tr>
-                                    <th scope="row">
-                                        <span class="permission-name">{label}</span>
-                                        <span class="hint">{p.description()}</span>
-                                    </th>
+                                    <PermissionHeader permission=p />
                                     <td class="access-cell">
                                         <input type="checkbox" name=format!("basic[{}]", p.key()) value="on"
                                             checked=defaults.basic.contains(p) aria-label=format!("Basic: {label}") />
@@ -215,10 +223,7 @@ fn AccessRow(line: ExplainedAccess, editable: bool, error: Signal<Option<crate::
     };
     view! {
         <tr>
-            <th scope="row">
-                <span class="permission-name">{label}</span>
-                <span class="hint">{p.description()}</span>
-            </th>
+            <PermissionHeader permission=p />
             <td>{if line.role_default { "Granted" } else { "Not granted" }}</td>
             <td>{setting_cell}</td>
             <td class="access-why">

@@ -7,4 +7,4 @@ mod user_panel;
 mod users_page;
 
 pub use confirm_email::ConfirmEmailPage;
-pub use users_page::UsersPage;
+pub use users_page::{UsersPage, UsersToolbar};

@@ -60,8 +60,6 @@ pub fn UsersPage() -> impl IntoView {
     );
     let panel_user = move || params.with(|p| p.get("user")).and_then(|id| uuid::Uuid::parse_str(&id).ok());
     let notice = Signal::derive(move || params.with(|p| p.get("notice")));
-    let status_filter = move || query.with(|q| q.status_filter());
-    let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let inviting = move || params.with(|p| p.get("invite").is_some());
     let invited = move || params.with(|p| p.get("invited"));
     let deleted = move || params.with(|p| p.get("deleted"));
@@ -90,7 +88,27 @@ pub fn UsersPage() -> impl IntoView {
         })}
         {move || inviting().then(|| view! { <InviteDialog /> })}
         {move || panel_user().map(|id| view! { <UserPanel id query notice actions /> })}
-        <Form method="GET" action="/settings/users" attr:class="toolbar" attr:role="search">
+        <UsersToolbar query action="/settings/users" />
+        <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
+            {move || Suspend::new(async move {
+                match page.await {
+                    Ok(page) => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                    Err(error) => view! { <ErrorState error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+/// Search and status filter of the user table (and of its access matrix,
+/// `action`): a GET form, so it works without JavaScript, keeping the sort
+/// and page size.
+#[component]
+pub fn UsersToolbar(query: Memo<UserListQuery>, action: &'static str) -> impl IntoView {
+    let status_filter = move || query.with(|q| q.status_filter());
+    let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
+    view! {
+        <Form method="GET" action=action attr:class="toolbar" attr:role="search">
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
@@ -106,13 +124,5 @@ pub fn UsersPage() -> impl IntoView {
             </select>
             <button type="submit" class="button">"Search"</button>
         </Form>
-        <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
-                    Err(error) => view! { <ErrorState error /> }.into_any(),
-                }
-            })}
-        </Transition>
     }
 }
