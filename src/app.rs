@@ -16,6 +16,7 @@ use crate::features::auth::ui::{
     AccountPage, ConfirmSignUpPage, ForgotPasswordPage, ForgotPasswordSentPage, RecoverPage, SignInPage, SignUpPage,
     SignUpSentPage, current_user,
 };
+use crate::features::dashboards::ui::{DashboardPage, DashboardSettingsPage, MyDashboardsPage};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::settings::ui::SecurityPage;
@@ -60,6 +61,10 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/account") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view={Lazy::<AccountRoute>::new()} ssr=SsrMode::Async />
                 </ParentRoute>
+                <ParentRoute path=path!("/dashboards") view=SettingsLayout ssr=SsrMode::Async>
+                    <Route path=path!("") view={Lazy::<MyDashboardsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!(":id") view={Lazy::<DashboardRoute>::new()} ssr=SsrMode::Async />
+                </ParentRoute>
                 <Route path=path!("/sign-up") view={Lazy::<SignUpRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-up/sent") view={Lazy::<SignUpSentRoute>::new()} ssr=SsrMode::Async />
                 <Route path=path!("/sign-up/confirm/:token") view={Lazy::<ConfirmSignUpRoute>::new()} ssr=SsrMode::Async />
@@ -74,6 +79,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("dashboards") view={Lazy::<DashboardSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users/access") view={Lazy::<AccessMatrixRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("users/:id/access") view={Lazy::<UserAccessRoute>::new()} ssr=SsrMode::Async />
@@ -117,6 +123,9 @@ lazy_page!(SecurityRoute, SecurityPage);
 lazy_page!(RolesRoute, RolesPage);
 lazy_page!(AccessMatrixRoute, AccessMatrixPage);
 lazy_page!(ApiKeysRoute, ApiKeysPage);
+lazy_page!(DashboardSettingsRoute, DashboardSettingsPage);
+lazy_page!(MyDashboardsRoute, MyDashboardsPage);
+lazy_page!(DashboardRoute, DashboardPage);
 lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);

@@ -43,7 +43,7 @@ test('an Operator given "Serving user menu" opens User Management and invites a 
   await settled(page, testInfo);
   await expectAccessible(page, testInfo);
   await page.getByLabel('Setting for Serving user menu').selectOption('granted');
-  await page.getByRole('button', { name: 'Save' }).click();
+  await page.getByRole('button', { name: 'Save access settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'The access settings are saved.' })).toBeVisible();
   await expect(page.getByText(/^Olga can Serving user menu: a per-user grant by Ada Lovelace on \d{4}-\d\d-\d\d overrides the role Operator$/)).toBeVisible();
   await expect(page.getByText('Operator · Operator defaults + 1')).toBeVisible();
@@ -195,4 +195,56 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: 'screenshots/access-matrix-50.png', fullPage: true });
   }
+});
+
+test('dashboard permissions limit what the activated user sees, and another dashboard is not found', async ({ page, browser }, testInfo) => {
+  test.setTimeout(120_000);
+  const js = hasJs(testInfo);
+  await signUp(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+  await nav.getByRole('link', { name: 'Dashboards', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboards', level: 1 })).toBeVisible();
+  await expect(page.getByText('No dashboards yet.')).toBeVisible();
+  for (const [name, description] of [['Cold chain', 'Fridges and freezers'], ['Warehouse', 'Halls 1 to 3']]) {
+    await settled(page, testInfo);
+    await page.getByLabel('Name', { exact: true }).fill(name);
+    await page.getByLabel('Description', { exact: true }).fill(description);
+    await page.getByRole('button', { name: 'Create dashboard' }).click();
+    await expect(page.getByRole('button', { name: `Delete ${name}` })).toBeVisible();
+  }
+  await expectAccessible(page, testInfo);
+  if (js) await page.screenshot({ path: 'screenshots/dashboards-settings.png', fullPage: true });
+
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await settled(page, testInfo);
+  const annaEmail = uniqueEmail('anna');
+  await inviteFromDialog(page, testInfo, 'Anna', 'Smith', annaEmail);
+  const anna = await activateInOwnBrowser(browser, annaEmail, js);
+
+  // Only "Cold chain" for Anna.
+  await page.reload();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Access settings of Anna Smith: Basic defaults' }).click();
+  await expect(page.getByRole('heading', { name: 'Dashboard permissions' })).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByLabel('Selected dashboards').check();
+  await page.getByRole('checkbox', { name: 'Cold chain' }).check();
+  await page.getByRole('button', { name: 'Save dashboard permissions' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The dashboard permissions are saved.' })).toBeVisible();
+  await expectAccessible(page, testInfo);
+
+  await anna.page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'My dashboards' }).click();
+  await expect(anna.page.getByRole('heading', { name: 'My dashboards', level: 1 })).toBeVisible();
+  await expect(anna.page.getByRole('link', { name: 'Cold chain' })).toBeVisible();
+  await expect(anna.page.getByRole('link', { name: 'Warehouse' })).toHaveCount(0);
+  await expectAccessible(anna.page, testInfo);
+  await anna.page.getByRole('link', { name: 'Cold chain' }).click();
+  await expect(anna.page.getByRole('heading', { name: 'Cold chain', level: 1 })).toBeVisible();
+  // The other one, by its address: not found, and nothing of it shown.
+  await page.goto('/settings/dashboards');
+  const id = await page.locator('input[type=hidden][name=id]').last().inputValue();
+  const response = await anna.page.goto(`/dashboards/${id}`);
+  expect(response?.status()).toBe(404);
+  await expect(anna.page.getByText('Halls 1 to 3')).toHaveCount(0);
+  await anna.context.close();
 });

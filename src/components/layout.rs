@@ -85,10 +85,18 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                             <A href="/settings/security">"Security"</A>
                         </li>
                         <li>
+                            <A href="/settings/dashboards">"Dashboards"</A>
+                        </li>
+                        <li>
                             <A href="/settings/api-keys">"API keys"</A>
                         </li>
                         <li>
                             <A href="/settings/audit">"Audit log"</A>
+                        </li>
+                    })}
+                    {user.holds(AccessPermission::Dashboard).then(|| view! {
+                        <li>
+                            <A href="/dashboards">"My dashboards"</A>
                         </li>
                     })}
                     <li>
@@ -105,6 +113,22 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
 
 /// The centred card of the pages people see before signing in (sign-up,
 /// sign-in, activation): the brand, then the page's own content.
+/// A settings page's title (the tab's too), under the "Settings"
+/// breadcrumb, with an optional line on what the page is for.
+#[component]
+pub fn SettingsHead(title: &'static str, #[prop(optional)] lead: Option<&'static str>) -> impl IntoView {
+    view! {
+        <leptos_meta::Title text=title />
+        <div class="page-head">
+            <div>
+                <p class="breadcrumb">"Settings"</p>
+                <h1>{title}</h1>
+                {lead.map(|lead| view! { <p class="lead">{lead}</p> })}
+            </div>
+        </div>
+    }
+}
+
 #[component]
 pub fn CardPage(children: Children) -> impl IntoView {
     view! {

@@ -6,6 +6,7 @@ pub mod access;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;
+pub mod dashboards;
 pub mod invites;
 pub mod mail;
 pub mod orgs;

@@ -81,12 +81,19 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("load_role_defaults", Needs::Superuser, &[]),
     ("save_role_defaults", Needs::Superuser, &[("basic[fly]", "on")]),
     ("save_user_access", Needs::Superuser, &[("user", "{user}"), ("settings[invoices]", "granted")]),
-    // The right password (a wrong one is refused before the user is looked
-    // up); last, as they remove a user and hand the role over.
-    ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
+    ("list_dashboards", Needs::Superuser, &[]),
+    ("save_dashboard", Needs::Superuser, &[("name", "")]),
+    ("my_dashboards", Needs::SignedIn, &[]),
+    ("open_dashboard", Needs::SignedIn, &[("id", "{dashboard}")]),
+    ("user_dashboards", Needs::UserMenu, &[("id", "{user}")]),
+    ("save_user_dashboards", Needs::Superuser, &[("user", "{user}"), ("dashboard_access", "all")]),
     ("list_api_keys", Needs::Superuser, &[]),
     ("create_api_key", Needs::Superuser, &[("name", "")]),
     ("revoke_api_key", Needs::Superuser, &[("id", "{key}")]),
+    // Last, as they remove what the others act on and hand the role over;
+    // the right password (a wrong one is refused before the user is looked up).
+    ("delete_dashboard", Needs::Superuser, &[("id", "{dashboard}")]),
+    ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
     ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
 ];
 
@@ -101,6 +108,9 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/activate/:token", Needs::Public, "activation_link"),
     ("/dev/mailbox", Needs::Public, "dev_mailbox"),
     ("/account", Needs::SignedIn, "my_access"),
+    ("/dashboards", Needs::SignedIn, "my_dashboards"),
+    ("/dashboards/:id", Needs::SignedIn, "open_dashboard"),
+    ("/settings/dashboards", Needs::Superuser, "list_dashboards"),
     ("/sign-up", Needs::Public, "sign_up"),
     ("/sign-up/sent", Needs::Public, "sign_up"),
     ("/sign-up/confirm/:token", Needs::Public, "sign_up_link"),
@@ -176,7 +186,9 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
     let victim_id = app.user_id_of(&victim).await.to_string();
     // A Basic user (no permission beyond the role's) and one who holds the
     // user menu.
-    let basic = signed_in(&app, &app.add_user(org_id, "basic", "Bea", "Basic").await).await;
+    let bea = app.add_user(org_id, "basic", "Bea", "Basic").await;
+    let bea_id = app.user_id_of(&bea).await.to_string();
+    let basic = signed_in(&app, &bea).await;
     let menu_email = app.add_user(org_id, "operator", "Olga", "Menu").await;
     let menu_id = app.user_id_of(&menu_email).await.to_string();
     let granted = superuser.call("save_user_access", &[("user", &menu_id), ("settings[user_menu]", "granted")]).await;
@@ -185,7 +197,22 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
     let (stranger, _) = app.signed_up("Globex").await;
     let (_, key) = superuser.call_json("create_api_key", &[("name", "Sensors")]).await;
     let key_id = key["id"].as_str().unwrap().to_owned();
-    let ids = [("{user}", target_id.as_str()), ("{victim}", victim_id.as_str()), ("{key}", key_id.as_str())];
+    superuser.call("save_dashboard", &[("name", "Cold chain")]).await;
+    // Bea (signed in, no more) may open every dashboard.
+    let (status, body) =
+        superuser.call_json("save_user_dashboards", &[("user", &bea_id), ("dashboard_access", "all")]).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let dashboard_id: String = sqlx::query_scalar("SELECT id::text FROM dashboards WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let ids = [
+        ("{user}", target_id.as_str()),
+        ("{victim}", victim_id.as_str()),
+        ("{key}", key_id.as_str()),
+        ("{dashboard}", dashboard_id.as_str()),
+    ];
 
     for (function, needs, fields) in ENDPOINTS {
         let fields = form(fields, &ids);

@@ -13,6 +13,7 @@ mod activation;
 mod api_keys;
 mod audit;
 mod auth;
+mod dashboards;
 mod delete;
 mod edit;
 mod email_change;

@@ -341,6 +341,93 @@ impl Decision {
     }
 }
 
+/// Which dashboards a user may open (IoT Pro's "Dashboard permissions").
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DashboardAccess {
+    #[default]
+    None,
+    /// The ones chosen for them.
+    Selected,
+    /// Every dashboard, including ones created later.
+    All,
+}
+
+impl DashboardAccess {
+    pub const ALL: [DashboardAccess; 3] = [DashboardAccess::None, DashboardAccess::Selected, DashboardAccess::All];
+
+    pub fn param(self) -> &'static str {
+        match self {
+            DashboardAccess::None => "none",
+            DashboardAccess::Selected => "selected",
+            DashboardAccess::All => "all",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|a| a.param() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            DashboardAccess::None => "None",
+            DashboardAccess::Selected => "Selected dashboards",
+            DashboardAccess::All => "All dashboards, including ones created later",
+        }
+    }
+}
+
+/// Whether a user may open one dashboard, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DashboardReason {
+    Superuser,
+    Inactive(UserStatus),
+    /// They lack "See Dashboard & Sensor analysis" (`decide` says why).
+    NeedsDashboardPermission,
+    AllDashboards,
+    Chosen,
+    NotChosen,
+    NoDashboards,
+}
+
+impl AccessProfile {
+    /// The one rule for dashboards: a Superuser opens all; anyone else needs
+    /// "See Dashboard & Sensor analysis" and the dashboard among theirs.
+    pub fn decide_dashboard(&self, access: DashboardAccess, chosen: bool) -> (bool, DashboardReason) {
+        let base = self.decide(AccessPermission::Dashboard);
+        match base.source {
+            Source::Superuser => return (true, DashboardReason::Superuser),
+            Source::Inactive(status) => return (false, DashboardReason::Inactive(status)),
+            _ if !base.allowed => return (false, DashboardReason::NeedsDashboardPermission),
+            _ => {}
+        }
+        match access {
+            DashboardAccess::All => (true, DashboardReason::AllDashboards),
+            DashboardAccess::Selected if chosen => (true, DashboardReason::Chosen),
+            DashboardAccess::Selected => (false, DashboardReason::NotChosen),
+            DashboardAccess::None => (false, DashboardReason::NoDashboards),
+        }
+    }
+}
+
+/// The dashboard decision in one sentence, about `name` and `dashboard`.
+pub fn dashboard_sentence(name: &str, dashboard: &str, (allowed, reason): (bool, DashboardReason)) -> String {
+    let verb = if allowed { "can" } else { "cannot" };
+    let why = match reason {
+        DashboardReason::Superuser => return format!("{name} can do everything: Superuser"),
+        DashboardReason::Inactive(UserStatus::Disabled) => "their access is disabled",
+        DashboardReason::Inactive(_) => "they have not activated their account",
+        DashboardReason::NeedsDashboardPermission => {
+            "dashboards need See Dashboard & Sensor analysis, which they do not hold"
+        }
+        DashboardReason::AllDashboards => "every dashboard is theirs",
+        DashboardReason::Chosen => "it is one of their dashboards",
+        DashboardReason::NotChosen => "it is not one of their dashboards",
+        DashboardReason::NoDashboards => "they have no dashboards",
+    };
+    format!("{name} {verb} open the dashboard \u{201c}{dashboard}\u{201d}: {why}")
+}
+
 /// One permission of one user, as a page or the API shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExplainedAccess {
@@ -547,6 +634,50 @@ mod tests {
         assert_eq!(back, basic, "granting what the role grants removes the denial");
         let menu = with_setting(basic, AccessPermission::UserMenu, Setting::Granted);
         assert_eq!(menu.setting(AccessPermission::UserMenu), Setting::Granted);
+    }
+
+    /// Every role × status × Dashboard permission × dashboard access ×
+    /// chosen or not: a dashboard needs the permission (or Superuser) and
+    /// to be among the user's; the sentence says the same.
+    #[test]
+    fn the_dashboard_check_and_its_sentence_agree_on_every_combination() {
+        for role in Role::ALL {
+            for status in STATUSES {
+                for holds in [false, true] {
+                    for access in DashboardAccess::ALL {
+                        for chosen in [false, true] {
+                            let profile = AccessProfile {
+                                role,
+                                status,
+                                role_defaults: PermissionSet::EMPTY.with(AccessPermission::Dashboard, holds),
+                                granted: PermissionSet::EMPTY,
+                                denied: PermissionSet::EMPTY,
+                            };
+                            let active = status == UserStatus::Active;
+                            let expected = active
+                                && (role == Role::Superuser
+                                    || (holds
+                                        && (access == DashboardAccess::All
+                                            || (access == DashboardAccess::Selected && chosen))));
+                            let decision = profile.decide_dashboard(access, chosen);
+                            assert_eq!(decision.0, expected, "{role:?} {status:?} {holds} {access:?} {chosen}");
+                            let sentence = dashboard_sentence("Anna", "Cold chain", decision);
+                            if active && role == Role::Superuser {
+                                assert_eq!(sentence, "Anna can do everything: Superuser");
+                            } else {
+                                let said = if expected { "Anna can open" } else { "Anna cannot open" };
+                                assert!(sentence.starts_with(said), "{sentence}");
+                                assert_eq!(
+                                    sentence.contains("See Dashboard & Sensor analysis"),
+                                    active && !holds,
+                                    "{sentence}"
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -9,10 +9,13 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{SubmitButton, action_error, field_error};
+use crate::components::layout::SettingsHead;
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::access::api::{SaveRoleDefaults, SaveUserAccess, load_role_defaults, load_user_access, my_access};
 use crate::features::access::types::{AccessPermission, ExplainedAccess, RoleDefaults, Setting, UserAccess};
+use crate::features::dashboards::ui::UserDashboardsForm;
+use crate::features::users::types::Role;
 
 fn saved_notice() -> bool {
     use_query_map().with(|q| q.get("notice").as_deref() == Some("saved"))
@@ -44,14 +47,7 @@ pub fn RolesPage() -> impl IntoView {
     let action = FormAction::new::<SaveRoleDefaults>();
     let defaults = server_resource(move || action.version().get(), |_| load_role_defaults());
     view! {
-        <Title text="Roles" />
-        <div class="page-head">
-            <div>
-                <p class="breadcrumb">"Settings"</p>
-                <h1>"Roles"</h1>
-            </div>
-        </div>
-        <p class="lead">"What each role may do unless a user's own access settings say otherwise. A change applies to every user of the role at their next click."</p>
+        <SettingsHead title="Roles" lead="What each role may do unless a user's own access settings say otherwise. A change applies to every user of the role at their next click." />
         {move || (saved_notice() || matches!(action.value().get(), Some(Ok(())))).then(|| view! {
             <SuccessAlert message="The roles are saved." />
         })}
@@ -155,6 +151,7 @@ fn UserAccessForm(access: UserAccess, action: FormAction<()>) -> impl IntoView {
     let pending = action.pending();
     let editable = access.editable;
     let user = access.user_id.to_string();
+    let first_name = access.name.split(' ').next().unwrap_or_default().to_owned();
     view! {
         <div class="page-head">
             <div>
@@ -185,10 +182,13 @@ fn UserAccessForm(access: UserAccess, action: FormAction<()>) -> impl IntoView {
             {editable.then(|| view! {
                 <p class="muted">"A setting equal to the role's default is not kept: the user follows the role again."</p>
                 <div class="form-actions-inline">
-                    <SubmitButton label="Save" pending_label="Saving…" pending />
+                    <SubmitButton label="Save access settings" pending_label="Saving…" pending />
                 </div>
             })}
         </ServerForm>
+        {(access.role != Role::Superuser).then(|| view! {
+            <UserDashboardsForm user=access.user_id name=first_name editable />
+        })}
     }
 }
 

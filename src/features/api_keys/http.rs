@@ -3,7 +3,8 @@
 //! limited per key, each answering only about the key's organization.
 //!
 //! - `GET /api/v1/permissions/check?user=<id or email>&permission=<key>`
-//!   → `{"user", "permission", "allowed", "explanation"}`
+//!   → `{"user", "permission", "allowed", "explanation"}`; with
+//!   `&dashboard=<id>` instead of a permission: may they open it.
 //! - `GET /api/v1/users?permission=<key>[&limit=1..1000][&after=<cursor>]`
 //!   → `{"users": [{"id", "email", "first_name", "last_name", "role"}], "next"}`
 //!
@@ -117,13 +118,21 @@ pub async fn check_permission(
     Query(params): Query<HashMap<String, String>>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let key = key_of(&state, &headers).await?;
-    only(&params, &["user", "permission"])?;
+    only(&params, &["user", "permission", "dashboard"])?;
     let user = params.get("user").map(|v| v.trim()).unwrap_or("");
     let user_ref = match uuid::Uuid::parse_str(user) {
         Ok(id) => UserRef::Id(id),
         Err(_) if user.contains('@') && user.len() <= 254 => UserRef::Email(user),
         Err(_) => return Err(ApiError::parameter("user", "Give the user's id or email address.")),
     };
+    if let Some(dashboard) = params.get("dashboard") {
+        if params.contains_key("permission") {
+            return Err(ApiError::parameter("dashboard", "Ask about a permission or a dashboard, not both."));
+        }
+        let dashboard = uuid::Uuid::parse_str(dashboard.trim())
+            .map_err(|_| ApiError::parameter("dashboard", "dashboard must be a dashboard's id."))?;
+        return check_dashboard(&state, &key, user_ref, dashboard).await;
+    }
     let permission = permission_param(&params)?;
     let checked = check(&state.pool, key.org_id, key.time_zone, user_ref, permission).await?.ok_or(ApiError {
         status: StatusCode::NOT_FOUND,
@@ -136,6 +145,37 @@ pub async fn check_permission(
         "allowed": checked.allowed,
         "explanation": checked.explanation,
     })))
+}
+
+/// `…&dashboard=<id>`: whether the user may open the dashboard, and why.
+async fn check_dashboard(
+    state: &AppState,
+    key: &KeyHolder,
+    user: UserRef<'_>,
+    dashboard: uuid::Uuid,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let not_found = || ApiError {
+        status: StatusCode::NOT_FOUND,
+        message: "Your organization has no such user or dashboard.".to_owned(),
+        parameter: None,
+    };
+    let user_id = match user {
+        UserRef::Id(id) => id,
+        UserRef::Email(email) => {
+            sqlx::query_scalar("SELECT id FROM users WHERE org_id = $1 AND lower(email) = lower($2)")
+                .bind(key.org_id)
+                .bind(email)
+                .fetch_optional(&state.pool)
+                .await
+                .map_err(AppError::from)?
+                .ok_or_else(not_found)?
+        }
+    };
+    let (allowed, _, explanation, _) =
+        crate::features::dashboards::server::check(&state.pool, key.org_id, user_id, dashboard)
+            .await?
+            .ok_or_else(not_found)?;
+    Ok(Json(json!({ "user": user_id, "dashboard": dashboard, "allowed": allowed, "explanation": explanation })))
 }
 
 pub async fn users_with_permission(

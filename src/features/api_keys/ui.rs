@@ -2,11 +2,11 @@
 //! ask Roster who may do what. A new key is shown once.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{Field, action_error, field_error};
+use crate::components::layout::SettingsHead;
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::api_keys::api::{CreateApiKey, RevokeApiKey, list_api_keys};
@@ -23,14 +23,7 @@ pub fn ApiKeysPage() -> impl IntoView {
     };
     let create_error = action_error(create.value());
     view! {
-        <Title text="API keys" />
-        <div class="page-head">
-            <div>
-                <p class="breadcrumb">"Settings"</p>
-                <h1>"API keys"</h1>
-            </div>
-        </div>
-        <p class="lead">"Your other systems (sensors, reports, invoicing, alerting) use a key to ask Roster whether a person may do something and who holds a permission. The README shows the requests."</p>
+        <SettingsHead title="API keys" lead="Your other systems (sensors, reports, invoicing, alerting) use a key to ask Roster whether a person may do something and who holds a permission. The README shows the requests." />
         {move || revoked().then(|| view! { <SuccessAlert message="The key is revoked: requests with it are refused." /> })}
         <ErrorAlert error=action_error(revoke.value()) />
         <Suspense fallback=|| view! { <LoadingState label="Loading the keys…" /> }>

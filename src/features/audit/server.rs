@@ -47,6 +47,9 @@ pub enum Action {
     RoleDefaultsChanged,
     ApiKeyCreated,
     ApiKeyRevoked,
+    DashboardCreated,
+    DashboardChanged,
+    DashboardDeleted,
 }
 
 impl Action {
@@ -81,6 +84,9 @@ impl Action {
             Action::RoleDefaultsChanged => "organization.role_defaults_changed",
             Action::ApiKeyCreated => "api_key.created",
             Action::ApiKeyRevoked => "api_key.revoked",
+            Action::DashboardCreated => "dashboard.created",
+            Action::DashboardChanged => "dashboard.changed",
+            Action::DashboardDeleted => "dashboard.deleted",
         }
     }
 }

@@ -37,6 +37,9 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("organization.role_defaults_changed", "Changed what the roles grant"),
     ("api_key.created", "Created an API key"),
     ("api_key.revoked", "Revoked an API key"),
+    ("dashboard.created", "Created a dashboard"),
+    ("dashboard.changed", "Changed a dashboard"),
+    ("dashboard.deleted", "Deleted a dashboard"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -1,11 +1,11 @@
 //! `/settings/security`: the organization's Security settings.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{SubmitButton, action_error, field_error};
+use crate::components::layout::SettingsHead;
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
@@ -21,13 +21,7 @@ pub fn SecurityPage() -> impl IntoView {
     let settings = server_resource(move || action.version().get(), |_| load_security_settings());
     let saved = move || use_query_map().with(|q| q.get("notice").as_deref() == Some("saved"));
     view! {
-        <Title text="Security" />
-        <div class="page-head">
-            <div>
-                <p class="breadcrumb">"Settings"</p>
-                <h1>"Security"</h1>
-            </div>
-        </div>
+        <SettingsHead title="Security" />
         {move || (saved() || matches!(action.value().get(), Some(Ok(())))).then(|| view! {
             <SuccessAlert message="The security settings are saved." />
         })}

@@ -40,6 +40,8 @@ pub enum Permission {
     ManageAccess,
     /// Create and revoke the organization's API keys (Superuser).
     ManageApiKeys,
+    /// Create, rename and delete the organization's dashboards (Superuser).
+    ManageDashboards,
 }
 
 /// What a permission takes.
@@ -62,7 +64,8 @@ impl Permission {
             | Permission::ManageSecurity
             | Permission::ManageRoles
             | Permission::ManageAccess
-            | Permission::ManageApiKeys => Requirement::Superuser,
+            | Permission::ManageApiKeys
+            | Permission::ManageDashboards => Requirement::Superuser,
         }
     }
 }

@@ -1,11 +1,11 @@
 use leptos::prelude::*;
-use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
 
 use crate::components::feedback::{ErrorAlert, ErrorState, SuccessAlert};
 use crate::components::form::{
     Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
 };
+use crate::components::layout::SettingsHead;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
 use crate::features::access::ui::MyAccess;
@@ -30,13 +30,7 @@ pub fn AccountPage() -> impl IntoView {
         _ => None,
     };
     view! {
-        <Title text="Your account" />
-        <div class="page-head">
-            <div>
-                <p class="breadcrumb">"Settings"</p>
-                <h1>"Your account"</h1>
-            </div>
-        </div>
+        <SettingsHead title="Your account" />
         {move || saved().map(|message| view! { <SuccessAlert message /> })}
         {match me {
             Some(user) => view! {
