@@ -197,7 +197,7 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
   }
 });
 
-test('dashboard permissions limit what the activated user sees, and another dashboard is not found', async ({ page, browser }, testInfo) => {
+test('dashboard permissions chosen in the invite dialog limit what the activated user sees; another dashboard is not found', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
   const js = hasJs(testInfo);
   await signUp(page, testInfo);
@@ -215,22 +215,31 @@ test('dashboard permissions limit what the activated user sees, and another dash
   await expectAccessible(page, testInfo);
   if (js) await page.screenshot({ path: 'screenshots/dashboards-settings.png', fullPage: true });
 
+  // Anna is invited with "Cold chain" only, chosen in the invite dialog.
   await nav.getByRole('link', { name: 'User Management' }).click();
   await settled(page, testInfo);
   const annaEmail = uniqueEmail('anna');
-  await inviteFromDialog(page, testInfo, 'Anna', 'Smith', annaEmail);
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add new user' });
+  await settled(page, testInfo);
+  await dialog.getByLabel('First name').fill('Anna');
+  await dialog.getByLabel('Last name').fill('Smith');
+  await dialog.getByLabel('Email').fill(annaEmail);
+  const dashboards = dialog.getByRole('group', { name: 'Dashboard permissions' });
+  await dashboards.getByLabel('Selected dashboards').check();
+  await dashboards.getByRole('checkbox', { name: 'Cold chain' }).check();
+  await dialog.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${annaEmail}` })).toBeVisible();
   const anna = await activateInOwnBrowser(browser, annaEmail, js);
 
-  // Only "Cold chain" for Anna.
+  // Her Access settings show the same choice.
   await page.reload();
   await settled(page, testInfo);
   await page.getByRole('link', { name: 'Access settings of Anna Smith: Basic defaults' }).click();
   await expect(page.getByRole('heading', { name: 'Dashboard permissions' })).toBeVisible();
-  await settled(page, testInfo);
-  await page.getByLabel('Selected dashboards').check();
-  await page.getByRole('checkbox', { name: 'Cold chain' }).check();
-  await page.getByRole('button', { name: 'Save dashboard permissions' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'The dashboard permissions are saved.' })).toBeVisible();
+  await expect(page.getByLabel('Selected dashboards')).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Cold chain' })).toBeChecked();
+  await expect(page.getByRole('checkbox', { name: 'Warehouse' })).not.toBeChecked();
   await expectAccessible(page, testInfo);
 
   await anna.page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'My dashboards' }).click();

@@ -132,3 +132,54 @@ async fn bad_dashboard_input_is_named_and_changes_nothing(pool: PgPool) {
     assert_eq!(app.count("SELECT count(*) FROM user_dashboards").await, 0);
     assert_eq!(other.call_json("delete_dashboard", &[("id", &theirs)]).await.0, StatusCode::OK);
 }
+
+#[db_test]
+async fn an_invite_carries_dashboard_permissions_a_superuser_chose(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let (admin, admin_email) = app.signed_up("Acme").await;
+    let org_id = app.org_id_of(&admin_email).await;
+    admin.call("save_dashboard", &[("name", "Cold chain")]).await;
+    admin.call("save_dashboard", &[("name", "Warehouse")]).await;
+    let (_, options) = admin.call_json("invite_options", &[]).await;
+    assert_eq!(names(&options["dashboards"]), ["Cold chain", "Warehouse"]);
+    let cold = options["dashboards"][0]["id"].as_str().unwrap().to_owned();
+    let field = format!("invite[dashboards][id-{cold}]");
+    let email = unique_email("grace");
+    let mut form = invite_form(&email, "basic");
+    form.extend([("invite[dashboard_access]", "selected"), (field.as_str(), "on")]);
+    let (status, body) = admin.call_json("invite_user", &form).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let user_id = app.user_id_of(&email).await;
+    let (access, chosen): (String, i64) = sqlx::query_as(
+        "SELECT u.dashboard_access, (SELECT count(*) FROM user_dashboards d WHERE d.user_id = u.id) FROM users u WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!((access.as_str(), chosen), ("selected", 1));
+
+    // A holder of the user menu invites, but dashboard permissions are the
+    // Superuser's: refused next to the field, nothing created.
+    let olga = app.add_user(org_id, "operator", "Olga", "Menu").await;
+    let olga_id = app.user_id_of(&olga).await.to_string();
+    admin.call("save_user_access", &[("user", &olga_id), ("settings[user_menu]", "granted")]).await;
+    roster::features::orgs::server::set_quota(&app.pool, org_id, roster::features::users::types::Role::Basic, 10)
+        .await
+        .unwrap();
+    let menu = app.browser();
+    menu.sign_in(&olga, PASSWORD).await;
+    assert_eq!(menu.call_json("invite_options", &[]).await.1["dashboards"], serde_json::json!([]));
+    let other = unique_email("alan");
+    let mut form = invite_form(&other, "basic");
+    form.push(("invite[dashboard_access]", "all"));
+    let (status, body) = menu.call_json("invite_user", &form).await;
+    assert_eq!(
+        (status, &body["fields"][0]["field"]),
+        (StatusCode::UNPROCESSABLE_ENTITY, &Value::from("dashboard_access"))
+    );
+    assert_eq!(app.count(&format!("SELECT count(*) FROM users WHERE email = '{other}'")).await, 0);
+    let mut form = invite_form(&other, "basic");
+    form.push(("invite[dashboard_access]", "none"));
+    assert_eq!(menu.call_json("invite_user", &form).await.0, StatusCode::OK);
+}

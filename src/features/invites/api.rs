@@ -16,7 +16,18 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::UserMenu).await?;
-        let valid = validate::invite(&invite, actor.organization_time_zone)?;
+        let mut valid = validate::invite(&invite, actor.organization_time_zone)?;
+        // Dashboard permissions are access settings: the Superuser's.
+        if !invite.dashboard_access.trim().is_empty() {
+            use crate::features::dashboards::server::parse_choice;
+            let (access, ids) = parse_choice(&invite.dashboard_access, &invite.dashboards)?;
+            if access != crate::features::access::types::DashboardAccess::None && !actor.may(Permission::ManageAccess) {
+                return Err(AppError::field("dashboard_access", "Only a Superuser sets dashboard permissions."));
+            }
+            valid.dashboard_access = access;
+            valid.dashboards =
+                if access == crate::features::access::types::DashboardAccess::Selected { ids } else { Vec::new() };
+        }
         let inviter = Inviter::of(&ctx, &actor);
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
         let back: String =
@@ -43,6 +54,11 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
             seats: crate::features::orgs::server::seat_usage(&ctx.state.pool, actor.org_id).await?,
             organization_time_zone: actor.organization_time_zone.name().to_owned(),
             phone_countries: crate::features::invites::server::validate::phone_countries().to_vec(),
+            dashboards: if actor.may(Permission::ManageAccess) {
+                crate::features::dashboards::server::list(&ctx.state.pool, actor.org_id).await?
+            } else {
+                Vec::new()
+            },
         })
     })
     .await

@@ -27,6 +27,11 @@ pub struct InviteForm {
     /// `YYYY-MM-DD`, as `<input type="date">` sends it.
     pub date_of_birth: String,
     pub hire_date: String,
+    /// "Dashboard permissions" (a Superuser's choice): none, selected or
+    /// all; empty is none.
+    pub dashboard_access: String,
+    /// With selected: `dashboards[id-<uuid>]=on` for each.
+    pub dashboards: std::collections::HashMap<String, String>,
 }
 
 /// What the dialog shows after "Add user".
@@ -52,6 +57,9 @@ pub struct InviteOptions {
     pub seats: Vec<crate::features::orgs::types::SeatUsage>,
     pub organization_time_zone: String,
     pub phone_countries: Vec<PhoneCountry>,
+    /// The organization's dashboards (to choose from, for a Superuser).
+    #[serde(default)]
+    pub dashboards: Vec<crate::features::dashboards::types::Dashboard>,
 }
 
 /// What an activation link's page shows, decided when it opens.

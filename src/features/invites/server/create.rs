@@ -110,6 +110,9 @@ pub async fn create_invite(
         }
         Err(e) => return Err(e.into()),
     };
+    if invite.dashboard_access != crate::features::access::types::DashboardAccess::None {
+        set_dashboards(&mut tx, inviter.org_id, user_id, invite).await?;
+    }
 
     let link = issue(
         &mut tx,
@@ -134,4 +137,33 @@ pub async fn create_invite(
     tx.commit().await?;
     tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");
     Ok(CreatedInvite { user_id, invite_id: link.invite_id, expires_at: link.expires_at })
+}
+
+/// The invite's "Dashboard permissions", in its transaction: only the
+/// organization's own dashboards can be chosen.
+async fn set_dashboards(
+    conn: &mut sqlx::PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    invite: &ValidInvite,
+) -> Result<(), AppError> {
+    sqlx::query("UPDATE users SET dashboard_access = $3 WHERE org_id = $1 AND id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .bind(invite.dashboard_access.param())
+        .execute(&mut *conn)
+        .await?;
+    let chosen = sqlx::query(
+        "INSERT INTO user_dashboards (org_id, user_id, dashboard_id) \
+         SELECT $1, $2, d.id FROM dashboards d WHERE d.org_id = $1 AND d.id = ANY($3)",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .bind(&invite.dashboards)
+    .execute(&mut *conn)
+    .await?;
+    if chosen.rows_affected() != invite.dashboards.len() as u64 {
+        return Err(AppError::field("dashboards", "Choose dashboards from the list."));
+    }
+    Ok(())
 }

@@ -23,6 +23,9 @@ pub struct ValidInvite {
     pub work_phone_ext: Option<String>,
     pub date_of_birth: Option<NaiveDate>,
     pub hire_date: Option<NaiveDate>,
+    /// Which dashboards they may open, set with the invite.
+    pub dashboard_access: crate::features::access::types::DashboardAccess,
+    pub dashboards: Vec<uuid::Uuid>,
 }
 
 pub(crate) fn optional(value: &str) -> Option<String> {
@@ -146,6 +149,8 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
         work_phone_ext,
         date_of_birth,
         hire_date,
+        dashboard_access: Default::default(),
+        dashboards: Vec::new(),
     })
 }
 

@@ -48,6 +48,8 @@ fn InviteForm(
     pending: Memo<bool>,
 ) -> impl IntoView {
     let seats = options.seats.clone();
+    // Dashboard permissions are access settings: a Superuser's choice.
+    let superuser = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.is_superuser());
     let seat = move |role: Role| seats.iter().find(|s| s.role == role).copied();
     let first_free = [Role::Basic, Role::Operator].into_iter().find(|r| seat(*r).is_some_and(|s| !s.is_full()));
     let all_full = first_free.is_none();
@@ -106,6 +108,21 @@ fn InviteForm(
                 <Field label="Date of birth" name="invite[date_of_birth]" input_type="date" error=field_error(error, "date_of_birth") />
                 <Field label="Hire date" name="invite[hire_date]" input_type="date" error=field_error(error, "hire_date") />
             </div>
+            {superuser.then(|| view! {
+                <fieldset class="form-section">
+                    <legend>"Dashboard permissions"</legend>
+                    <label class="choice"><input type="radio" name="invite[dashboard_access]" value="none" checked=true />" None"</label>
+                    <label class="choice"><input type="radio" name="invite[dashboard_access]" value="selected" />" Selected dashboards"</label>
+                    {options.dashboards.iter().map(|d| view! {
+                        <label class="choice choice-nested">
+                            <input type="checkbox" name=format!("invite[dashboards][id-{}]", d.id) value="on" />
+                            " " {d.name.clone()}
+                        </label>
+                    }).collect_view()}
+                    <label class="choice"><input type="radio" name="invite[dashboard_access]" value="all" />" All dashboards, including ones created later"</label>
+                    {move || field_error(error, "dashboards").get().or_else(|| field_error(error, "dashboard_access").get()).map(|m| view! { <p class="field-error">{m}</p> })}
+                </fieldset>
+            })}
             <p class="form-note"><span aria-hidden="true">"* "</span>"Required fields are marked with an asterisk."</p>
             <div class="modal-actions">
                 <a href="/settings/users" class="button">"Cancel"</a>
