@@ -24,13 +24,16 @@ fi
 echo "==> database: $DATABASE_URL"
 export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
 
+# The access matrix in headless Chromium: a script of its own.
+if [ "${BENCH_ONLY:-}" = matrix ]; then exec scripts/bench-matrix.sh; fi
+
 echo "==> benchmarks (release build of the server)"
 # Component types erased, as every cargo-leptos build of Roster compiles them
 # (`always-erase-components` in Cargo.toml), so the benchmark measures the
 # code production runs and compiles whatever production compiles.
 RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench roster
 
-# BENCH_ONLY=sign-in, table, flood, paths, audit or permissions runs that part alone, without the bundle.
+# BENCH_ONLY=sign-in, table, flood, paths, audit, permissions or matrix runs that part alone, without the bundle.
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
 echo "==> release build of the WASM bundle, as production is built (make release)"
