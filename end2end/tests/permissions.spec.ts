@@ -247,6 +247,7 @@ test('dashboard permissions chosen in the invite dialog limit what the activated
   await expect(anna.page.getByRole('link', { name: 'Cold chain' })).toBeVisible();
   await expect(anna.page.getByRole('link', { name: 'Warehouse' })).toHaveCount(0);
   await expectAccessible(anna.page, testInfo);
+  if (js) await anna.page.screenshot({ path: 'screenshots/my-dashboards.png', fullPage: true });
   await anna.page.getByRole('link', { name: 'Cold chain' }).click();
   await expect(anna.page.getByRole('heading', { name: 'Cold chain', level: 1 })).toBeVisible();
   // The other one, by its address: not found, and nothing of it shown.
