@@ -147,12 +147,7 @@ pub async fn choice(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Dashbo
         .fetch_optional(pool)
         .await?
         .ok_or(AppError::NotFound)?;
-    let chosen: Vec<Uuid> =
-        sqlx::query_scalar("SELECT dashboard_id FROM user_dashboards WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?;
+    let chosen = chosen_ids(pool, org_id, user_id).await?;
     Ok(DashboardChoice {
         access: DashboardAccess::from_param(&access).unwrap_or_default(),
         chosen,
@@ -271,6 +266,35 @@ struct ViewerRow {
     columns: ProfileColumns,
 }
 
+impl ViewerRow {
+    /// The one dashboard decision, for a dashboard chosen for them or not.
+    fn decide(&self, chosen: bool) -> (bool, DashboardReason) {
+        let access = DashboardAccess::from_param(&self.dashboard_access).unwrap_or_default();
+        self.columns.profile(self.role, self.status).decide_dashboard(access, chosen)
+    }
+}
+
+/// The user whose dashboard access is asked about, with their access.
+async fn viewer(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Option<ViewerRow>, AppError> {
+    Ok(sqlx::query_as(&format!(
+        "SELECT u.first_name, u.role, u.status, u.dashboard_access, {} FROM users u WHERE u.org_id = $1 AND u.id = $2",
+        access_profile_columns!()
+    ))
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_optional(pool)
+    .await?)
+}
+
+/// The dashboards chosen for a user ("selected").
+async fn chosen_ids(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+    Ok(sqlx::query_scalar("SELECT dashboard_id FROM user_dashboards WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .fetch_all(pool)
+        .await?)
+}
+
 /// Whether a user may open a dashboard, and why. `None`: no such user or
 /// dashboard in the organization.
 pub async fn check(
@@ -279,14 +303,7 @@ pub async fn check(
     user_id: Uuid,
     dashboard_id: Uuid,
 ) -> Result<Option<(bool, DashboardReason, String, String)>, AppError> {
-    let user: Option<ViewerRow> = sqlx::query_as(&format!(
-        "SELECT u.first_name, u.role, u.status, u.dashboard_access, {} FROM users u WHERE u.org_id = $1 AND u.id = $2",
-        access_profile_columns!()
-    ))
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?;
+    let user = viewer(pool, org_id, user_id).await?;
     let dashboard: Option<(String, bool)> = sqlx::query_as(
         "SELECT d.name, EXISTS (SELECT 1 FROM user_dashboards ud WHERE ud.org_id = d.org_id \
                 AND ud.dashboard_id = d.id AND ud.user_id = $3) FROM dashboards d WHERE d.org_id = $1 AND d.id = $2",
@@ -299,34 +316,14 @@ pub async fn check(
     let (Some(user), Some((name, chosen))) = (user, dashboard) else {
         return Ok(None);
     };
-    let access = DashboardAccess::from_param(&user.dashboard_access).unwrap_or_default();
-    let (allowed, reason) = user.columns.profile(user.role, user.status).decide_dashboard(access, chosen);
+    let (allowed, reason) = user.decide(chosen);
     Ok(Some((allowed, reason, dashboard_sentence(&user.first_name, &name, (allowed, reason)), name)))
 }
 
 /// The dashboards a user may open, by name: the same decision as `check`,
 /// with the user and their chosen dashboards read once.
 pub async fn visible(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<Dashboard>, AppError> {
-    let user: ViewerRow = sqlx::query_as(&format!(
-        "SELECT u.first_name, u.role, u.status, u.dashboard_access, {} FROM users u WHERE u.org_id = $1 AND u.id = $2",
-        access_profile_columns!()
-    ))
-    .bind(org_id)
-    .bind(user_id)
-    .fetch_optional(pool)
-    .await?
-    .ok_or(AppError::NotFound)?;
-    let chosen: Vec<Uuid> =
-        sqlx::query_scalar("SELECT dashboard_id FROM user_dashboards WHERE org_id = $1 AND user_id = $2")
-            .bind(org_id)
-            .bind(user_id)
-            .fetch_all(pool)
-            .await?;
-    let profile = user.columns.profile(user.role, user.status);
-    let access = DashboardAccess::from_param(&user.dashboard_access).unwrap_or_default();
-    Ok(list(pool, org_id)
-        .await?
-        .into_iter()
-        .filter(|d| profile.decide_dashboard(access, chosen.contains(&d.id)).0)
-        .collect())
+    let user = viewer(pool, org_id, user_id).await?.ok_or(AppError::NotFound)?;
+    let chosen = chosen_ids(pool, org_id, user_id).await?;
+    Ok(list(pool, org_id).await?.into_iter().filter(|d| user.decide(chosen.contains(&d.id)).0).collect())
 }
