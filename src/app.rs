@@ -49,7 +49,6 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
-    mark_hydrated();
 
     view! {
         <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
@@ -131,17 +130,6 @@ lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);
 lazy_page!(RecoverRoute, RecoverPage);
 lazy_page!(ConfirmEmailRoute, ConfirmEmailPage);
-
-/// Marks the page as hydrated (`<body data-hydrated>`), so the browser tests
-/// of the JavaScript suite wait until the app is interactive.
-fn mark_hydrated() {
-    #[cfg(feature = "hydrate")]
-    Effect::new(|_| {
-        if let Some(body) = document().body() {
-            let _ = body.set_attribute("data-hydrated", "true");
-        }
-    });
-}
 
 /// `/`: Superusers go to User Management, everyone else to their account,
 /// visitors to sign in.

@@ -1,4 +1,4 @@
-import { activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, sql, uniqueEmail, expect, test } from './helpers';
+import { activateInOwnBrowser, expectAccessible, hasJs, inviteFromDialog, settled, signUp, sql, uniqueEmail, watchConsole, expect, test } from './helpers';
 
 test('an Operator given "Serving user menu" opens User Management and invites a Basic user but cannot delete one', async ({ page, browser }, testInfo) => {
   test.setTimeout(120_000);
@@ -194,6 +194,20 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
     await expect(grid.getByRole('row')).toHaveCount(51);
     await page.setViewportSize({ width: 1440, height: 900 });
     await page.screenshot({ path: 'screenshots/access-matrix-50.png', fullPage: true });
+
+    // Someone deletes Anna meanwhile: the save is refused, her cell goes
+    // back and her row says why.
+    await settled(page, testInfo);
+    await sql('DELETE FROM users WHERE email = $1', [annaEmail]);
+    await invoices.focus();
+    await page.keyboard.press('Space');
+    const annaRow = grid.getByRole('row').filter({ hasText: annaEmail });
+    await expect(annaRow.getByRole('alert')).toContainText(
+      'Invoices & Cards was not saved: this user no longer exists. Reload the page to see the users as they are now.',
+    );
+    await expect(invoices).toHaveAttribute('aria-pressed', 'false');
+    await expect(invoices).toHaveAccessibleName('Anna cannot Invoices & Cards: the role Basic does not grant it');
+    await expect(page.getByRole('button', { name: 'Undo' })).toHaveCount(0);
   }
 });
 
@@ -205,7 +219,7 @@ test('dashboard permissions chosen in the invite dialog limit what the activated
   await nav.getByRole('link', { name: 'Dashboards', exact: true }).click();
   await expect(page.getByRole('heading', { name: 'Dashboards', level: 1 })).toBeVisible();
   await expect(page.getByText('No dashboards yet.')).toBeVisible();
-  for (const [name, description] of [['Cold chain', 'Fridges and freezers'], ['Warehouse', 'Halls 1 to 3']]) {
+  for (const [name, description] of [['Cold chain', 'Fridges and freezers'], ['Warehouse', 'Halls 1 to 3'], ['Yard', 'Trucks and trailers']]) {
     await settled(page, testInfo);
     await page.getByLabel('Name', { exact: true }).fill(name);
     await page.getByLabel('Description', { exact: true }).fill(description);
@@ -242,19 +256,57 @@ test('dashboard permissions chosen in the invite dialog limit what the activated
   await expect(page.getByRole('checkbox', { name: 'Warehouse' })).not.toBeChecked();
   await expectAccessible(page, testInfo);
 
+  // Her profile (the details panel) says what she may do and why, and
+  // changes her dashboards too: Warehouse as well.
+  await page.getByRole('link', { name: 'User Management' }).first().click();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Details of Anna Smith' }).click();
+  const panel = page.getByRole('dialog', { name: 'User details' });
+  const permissions = panel.getByRole('region', { name: 'Permissions', exact: true });
+  await expect(permissions.getByText('Basic defaults', { exact: true })).toBeVisible();
+  await expect(permissions.getByText('Anna can Download reports: the role Basic grants it')).toBeVisible();
+  await expect(permissions.getByText('Anna cannot Invoices & Cards: the role Basic does not grant it')).toBeVisible();
+  const panelDashboards = panel.getByRole('region', { name: 'Dashboard permissions' });
+  await expect(panelDashboards.getByLabel('Selected dashboards')).toBeChecked();
+  await settled(page, testInfo);
+  await panelDashboards.getByRole('checkbox', { name: 'Warehouse' }).check();
+  await panelDashboards.getByRole('button', { name: 'Save dashboard permissions' }).click();
+  await expect(panelDashboards.getByRole('status').filter({ hasText: 'The dashboard permissions are saved.' })).toBeVisible();
+  await expect(panel.getByRole('checkbox', { name: 'Warehouse' })).toBeChecked();
+  await expectAccessible(page, testInfo);
+  if (js) {
+    // Opened by its address (a reload), the panel's split-out code is
+    // loaded before hydration: no hydration warnings, and it still works.
+    const problems = watchConsole(page, testInfo);
+    await page.reload();
+    await settled(page, testInfo);
+    await expect(permissions.getByText('Anna can Download reports: the role Basic grants it')).toBeVisible();
+    await panelDashboards.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'screenshots/user-panel-permissions.png' });
+    // The keyboard starts on the panel, not at the foot of it.
+    await expect(panel).toBeFocused();
+    expect(problems).toEqual([]);
+    await page.keyboard.press('Escape');
+    await expect(panel).toHaveCount(0);
+    await page.getByRole('link', { name: 'Details of Anna Smith' }).click();
+    await expect(permissions).toBeVisible();
+    expect(problems).toEqual([]);
+  }
+
   await anna.page.getByRole('navigation', { name: 'Settings' }).getByRole('link', { name: 'My dashboards' }).click();
   await expect(anna.page.getByRole('heading', { name: 'My dashboards', level: 1 })).toBeVisible();
   await expect(anna.page.getByRole('link', { name: 'Cold chain' })).toBeVisible();
-  await expect(anna.page.getByRole('link', { name: 'Warehouse' })).toHaveCount(0);
+  await expect(anna.page.getByRole('link', { name: 'Warehouse' })).toBeVisible();
+  await expect(anna.page.getByRole('link', { name: 'Yard' })).toHaveCount(0);
   await expectAccessible(anna.page, testInfo);
   if (js) await anna.page.screenshot({ path: 'screenshots/my-dashboards.png', fullPage: true });
   await anna.page.getByRole('link', { name: 'Cold chain' }).click();
   await expect(anna.page.getByRole('heading', { name: 'Cold chain', level: 1 })).toBeVisible();
-  // The other one, by its address: not found, and nothing of it shown.
+  // One she was not given, by its address: not found, and nothing of it shown.
   await page.goto('/settings/dashboards');
   const id = await page.locator('input[type=hidden][name=id]').last().inputValue();
   const response = await anna.page.goto(`/dashboards/${id}`);
   expect(response?.status()).toBe(404);
-  await expect(anna.page.getByText('Halls 1 to 3')).toHaveCount(0);
+  await expect(anna.page.getByText('Trucks and trailers')).toHaveCount(0);
   await anna.context.close();
 });

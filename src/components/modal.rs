@@ -59,7 +59,7 @@ pub fn Modal(
 }
 
 /// Moves focus into the dialog: onto the dialog itself at once, then onto
-/// its first form field as soon as there is one (its content may still be
+/// its first text field or list as soon as there is one (its content may still be
 /// loading), unless the user has moved on by then. Looks every 50 ms, up to
 /// `tries` times.
 #[cfg(feature = "hydrate")]
@@ -70,8 +70,13 @@ fn focus_first_field(section: web_sys::HtmlElement, tries: u32) {
     if inside && !on_dialog {
         return;
     }
-    let field =
-        focusables(&section).into_iter().find(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+    // A field one types into: a radio button or checkbox (the dashboards
+    // at the foot of a user's details) is not where a dialog's work starts.
+    let field = focusables(&section).into_iter().find(|el| match el.tag_name().as_str() {
+        "INPUT" => !matches!(el.get_attribute("type").as_deref(), Some("radio" | "checkbox")),
+        "SELECT" | "TEXTAREA" => true,
+        _ => false,
+    });
     match field {
         Some(field) if section.is_connected() => {
             let _ = field.focus();

@@ -47,8 +47,22 @@ async fn dashboard_permissions_decide_what_a_user_sees_and_opens(pool: PgPool) {
     let html = anna_browser.page_html(&format!("/dashboards/{warehouse}")).await;
     assert!(!html.contains("Halls 1–3"), "another's dashboard shows nothing of it");
 
-    // All, including one created later.
-    admin.call("save_user_dashboards", &[("user", &anna_id), ("dashboard_access", "all")]).await;
+    // All, including one created later: this time from her details panel
+    // without JavaScript, which returns to the panel in the table's view.
+    let response = admin
+        .post_form(
+            "save_user_dashboards",
+            &[("user", &anna_id), ("dashboard_access", "all"), ("panel", "true"), ("view", "q=Anna")],
+        )
+        .await;
+    assert_eq!(response.status(), StatusCode::FOUND);
+    let back = format!("/settings/users?q=Anna&user={anna_id}&notice=dashboards_saved");
+    assert_eq!(response.headers()["location"], back.as_str());
+    // The panel there: what she may do and why, and her dashboards, saved.
+    let html = admin.page_html(&back).await;
+    assert!(html.contains("Anna can Download reports: the role Basic grants it"), "{html}");
+    assert!(html.contains("The dashboard permissions are saved."), "{html}");
+    assert!(html.contains(r#"name="dashboard_access" value="all" checked"#), "{html}");
     admin.call("save_dashboard", &[("name", "Pharmacy")]).await;
     assert_eq!(names(&anna_browser.call_json("my_dashboards", &[]).await.1), ["Cold chain", "Pharmacy", "Warehouse"]);
 

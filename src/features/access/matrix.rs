@@ -59,6 +59,20 @@ pub fn AccessMatrixPage() -> impl IntoView {
     }
 }
 
+/// Why a cell was put back, next to it. A row whose user is gone (someone
+/// deleted them meanwhile) says so rather than a bare "Not found".
+fn refusal(permission: AccessPermission, error: &crate::error::AppError) -> String {
+    use crate::error::AppError;
+    let why = match error {
+        AppError::NotFound => {
+            "this user no longer exists. Reload the page to see the users as they are now.".to_owned()
+        }
+        AppError::Forbidden => "you may no longer change access settings.".to_owned(),
+        other => other.to_string(),
+    };
+    format!("{} was not saved: {why}", permission.label())
+}
+
 /// A change waiting for the server: the cell to put back if it is refused.
 #[derive(Clone, Copy)]
 struct Pending {
@@ -109,7 +123,7 @@ fn MatrixGrid(matrix: AccessMatrix, query: UserListQuery) -> impl IntoView {
         Some(Err(error)) => {
             if let Some(p) = pending.get_untracked() {
                 row(p.row).update(|r| r.profile = p.before);
-                refused.set(Some((p.row, format!("{} was not saved: {error}", p.permission.label()))));
+                refused.set(Some((p.row, refusal(p.permission, &error))));
                 last.set(None);
             }
         }

@@ -14,7 +14,7 @@ use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::access::api::{SaveRoleDefaults, SaveUserAccess, load_role_defaults, load_user_access, my_access};
 use crate::features::access::types::{AccessPermission, ExplainedAccess, RoleDefaults, Setting, UserAccess};
-use crate::features::dashboards::ui::UserDashboardsForm;
+use crate::features::dashboards::ui::{DashboardsForm, UserDashboardsForm};
 use crate::features::users::types::Role;
 
 fn saved_notice() -> bool {
@@ -117,6 +117,10 @@ fn RolesForm(defaults: RoleDefaults, action: FormAction<()>) -> impl IntoView {
 pub fn UserAccessPage() -> impl IntoView {
     let id = use_params_map().with_untracked(|p| p.get("id").unwrap_or_default());
     let action = FormAction::new::<SaveUserAccess>();
+    let dashboards = {
+        let user = id.parse::<uuid::Uuid>().ok();
+        DashboardsForm::new(move || user)
+    };
     let access = server_resource(
         move || (id.clone(), action.version().get()),
         |(id, _)| async move {
@@ -134,7 +138,7 @@ pub fn UserAccessPage() -> impl IntoView {
         <Suspense fallback=|| view! { <LoadingState label="Loading the access settings…" /> }>
             {move || Suspend::new(async move {
                 match access.await {
-                    Ok(access) => view! { <UserAccessForm access action /> }.into_any(),
+                    Ok(access) => view! { <UserAccessForm access action dashboards /> }.into_any(),
                     Err(error) => view! {
                         <div class="page-head"><div><p class="breadcrumb">"User Management"</p><h1>"Access settings"</h1></div></div>
                         <ErrorState error />
@@ -146,7 +150,7 @@ pub fn UserAccessPage() -> impl IntoView {
 }
 
 #[component]
-fn UserAccessForm(access: UserAccess, action: FormAction<()>) -> impl IntoView {
+fn UserAccessForm(access: UserAccess, action: FormAction<()>, dashboards: DashboardsForm) -> impl IntoView {
     let error = action_error(action.value());
     let pending = action.pending();
     let editable = access.editable;
@@ -187,7 +191,7 @@ fn UserAccessForm(access: UserAccess, action: FormAction<()>) -> impl IntoView {
             })}
         </ServerForm>
         {(access.role != Role::Superuser).then(|| view! {
-            <UserDashboardsForm user=access.user_id name=first_name editable />
+            <UserDashboardsForm user=access.user_id name=first_name editable form=dashboards />
         })}
     }
 }
@@ -234,6 +238,23 @@ fn AccessRow(line: ExplainedAccess, editable: bool, error: Signal<Option<crate::
     }
 }
 
+/// Each permission, allowed or not, with the sentence that says why (the
+/// one the check itself gives): "My access" and a user's details panel.
+#[component]
+pub fn AccessList(permissions: Vec<ExplainedAccess>) -> impl IntoView {
+    view! {
+        <ul class="access-list">
+            {permissions.into_iter().map(|line| view! {
+                <li>
+                    <Effective allowed=line.allowed />
+                    " "<span class="permission-name">{line.permission.label()}</span>
+                    <span class="hint">{line.explanation}</span>
+                </li>
+            }).collect_view()}
+        </ul>
+    }
+}
+
 /// "My access" on `/account`: every permission, whether the user holds it,
 /// and why.
 #[component]
@@ -247,15 +268,7 @@ pub fn MyAccess() -> impl IntoView {
                     match access.await {
                         Ok(access) => view! {
                             <p class="muted">{format!("{} · {}", access.role.label(), access.summary)}</p>
-                            <ul class="access-list">
-                                {access.permissions.into_iter().map(|line| view! {
-                                    <li>
-                                        <Effective allowed=line.allowed />
-                                        " "<span class="permission-name">{line.permission.label()}</span>
-                                        <span class="hint">{line.explanation}</span>
-                                    </li>
-                                }).collect_view()}
-                            </ul>
+                            <AccessList permissions=access.permissions />
                         }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }

@@ -102,21 +102,32 @@ pub async fn user_dashboards(id: uuid::Uuid) -> Result<DashboardChoice, AppError
 
 /// Sets a user's dashboard permissions: `dashboard_access` none, selected
 /// or all; with selected, `dashboards[id-<id>]=on` for each. Audited.
+/// Without JavaScript it returns to the form's page: with `panel`, the
+/// user's details panel in the table's `view`.
 #[server(endpoint = "save_user_dashboards")]
 pub async fn save_user_dashboards(
     user: uuid::Uuid,
     #[server(default)] dashboard_access: String,
     #[server(default)] dashboards: HashMap<String, String>,
+    #[server(default)] panel: bool,
+    #[server(default)] view: String,
 ) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::dashboards::server;
     use crate::features::users::server::access::Admin;
+    use crate::features::users::types::UserListQuery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageAccess).await?;
         let (access, ids) = server::parse_choice(&dashboard_access, &dashboards)?;
         server::set_choice(&ctx.state.pool, &Admin::of(&ctx, &actor), user, access, &ids).await?;
-        ctx.redirect(&format!("/settings/users/{user}/access?notice=dashboards_saved"));
+        // Back where the form was: the user's details panel (in the table's
+        // view) or their Access settings page.
+        if panel {
+            ctx.redirect(&UserListQuery::parse(&view).href_with_panel(user, Some("dashboards_saved")));
+        } else {
+            ctx.redirect(&format!("/settings/users/{user}/access?notice=dashboards_saved"));
+        }
         Ok(())
     })
     .await

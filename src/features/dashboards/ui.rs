@@ -9,13 +9,17 @@ use leptos_router::hooks::{use_params_map, use_query_map};
 use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{Field, action_error, field_error};
 use crate::components::layout::SettingsHead;
+use crate::components::resource::Json;
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
+use crate::error::AppError;
 use crate::features::access::types::DashboardAccess;
 use crate::features::dashboards::api::{
     DeleteDashboard, SaveDashboard, SaveUserDashboards, list_dashboards, my_dashboards, open_dashboard, user_dashboards,
 };
-use crate::features::dashboards::types::{Dashboard, MAX_DASHBOARD_DESCRIPTION_CHARS, MAX_DASHBOARD_NAME_CHARS};
+use crate::features::dashboards::types::{
+    Dashboard, DashboardChoice, MAX_DASHBOARD_DESCRIPTION_CHARS, MAX_DASHBOARD_NAME_CHARS,
+};
 
 fn notice() -> Option<String> {
     use_query_map().with(|q| q.get("notice"))
@@ -166,25 +170,80 @@ pub fn DashboardPage() -> impl IntoView {
     }
 }
 
-/// "Dashboard permissions" on a user's Access settings page.
+/// The state of a user's "Dashboard permissions" form: its action and what
+/// it shows, reloaded after each save. A page creates it where it creates
+/// its other resources, never inside a `Suspense`'s resolved branch: the
+/// server and the browser number resources in the order they create them,
+/// and one created only once another has loaded would get a different
+/// number in each, so hydration would find the wrong data.
+#[derive(Clone, Copy)]
+pub struct DashboardsForm {
+    action: FormAction<()>,
+    choice: Resource<Result<DashboardChoice, AppError>, Json>,
+}
+
+impl DashboardsForm {
+    pub fn new(user: impl Fn() -> Option<uuid::Uuid> + Send + Sync + 'static) -> Self {
+        let action = FormAction::new::<SaveUserDashboards>();
+        let choice = server_resource(
+            move || (user(), action.version().get()),
+            |(user, _)| async move {
+                match user {
+                    Some(user) => user_dashboards(user).await,
+                    None => Err(AppError::NotFound),
+                }
+            },
+        );
+        Self { action, choice }
+    }
+
+    /// Waits until the form has what it shows, so a panel can appear whole
+    /// instead of with a loading line at its foot.
+    pub async fn loaded(self) {
+        let _ = self.choice.await;
+    }
+}
+
+/// "Dashboard permissions" on a user's Access settings page and in their
+/// details panel on User Management (`panel_view`: the table's view, which
+/// a save without JavaScript returns to, panel open).
 #[component]
-pub fn UserDashboardsForm(user: uuid::Uuid, name: String, editable: bool) -> impl IntoView {
-    let action = FormAction::new::<SaveUserDashboards>();
-    let choice = server_resource(move || action.version().get(), move |_| user_dashboards(user));
+pub fn UserDashboardsForm(
+    user: uuid::Uuid,
+    name: String,
+    editable: bool,
+    form: DashboardsForm,
+    #[prop(optional)] panel_view: Option<String>,
+) -> impl IntoView {
+    let DashboardsForm { action, choice } = form;
     let error = action_error(action.value());
     let saved = move || notice().as_deref() == Some("dashboards_saved") || matches!(action.value().get(), Some(Ok(())));
+    let in_panel = panel_view.is_some();
+    let intro = format!("Which dashboards {name} may open. Any dashboard also needs See Dashboard & Sensor analysis.");
+    let heading = if in_panel {
+        view! { <h3 id="dashboards-title">"Dashboard permissions"</h3> }.into_any()
+    } else {
+        view! { <h2 id="dashboards-title">"Dashboard permissions"</h2> }.into_any()
+    };
     view! {
-        <section class="card form-card dashboards-form" aria-labelledby="dashboards-title">
-            <h2 id="dashboards-title">"Dashboard permissions"</h2>
-            <p class="muted">{format!("Which dashboards {name} may open. Any dashboard also needs See Dashboard & Sensor analysis.")}</p>
+        <section class=if in_panel { "panel-section dashboards-form" } else { "card form-card dashboards-form" } aria-labelledby="dashboards-title">
+            {heading}
+            <p class="muted">{intro}</p>
             {move || saved().then(|| view! { <SuccessAlert message="The dashboard permissions are saved." /> })}
             <ErrorAlert error />
-            <Suspense fallback=|| view! { <LoadingState label="Loading the dashboards…" /> }>
-                {move || Suspend::new(async move {
+            // A Transition: after a save the form stays while it reloads.
+            <Transition fallback=|| view! { <LoadingState label="Loading the dashboards…" /> }>
+                {move || {
+                    let panel_view = panel_view.clone();
+                    Suspend::new(async move {
                     match choice.await {
                         Ok(choice) => view! {
                             <ServerForm action>
                                 <input type="hidden" name="user" value=user.to_string() />
+                                {panel_view.map(|view_string| view! {
+                                    <input type="hidden" name="panel" value="true" />
+                                    <input type="hidden" name="view" value=view_string />
+                                })}
                                 <fieldset class="form-section" disabled=!editable>
                                     <legend>"Dashboards"</legend>
                                     {DashboardAccess::ALL.into_iter().map(|access| view! {
@@ -212,8 +271,9 @@ pub fn UserDashboardsForm(user: uuid::Uuid, name: String, editable: bool) -> imp
                         }.into_any(),
                         Err(error) => view! { <ErrorState error /> }.into_any(),
                     }
-                })}
-            </Suspense>
+                    })
+                }}
+            </Transition>
         </section>
     }
 }

@@ -7,4 +7,6 @@ mod user_panel;
 mod users_page;
 
 pub use confirm_email::ConfirmEmailPage;
+#[cfg(feature = "hydrate")]
+pub use users_page::preload_opened_by_address;
 pub use users_page::{UsersPage, UsersToolbar};

@@ -13,8 +13,12 @@ use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
+use crate::features::access::api::load_user_access;
+use crate::features::access::types::UserAccess;
+use crate::features::access::ui::AccessList;
+use crate::features::dashboards::ui::{DashboardsForm, UserDashboardsForm};
 use crate::features::users::api::user_details;
-use crate::features::users::types::{AccountLock, MailStatus, ShownStatus, UserDetails, UserListQuery};
+use crate::features::users::types::{AccountLock, MailStatus, Role, ShownStatus, UserDetails, UserListQuery};
 use leptos_router::hooks::use_query_map;
 
 /// The panel's actions. They live on the page, so the table reloads after
@@ -67,6 +71,10 @@ pub fn UserPanel(
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
     let details = server_resource(move || actions.versions(), move |_| user_details(id));
+    // What they may do (a new role changes it) and their dashboards. Made
+    // here, beside `details`, not once it has loaded: see `DashboardsForm`.
+    let access = server_resource(move || actions.versions(), move |_| load_user_access(id));
+    let dashboards = DashboardsForm::new(move || Some(id));
     // The table's actions open the panel at their confirmation.
     let confirm = use_query_map().with_untracked(|p| p.get("confirm"));
     let confirming = confirm.as_deref() == Some("access");
@@ -102,12 +110,18 @@ pub fn UserPanel(
                 <h2 id="user-panel-title">"User details"</h2>
                 <a href=close_href class="button button-quiet" aria-label="Close">"✕"</a>
             </div>
-            <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
+            // A Transition: after an action the panel stays as it was until
+            // its new state has loaded, and then appears whole (its access
+            // and dashboards too), never as a loading line between.
+            <Transition fallback=|| view! { <LoadingState label="Loading…" /> }>
                 {move || {
                     let (view_string, confirm_href) = (view_string.clone(), confirm_href.clone());
                     let (delete_href, cancel_href) = (delete_href.clone(), panel_href.clone());
                     Suspend::new(async move {
-                        match details.await {
+                        let user = details.await;
+                        let access = access.await;
+                        dashboards.loaded().await;
+                        match user {
                             Ok(user) if deleting => view! {
                                 <DeleteSection user error actions view_string cancel_href />
                             }.into_any(),
@@ -119,13 +133,13 @@ pub fn UserPanel(
                                 <EditSection user error actions view_string cancel_href />
                             }.into_any(),
                             Ok(user) => view! {
-                                <DetailsBody user notice error actions view_string confirming unlocking confirm_href delete_href />
+                                <DetailsBody user notice error actions view_string confirming unlocking confirm_href delete_href access dashboards />
                             }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
                     })
                 }}
-            </Suspense>
+            </Transition>
         </Modal>
     }
 }
@@ -141,6 +155,8 @@ fn DetailsBody(
     unlocking: bool,
     confirm_href: String,
     delete_href: String,
+    access: Result<UserAccess, AppError>,
+    dashboards: DashboardsForm,
 ) -> impl IntoView {
     let PanelActions { resend, cancel, .. } = actions;
     let row = user.row.clone();
@@ -277,8 +293,6 @@ fn DetailsBody(
         <section class="panel-section" aria-labelledby="panel-profile">
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
-                <dt>"Access settings"</dt>
-                <dd><a href=format!("/settings/users/{}/access", row.id)>{row.access_settings.clone()}</a></dd>
                 <dt>"Time zone"</dt><dd>{user.time_zone.clone()}</dd>
                 <dt>"Department"</dt><dd>{optional(user.department.clone())}</dd>
                 <dt>"Mobile phone"</dt><dd>{optional(user.mobile_phone.clone())}</dd>
@@ -291,6 +305,45 @@ fn DetailsBody(
                 <dt>"Last sign-in"</dt><dd>{row.last_sign_in.clone().map(|t| t.local).unwrap_or_else(|| "Never".to_owned())}</dd>
             </dl>
         </section>
+        <PermissionsSection user=row.id first_name=row.first_name.clone() access dashboards view_string />
+    }
+}
+
+/// What the user may do, each permission with why (the sentence the matrix
+/// and the API give too), and which dashboards they may open.
+#[component]
+fn PermissionsSection(
+    user: Uuid,
+    first_name: String,
+    access: Result<UserAccess, AppError>,
+    dashboards: DashboardsForm,
+    view_string: String,
+) -> impl IntoView {
+    let heading = view! { <h3 id="panel-permissions">"Permissions"</h3> };
+    match access {
+        Ok(access) => view! {
+            <section class="panel-section" aria-labelledby="panel-permissions">
+                {heading}
+                <p class="panel-access-summary">
+                    <span>{access.summary.clone()}</span>
+                    <a href=format!("/settings/users/{user}/access")>
+                        {if access.editable { "Change access settings" } else { "Access settings" }}
+                    </a>
+                </p>
+                <AccessList permissions=access.permissions.clone() />
+            </section>
+            {(access.role != Role::Superuser).then(|| view! {
+                <UserDashboardsForm user name=first_name editable=access.editable form=dashboards panel_view=view_string />
+            })}
+        }
+        .into_any(),
+        Err(error) => view! {
+            <section class="panel-section" aria-labelledby="panel-permissions">
+                {heading}
+                <ErrorState error />
+            </section>
+        }
+        .into_any(),
     }
 }
 

@@ -1,3 +1,4 @@
+use leptos::lazy;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::components::Form;
@@ -63,6 +64,7 @@ pub fn UsersPage() -> impl IntoView {
     let inviting = move || params.with(|p| p.get("invite").is_some());
     let invited = move || params.with(|p| p.get("invited"));
     let deleted = move || params.with(|p| p.get("deleted"));
+    preload_when_idle();
 
     view! {
         <Title text="User Management" />
@@ -86,8 +88,12 @@ pub fn UsersPage() -> impl IntoView {
         {move || deleted().map(|name| view! {
             <SuccessAlert message=format!("{name} was deleted. Their seat is free again.") />
         })}
-        {move || inviting().then(|| view! { <InviteDialog /> })}
-        {move || panel_user().map(|id| view! { <UserPanel id query notice actions /> })}
+        // A bare `Suspend`, not in a `Suspense`: the server builds it in the
+        // same pass as before the split (a `Suspense` defers its children to
+        // a later one), so its resources keep the numbers the browser gives
+        // them when hydrating.
+        {move || inviting().then(|| Suspend::new(invite_dialog()))}
+        {move || panel_user().map(|id| Suspend::new(user_panel(id, query, notice, actions)))}
         <UsersToolbar query action="/settings/users" />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
@@ -98,6 +104,57 @@ pub fn UsersPage() -> impl IntoView {
             })}
         </Transition>
     }
+}
+
+// The details panel and the invite dialog are split out of the main WASM
+// bundle (`#[lazy]`): the table is interactive before either is needed.
+// When the page's address opens one (`?user=`, `?invite`), the server
+// renders it and `preload_opened_by_address` loads its code before
+// hydration, so hydrating it finds the code there. Otherwise it is fetched
+// once the page is idle, so a click opens it without a wait.
+
+#[lazy]
+fn user_panel(
+    id: uuid::Uuid,
+    query: Memo<UserListQuery>,
+    notice: Signal<Option<String>>,
+    actions: PanelActions,
+) -> AnyView {
+    view! { <UserPanel id query notice actions /> }.into_any()
+}
+
+#[lazy]
+fn invite_dialog() -> AnyView {
+    view! { <InviteDialog /> }.into_any()
+}
+
+/// Loads the code of the panel or dialog the address opens (before
+/// hydration: see above). Only User Management's own address opens them.
+#[cfg(feature = "hydrate")]
+pub async fn preload_opened_by_address() {
+    let location = window().location();
+    if location.pathname().ok().as_deref() != Some("/settings/users") {
+        return;
+    }
+    let search = location.search().unwrap_or_default();
+    let Ok(params) = web_sys::UrlSearchParams::new_with_str(&search) else { return };
+    if params.has("user") {
+        __preload_user_panel().await;
+    }
+    if params.has("invite") {
+        __preload_invite_dialog().await;
+    }
+}
+
+/// Fetches the panel's and the dialog's code once the table is interactive.
+fn preload_when_idle() {
+    #[cfg(feature = "hydrate")]
+    Effect::new(|_| {
+        leptos::task::spawn_local(async {
+            __preload_user_panel().await;
+            __preload_invite_dialog().await;
+        });
+    });
 }
 
 /// Search and status filter of the user table (and of its access matrix,
