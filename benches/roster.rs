@@ -204,7 +204,10 @@ async fn run(url: &str) -> Result<(), String> {
     };
     let scenarios = vec![
         Scenario { name: "page 1, by last name", query: UserListQuery::default() },
-        Scenario { name: "page 3,601, by last name", query: deep("last_name", "lower(u.last_name)").await },
+        Scenario {
+            name: "page 3,601, by last name",
+            query: deep("last_name", r#"lower(u.last_name) COLLATE "und-x-icu""#).await,
+        },
         Scenario {
             name: "page 1, by email",
             query: UserListQuery { sort: Some("email".into()), ..Default::default() },
@@ -217,6 +220,18 @@ async fn run(url: &str) -> Result<(), String> {
         Scenario {
             name: "search \"olsen.12\" (rare)",
             query: UserListQuery { q: Some("olsen.12".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "search \"a\" (names and emails starting with it)",
+            query: UserListQuery { q: Some("a".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "search \"an\" (starting with it)",
+            query: UserListQuery { q: Some("an".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "search \"zy\" (starting with it, few)",
+            query: UserListQuery { q: Some("zy".into()), ..Default::default() },
         },
     ];
 
@@ -284,7 +299,7 @@ async fn run(url: &str) -> Result<(), String> {
     for _ in 0..5 {
         let start = Instant::now();
         sqlx::query(
-            "SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name), u.id OFFSET 90000 LIMIT 26",
+            "SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name) COLLATE \"und-x-icu\", u.id OFFSET 90000 LIMIT 26",
         )
         .bind(seeded.org_id)
         .fetch_all(&pool)

@@ -146,6 +146,8 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
     await invoices.click();
   }
   await expect(invoices).toHaveAttribute('aria-pressed', 'true');
+  // Saved (not only shown): the cell is busy until the server answers.
+  await expect(invoices).not.toHaveAttribute('aria-busy', 'true');
   await expect(invoices).toHaveAccessibleName(/^Anna can Invoices & Cards: a per-user grant by Ada Lovelace on \d{4}-\d\d-\d\d overrides the role Basic$/);
   if (js) await page.screenshot({ path: 'screenshots/access-matrix.png', fullPage: true });
 
@@ -163,6 +165,7 @@ test('the Superuser grants a permission in the access matrix with the keyboard, 
     await invoices.click();
   }
   await expect(invoices).toHaveAttribute('aria-pressed', 'false');
+  await expect(invoices).not.toHaveAttribute('aria-busy', 'true');
   await expect(invoices).toHaveAccessibleName('Anna cannot Invoices & Cards: the role Basic does not grant it');
   await anna.page.reload();
   await expect(anna.page.getByText('You cannot Invoices & Cards: the role Basic does not grant it')).toBeVisible();

@@ -16,6 +16,18 @@ test('the user table sorts, searches and pages through the URL', async ({ page }
   await expect(page).toHaveURL(/sort=email/);
   await expect(page.getByRole('row').filter({ hasText: me.email })).toBeVisible();
 
+  // Accents aside: "zusé" finds Zuse; one or two letters find what starts with them.
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('ZUSÉ');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('row').filter({ hasText: me.email })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('Zu');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByRole('row').filter({ hasText: me.email })).toBeVisible();
+  await page.getByRole('searchbox', { name: 'Search users' }).fill('us');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('No first name, last name or email starts with “us”.')).toBeVisible();
+  await expect(page.getByText('type three or more to find them anywhere inside a name or email')).toBeVisible();
+
   await page.getByRole('searchbox', { name: 'Search users' }).fill('no-such-person');
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByText('No users match “no-such-person”.')).toBeVisible();

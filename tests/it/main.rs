@@ -26,6 +26,7 @@ mod logs;
 mod mail;
 mod permissions;
 mod recovery;
+mod search;
 mod security;
 mod settings;
 mod site;

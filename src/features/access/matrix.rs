@@ -114,6 +114,7 @@ fn MatrixGrid(matrix: AccessMatrix, query: UserListQuery) -> impl IntoView {
     // The server's answer: the row as stored, or the cell put back.
     Effect::new(move |_| match action.value().get() {
         Some(Ok(saved)) => {
+            pending.set(None);
             let index =
                 rows.with_value(|rows| rows.iter().position(|r| r.with_untracked(|r| r.user_id == saved.user_id)));
             if let Some(index) = index {
@@ -122,6 +123,7 @@ fn MatrixGrid(matrix: AccessMatrix, query: UserListQuery) -> impl IntoView {
         }
         Some(Err(error)) => {
             if let Some(p) = pending.get_untracked() {
+                pending.set(None);
                 row(p.row).update(|r| r.profile = p.before);
                 refused.set(Some((p.row, refusal(p.permission, &error))));
                 last.set(None);
@@ -281,6 +283,8 @@ fn MatrixGrid(matrix: AccessMatrix, query: UserListQuery) -> impl IntoView {
                                                 class:matrix-allowed=allowed
                                                 tabindex=move || if active.get() == (r, c) { 0 } else { -1 }
                                                 aria-pressed=move || if allowed() { "true" } else { "false" }
+                                                // Saving: the cell shows where it is going, and says it is not there yet.
+                                                aria-busy=move || pending.with(|waiting| waiting.as_ref().is_some_and(|w| w.row == r && w.permission == p)).then_some("true")
                                                 aria-disabled=(!can_edit).then_some("true")
                                                 aria-label=explanation
                                                 title=explanation

@@ -258,6 +258,16 @@ impl SortDirection {
     }
 }
 
+/// Whether a search term finds names and addresses that *start* with its
+/// words rather than contain it: a term without a word of three or more
+/// letters or digits ("an", "x", "li mo"), which the trigram index cannot
+/// narrow, and which a person typing means as a start anyway. A pasted user
+/// id is neither: it finds that user.
+pub fn matches_word_starts(term: &str) -> bool {
+    uuid::Uuid::parse_str(term.trim()).is_err()
+        && !term.split(|c: char| !c.is_alphanumeric()).any(|word| word.chars().count() >= 3)
+}
+
 /// What the user table shows, exactly as in the page's query string, so a
 /// view can be bookmarked, shared and reloaded. Unknown values fall back to
 /// the defaults instead of failing the page.
@@ -291,6 +301,12 @@ impl UserListQuery {
 
     pub fn search(&self) -> Option<&str> {
         self.q.as_deref().map(str::trim).filter(|q| !q.is_empty())
+    }
+
+    /// The search's term, when it is matched at the start of names and
+    /// addresses only (see [`matches_word_starts`]).
+    pub fn word_start_search(&self) -> Option<&str> {
+        self.search().filter(|term| matches_word_starts(term))
     }
 
     /// Reads a view from its query parameters, however they are looked up
@@ -567,4 +583,20 @@ pub struct UserPage {
     pub size: u16,
     /// The viewer's time zone, in which the times are shown.
     pub time_zone: String,
+}
+
+#[cfg(test)]
+mod search_tests {
+    use super::matches_word_starts;
+
+    #[test]
+    fn short_words_match_at_the_start_longer_ones_inside() {
+        assert!(!matches_word_starts("smi"));
+        assert!(!matches_word_starts("olsen.12"));
+        assert!(!matches_word_starts("Ång"));
+        assert!(!matches_word_starts("67e55044-10b1-426f-9247-bb680e5fe0c8"));
+        assert!(matches_word_starts("ab"));
+        assert!(matches_word_starts("o.1"));
+        assert!(matches_word_starts("a b c"));
+    }
 }

@@ -13,7 +13,7 @@ use crate::error::AppError;
 use crate::features::access::server::{ProfileColumns, access_profile_columns};
 use crate::features::users::types::{
     AccountLock, DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn,
-    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow, UserStatus,
+    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow, UserStatus, matches_word_starts,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -24,18 +24,78 @@ fn sort_expression(column: SortColumn) -> (&'static str, &'static str) {
         SortColumn::Role => ("u.role", "user_role"),
         SortColumn::Active => ("(u.activated_at IS NOT NULL)", "boolean"),
         SortColumn::Access => ("(u.last_sign_in_at IS NOT NULL)", "boolean"),
-        SortColumn::FirstName => ("lower(u.first_name)", "text"),
-        SortColumn::LastName => ("lower(u.last_name)", "text"),
+        // Names in the Unicode collation (see `…_people_search.sql`).
+        SortColumn::FirstName => (r#"lower(u.first_name) COLLATE "und-x-icu""#, "text"),
+        SortColumn::LastName => (r#"lower(u.last_name) COLLATE "und-x-icu""#, "text"),
         SortColumn::Email => ("lower(u.email)", "text"),
         SortColumn::Created => ("u.created_at", "timestamptz"),
         SortColumn::LastSignIn => ("coalesce(u.last_sign_in_at, '-infinity'::timestamptz)", "timestamptz"),
     }
 }
 
-/// What a search matches: the stored, lower-cased "first last email"
-/// (a generated column, see `migrations/…_search_text.sql`), which the
-/// trigram index covers.
+/// What a search matches: the stored, folded (lower case, no accents)
+/// "first last email" (a generated column, see
+/// `migrations/…_people_search.sql`), which the trigram index covers. The
+/// term goes through the same `roster_fold`, in SQL, so both fold alike.
 pub const SEARCH_EXPRESSION: &str = "u.search_text";
+
+/// What a search term asks for, and so which index serves it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Search {
+    /// A pasted user id: that user (of this organization) only.
+    Id(Uuid),
+    /// Anywhere inside "first last email" (a `LIKE` pattern): a term with a
+    /// word of three or more letters, which the trigram index can narrow.
+    Inside(String),
+    /// Shorter words ("an", "x", "li mo"): each must begin the first name,
+    /// the last name or the email, served by their prefix indexes.
+    Prefixes(Vec<String>),
+}
+
+impl Search {
+    pub fn of(query: &UserListQuery) -> Option<Search> {
+        let term = query.search()?;
+        Some(if let Ok(id) = Uuid::parse_str(term) {
+            Search::Id(id)
+        } else if !matches_word_starts(term) {
+            Search::Inside(like_pattern(term))
+        } else {
+            Search::Prefixes(term.split_whitespace().map(str::to_owned).collect())
+        })
+    }
+
+    /// Adds the search's condition on the row `u` to `sql`.
+    fn push_condition<'a>(&self, sql: &mut QueryBuilder<'a, Postgres>) {
+        match self {
+            Search::Id(id) => {
+                sql.push(" AND u.id = ").push_bind(*id);
+            }
+            Search::Inside(pattern) => {
+                sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE roster_fold(")).push_bind(pattern.clone()).push(")");
+            }
+            Search::Prefixes(words) => {
+                // `s` starts with `w` exactly when w ≤ s < w || U+10FFFF in
+                // byte order (the text_pattern_ops operators), a range each
+                // prefix index serves even in a generic plan, where a
+                // `LIKE 'an%'` on a parameter could not use it.
+                for word in words {
+                    sql.push(" AND (");
+                    for (i, column) in ["u.first_name", "u.last_name", "u.email"].into_iter().enumerate() {
+                        if i > 0 {
+                            sql.push(" OR ");
+                        }
+                        sql.push(format!("(roster_fold({column}) ~>=~ roster_fold("))
+                            .push_bind(word.clone())
+                            .push(format!(") AND roster_fold({column}) ~<~ (roster_fold("))
+                            .push_bind(word.clone())
+                            .push(") || chr(1114111)))");
+                    }
+                    sql.push(")");
+                }
+            }
+        }
+    }
+}
 
 /// A keyset cursor: the sort key (as PostgreSQL prints it) and id of a row.
 /// Opaque to the browser; a tampered one is a 400, not a 500.
@@ -199,17 +259,12 @@ pub const SEARCH_WINDOW: i64 = 1000;
 /// matches, then walks [`SEARCH_WINDOW`] rows in order, then collects every
 /// match; anything else walks the sort index.
 pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
-    match query.search() {
-        Some(term) if trigram_searchable(term) => &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches],
-        _ => &[Strategy::InOrder],
+    match Search::of(query) {
+        Some(Search::Inside(_) | Search::Prefixes(_)) => {
+            &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]
+        }
+        Some(Search::Id(_)) | None => &[Strategy::InOrder],
     }
-}
-
-/// pg_trgm can narrow a `LIKE '%term%'` down only through a word of three or
-/// more letters or digits in it; for shorter words its index would return
-/// every row, so such a search walks the sort index instead.
-fn trigram_searchable(term: &str) -> bool {
-    term.split(|c: char| !c.is_alphanumeric()).any(|word| word.chars().count() >= 3)
 }
 
 /// Builds the page query for one strategy. Public so the benchmark can time
@@ -233,7 +288,7 @@ pub fn build_query<'a>(
     let ascending = (direction == SortDirection::Asc) != backwards;
     let order = if ascending { "ASC" } else { "DESC" };
     let order_by = format!(" ORDER BY {expr} {order}, u.id {order}");
-    let search = query.search().map(like_pattern);
+    let search = Search::of(query);
 
     // The page itself is the inner query (served by the sort index, or by the
     // trigram index for `Matches`); the outer one adds each row's invite
@@ -286,8 +341,8 @@ pub fn build_query<'a>(
             .push(")");
     }
     let push_search = |sql: &mut QueryBuilder<'a, Postgres>| {
-        if let Some(pattern) = search.clone() {
-            sql.push(format!(" AND {SEARCH_EXPRESSION} LIKE ")).push_bind(pattern);
+        if let Some(search) = &search {
+            search.push_condition(sql);
         }
     };
     match strategy {
@@ -462,17 +517,23 @@ mod tests {
     }
 
     #[test]
-    fn only_searches_the_trigram_index_can_narrow_try_it() {
-        assert!(trigram_searchable("smi"));
-        assert!(trigram_searchable("olsen.12"));
-        assert!(trigram_searchable("Ång"));
-        assert!(!trigram_searchable("ab"));
-        assert!(!trigram_searchable("o.1"));
-        assert!(!trigram_searchable("a b c"));
+    fn a_search_tries_its_indexes_in_turn() {
         let search = |q: &str| UserListQuery { q: Some(q.into()), ..Default::default() };
         assert_eq!(strategies(&search("smi")), [Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]);
-        assert_eq!(strategies(&search("ab")), [Strategy::InOrder]);
+        assert_eq!(strategies(&search("ab")), [Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]);
         assert_eq!(strategies(&UserListQuery::default()), [Strategy::InOrder]);
+    }
+
+    #[test]
+    fn a_term_is_an_id_an_infix_or_word_prefixes() {
+        let search = |q: &str| Search::of(&UserListQuery { q: Some(q.into()), ..Default::default() });
+        let id = Uuid::new_v4();
+        assert_eq!(search(&format!(" {id} ")), Some(Search::Id(id)));
+        assert_eq!(search("Smi"), Some(Search::Inside("%smi%".into())));
+        assert_eq!(search("an"), Some(Search::Prefixes(vec!["an".into()])));
+        assert_eq!(search("li  Mo"), Some(Search::Prefixes(vec!["li".into(), "Mo".into()])));
+        assert_eq!(search("o.1"), Some(Search::Prefixes(vec!["o.1".into()])));
+        assert_eq!(search("   "), None);
     }
 
     #[test]

@@ -58,6 +58,7 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
     // their own row takes their access away.
     let me = use_context::<crate::features::auth::types::CurrentUser>();
     let search = query.search().map(str::to_owned);
+    let word_start = query.word_start_search().is_some();
     let clear_href = query.href(|q| q.q = None);
     let filtered = match query.status_filter() {
         StatusFilter::Only(status) => Some(status),
@@ -100,9 +101,14 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
             {empty.then(|| view! {
                 <div class="state state-empty">
                     {match search.clone() {
+                        Some(term) if word_start => view! {
+                            <p class="state-title">{format!("No first name, last name or email starts with \u{201c}{term}\u{201d}.")}</p>
+                            <p>"One or two letters find names and addresses that start with them; type three or more to find them anywhere inside a name or email."</p>
+                            <a class="button" href=clear_href.clone()>"Clear search"</a>
+                        }.into_any(),
                         Some(term) => view! {
                             <p class="state-title">{format!("No users match \u{201c}{term}\u{201d}.")}</p>
-                            <p>"Check the spelling, or search by another part of the name or email."</p>
+                            <p>"Check the spelling, or search by another part of the name or email, or paste a user id."</p>
                             <a class="button" href=clear_href.clone()>"Clear search"</a>
                         }.into_any(),
                         None if filtered.is_some() => view! {

@@ -170,7 +170,7 @@ pub fn UsersToolbar(query: Memo<UserListQuery>, action: &'static str) -> impl In
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
             <label for="user-search" class="visually-hidden">"Search users"</label>
-            <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name or email" prop:value=search value=search />
+            <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name, email or user id" prop:value=search value=search />
             <label for="status-filter" class="toolbar-label">"Status"</label>
             <select id="status-filter" name="status" on:change=submit_own_form>
                 <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
