@@ -10,6 +10,7 @@ use crate::components::layout::SettingsLayout;
 use crate::features::access::matrix::AccessMatrixPage;
 use crate::features::access::types::AccessPermission;
 use crate::features::access::ui::{RolesPage, UserAccessPage};
+use crate::features::active_users::ui::ActiveUsersPage;
 use crate::features::api_keys::ui::ApiKeysPage;
 use crate::features::audit::ui::AuditPage;
 use crate::features::auth::ui::{
@@ -77,6 +78,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("active-users") view={Lazy::<ActiveUsersRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("roles") view={Lazy::<RolesRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("dashboards") view={Lazy::<DashboardSettingsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("api-keys") view={Lazy::<ApiKeysRoute>::new()} ssr=SsrMode::Async />
@@ -119,6 +121,7 @@ lazy_page!(ConfirmSignUpRoute, ConfirmSignUpPage);
 lazy_page!(SignInRoute, SignInPage);
 lazy_page!(AuditRoute, AuditPage);
 lazy_page!(SecurityRoute, SecurityPage);
+lazy_page!(ActiveUsersRoute, ActiveUsersPage);
 lazy_page!(RolesRoute, RolesPage);
 lazy_page!(AccessMatrixRoute, AccessMatrixPage);
 lazy_page!(ApiKeysRoute, ApiKeysPage);

@@ -35,6 +35,13 @@ pub fn SuccessAlert(#[prop(into)] message: String) -> impl IntoView {
 #[component]
 pub fn ErrorState(error: AppError) -> impl IntoView {
     let signed_out = matches!(error, AppError::Unauthorized);
+    // The session ended while the page was open (signed out elsewhere, by an
+    // admin, or disabled): in the browser, go where one signs in again, as a
+    // full page load would. The message stays for the moment it takes.
+    if signed_out {
+        let navigate = leptos_router::hooks::use_navigate();
+        Effect::new(move |_| navigate("/sign-in", Default::default()));
+    }
     view! {
         <div class="state state-error" role="alert">
             <p class="state-title">{if signed_out { "Your session has ended." } else { "This could not be loaded." }}</p>

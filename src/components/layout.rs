@@ -85,6 +85,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                             <A href="/settings/security">"Security"</A>
                         </li>
                         <li>
+                            <A href="/settings/active-users">"Active users"</A>
+                        </li>
+                        <li>
                             <A href="/settings/dashboards">"Dashboards"</A>
                         </li>
                         <li>

@@ -3,6 +3,7 @@
 //! `server` (ssr-only services that talk to the database).
 
 pub mod access;
+pub mod active_users;
 pub mod api_keys;
 pub mod audit;
 pub mod auth;

@@ -4,7 +4,8 @@
 //! needs to know what happens after an idle hour moves it forward instead of
 //! sleeping through the hour (`advance`). Only the code whose behaviour
 //! depends on elapsed time in ways tests must check reads it: today the
-//! session store's expiry and the keep-alive renewal.
+//! session store's expiry, the keep-alive renewal and the sessions' activity
+//! (Active users).
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -22,6 +23,11 @@ pub struct Clock {
 impl Clock {
     pub fn now(&self) -> OffsetDateTime {
         OffsetDateTime::now_utc() + self.offset()
+    }
+
+    /// The same instant as chrono sees it.
+    pub fn now_utc(&self) -> chrono::DateTime<chrono::Utc> {
+        chrono::Utc::now() + chrono::Duration::milliseconds(self.offset_millis.load(Ordering::Relaxed))
     }
 
     pub fn unix_seconds(&self) -> i64 {

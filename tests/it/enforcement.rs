@@ -90,6 +90,9 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("list_api_keys", Needs::Superuser, &[]),
     ("create_api_key", Needs::Superuser, &[("name", "")]),
     ("revoke_api_key", Needs::Superuser, &[("id", "{key}")]),
+    ("active_sessions", Needs::Superuser, &[]),
+    ("sign_out_everywhere", Needs::Superuser, &[("user", "{user}")]),
+    ("end_session", Needs::Superuser, &[("session", "{session}")]),
     // Last, as they remove what the others act on and hand the role over;
     // the right password (a wrong one is refused before the user is looked up).
     ("delete_dashboard", Needs::Superuser, &[("id", "{dashboard}")]),
@@ -125,6 +128,7 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/settings/security", Needs::Superuser, "load_security_settings"),
     ("/settings/roles", Needs::Superuser, "load_role_defaults"),
     ("/settings/api-keys", Needs::Superuser, "list_api_keys"),
+    ("/settings/active-users", Needs::Superuser, "active_sessions"),
     ("/settings/users/access", Needs::UserMenu, "load_access_matrix"),
     ("/settings/users/:id/access", Needs::UserMenu, "load_user_access"),
 ];
@@ -154,7 +158,7 @@ fn the_table_lists_every_registered_endpoint() {
     assert_eq!(PLAIN_ROUTES, roster::server::router::PLAIN_ROUTES);
 }
 
-/// The form with `{user}`, `{victim}` and `{key}` replaced by the ids of
+/// The form with `{user}`, `{victim}`, `{key}`, `{dashboard}` and `{session}` replaced by the ids of
 /// the organization's things the function acts on.
 fn form(fields: &[(&str, &str)], ids: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
@@ -207,7 +211,15 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    // A session to end: Vic's (he is deleted last anyway).
+    signed_in(&app, &victim).await;
+    let session_handle: String = sqlx::query_scalar("SELECT handle::text FROM sessions WHERE user_id = $1::uuid")
+        .bind(&victim_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     let ids = [
+        ("{session}", session_handle.as_str()),
         ("{user}", target_id.as_str()),
         ("{victim}", victim_id.as_str()),
         ("{key}", key_id.as_str()),

@@ -10,6 +10,7 @@ mod common;
 mod access;
 mod account;
 mod activation;
+mod active_users;
 mod api_keys;
 mod audit;
 mod auth;

@@ -50,6 +50,8 @@ pub enum Action {
     DashboardCreated,
     DashboardChanged,
     DashboardDeleted,
+    SessionEnded,
+    SignedOutEverywhere,
 }
 
 impl Action {
@@ -87,6 +89,8 @@ impl Action {
             Action::DashboardCreated => "dashboard.created",
             Action::DashboardChanged => "dashboard.changed",
             Action::DashboardDeleted => "dashboard.deleted",
+            Action::SessionEnded => "session.ended_by_admin",
+            Action::SignedOutEverywhere => "user.signed_out_everywhere",
         }
     }
 }

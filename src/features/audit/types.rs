@@ -40,6 +40,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("dashboard.created", "Created a dashboard"),
     ("dashboard.changed", "Changed a dashboard"),
     ("dashboard.deleted", "Deleted a dashboard"),
+    ("session.ended_by_admin", "Signed a session out"),
+    ("user.signed_out_everywhere", "Signed the user out everywhere"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

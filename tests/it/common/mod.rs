@@ -67,6 +67,13 @@ impl TestApp {
         Browser { client: client(true, header::HeaderMap::new()), base: format!("http://{}", self.addr) }
     }
 
+    /// A browser that names itself with `user_agent` on every request.
+    pub fn browser_named(&self, user_agent: &str) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::USER_AGENT, header::HeaderValue::from_str(user_agent).unwrap());
+        Browser { client: client(true, headers), base: format!("http://{}", self.addr) }
+    }
+
     /// A fresh organization whose Superuser (Ada Lovelace, Europe/Zurich)
     /// is signed in: returns the browser and the Superuser's email. Made
     /// through the operator's `roster org create` (no sign-up mail in the

@@ -20,6 +20,9 @@ use crate::server::respond::{RequestContext, internal};
 pub(super) const AUTH_KEY: &str = "auth";
 /// When the session was last saved to keep it alive (Unix seconds).
 const RENEWED_KEY: &str = "renewed";
+/// Added by the store when it loads a signed-in session: when its activity
+/// was last written (unix seconds; 0 if never). Never stored in the blob.
+pub(super) const SEEN_KEY: &str = "roster.seen";
 
 /// Who the session belongs to. `epoch` must match the user's
 /// `session_epoch`: bumping that column signs out every session at once.
@@ -70,6 +73,15 @@ pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, n
             // The request goes on: at worst the session ends on time.
             tracing::warn!(%error, "could not renew the session");
         }
+        // Read from the request before any await: a body is not `Sync`.
+        let headers = request.headers();
+        let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let client = crate::server::client_addr::client_addr(headers, peer, state.config.trust_proxy_hops);
+        let user_agent = headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+        if let Err(error) = record_activity(&state, &session, user_agent, client).await {
+            // The request goes on: Active users shows an older time.
+            tracing::warn!(%error, "could not note the session's activity");
+        }
     }
     next.run(request).await
 }
@@ -78,6 +90,36 @@ pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, n
 /// extension); no page or server function has a dot in its last segment.
 fn is_static_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
+}
+
+/// Notes the session's last activity, browser and client address for Active
+/// users: at most once a minute per session, in one small UPDATE of columns
+/// tower-sessions never writes (so its own save cannot undo it).
+async fn record_activity(
+    state: &AppState,
+    session: &Session,
+    user_agent: String,
+    client: Option<std::net::IpAddr>,
+) -> Result<(), String> {
+    let Some(seen) = session.get::<i64>(SEEN_KEY).await.map_err(|e| e.to_string())? else {
+        return Ok(());
+    };
+    let now = state.clock.unix_seconds();
+    if now.saturating_sub(seen) < 60 {
+        return Ok(());
+    }
+    let Some(id) = session.id() else { return Ok(()) };
+    sqlx::query(
+        "UPDATE sessions SET last_seen_at = $2, user_agent = left($3, 512), client_addr = $4::inet WHERE id = $1",
+    )
+    .bind(id.to_string())
+    .bind(state.clock.now())
+    .bind(user_agent)
+    .bind(client.map(|ip| ip.to_string()))
+    .execute(&state.pool)
+    .await
+    .map_err(|e| e.to_string())?;
+    Ok(())
 }
 
 async fn renew_if_due(session: &Session, idle: Duration, now: i64) -> Result<(), tower_sessions::session::Error> {

@@ -16,7 +16,7 @@ use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
 use super::guard::{ACTOR_COLUMNS, ACTOR_SNAPSHOT_KEY, ActorRow};
-use super::session::{AUTH_KEY, SessionAuth};
+use super::session::{AUTH_KEY, SEEN_KEY, SessionAuth};
 use crate::server::clock::Clock;
 
 #[derive(Clone, Debug)]
@@ -42,9 +42,12 @@ fn backend(error: impl std::fmt::Display) -> session_store::Error {
 /// ever read fresh) and whose session it is.
 fn encode(record: &Record) -> session_store::Result<(Vec<u8>, Option<SessionAuth>)> {
     let auth = record.data.get(AUTH_KEY).and_then(|value| serde_json::from_value::<SessionAuth>(value.clone()).ok());
-    let data = if record.data.contains_key(ACTOR_SNAPSHOT_KEY) {
+    // What the store added at load (the actor, when activity was last
+    // noted) is never stored in the blob.
+    let data = if record.data.contains_key(ACTOR_SNAPSHOT_KEY) || record.data.contains_key(SEEN_KEY) {
         let mut stored = record.clone();
         stored.data.remove(ACTOR_SNAPSHOT_KEY);
+        stored.data.remove(SEEN_KEY);
         rmp_serde::to_vec(&stored)
     } else {
         rmp_serde::to_vec(record)
@@ -95,7 +98,9 @@ impl SessionStore for Sessions {
     /// organization as they are now.
     async fn load(&self, id: &Id) -> session_store::Result<Option<Record>> {
         let row: Option<PgRow> = sqlx::query(&format!(
-            "SELECT s.data, u.id IS NOT NULL AS signed_in, {ACTOR_COLUMNS} FROM sessions s \
+            "SELECT s.data, u.id IS NOT NULL AS signed_in, \
+                    CASE WHEN s.user_agent IS NULL THEN 0 ELSE extract(epoch FROM s.last_seen_at)::bigint END AS seen, \
+                    {ACTOR_COLUMNS} FROM sessions s \
              LEFT JOIN users u ON u.org_id = s.org_id AND u.id = s.user_id \
              LEFT JOIN organizations o ON o.id = u.org_id \
              WHERE s.id = $1 AND s.expiry_date > $2"
@@ -113,6 +118,9 @@ impl SessionStore for Sessions {
             let actor = ActorRow::from_row(&row).map_err(backend)?;
             let snapshot = serde_json::to_value(actor).map_err(|e| session_store::Error::Encode(e.to_string()))?;
             record.data.insert(ACTOR_SNAPSHOT_KEY.to_owned(), snapshot);
+            // When activity was last noted (0: never, with this browser).
+            let seen: i64 = row.try_get("seen").map_err(backend)?;
+            record.data.insert(SEEN_KEY.to_owned(), seen.into());
         }
         Ok(Some(record))
     }
