@@ -38,7 +38,10 @@ use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool, Row};
 use uuid::Uuid;
 
-const USERS: i64 = 100_000;
+/// How many users the benchmark seeds: 100,000, or `BENCH_USERS`.
+fn seeded_users() -> i64 {
+    std::env::var("BENCH_USERS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000)
+}
 const CALLS: usize = 300;
 const ADMIN_PASSWORD: &str = "Bench-Admin-1!";
 
@@ -148,11 +151,16 @@ async fn run(url: &str) -> Result<(), String> {
     // 1. Seeding.
     let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
     let started = Instant::now();
-    let seeded = seed_organization(&pool, &state.hasher, USERS, &admin_email, &Password::new(ADMIN_PASSWORD)).await?;
+    let seeded =
+        seed_organization(&pool, &state.hasher, seeded_users(), &admin_email, &Password::new(ADMIN_PASSWORD)).await?;
     let seeding = started.elapsed();
     let total: i64 =
         sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
-    println!("\n## Seeding\n\n{total} users ({USERS} seeded + their Superuser) in {:.2} s\n", seeding.as_secs_f64());
+    println!(
+        "\n## Seeding\n\n{total} users ({} seeded + their Superuser) in {:.2} s\n",
+        seeded_users(),
+        seeding.as_secs_f64()
+    );
 
     let base = start_server(url).await?;
     let client = reqwest::Client::builder().cookie_store(true).build().map_err(|e| e.to_string())?;
@@ -509,7 +517,7 @@ async fn permission_check(pool: &PgPool, base: &str, org_id: Uuid) -> Result<(),
     println!(
         "{ROUNDS} checks interleaved with the same lookup's SQL on the benchmark's own pool; 1,000 users, \
          {overrides} per-user settings, in an organization of {} users; half by id, half by email.\n",
-        USERS + 1
+        seeded_users() + 1
     );
     println!("| | p50 ms | p95 ms | p99 ms |");
     println!("|---|---:|---:|---:|");

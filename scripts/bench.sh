@@ -34,6 +34,7 @@ echo "==> benchmarks (release build of the server)"
 RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench roster
 
 # BENCH_ONLY=sign-in, table, flood, paths, audit, permissions or matrix runs that part alone, without the bundle.
+# BENCH_USERS=1000000 seeds a million users instead of 100,000.
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
 echo "==> release build of the WASM bundle, as production is built (make release)"
