@@ -214,7 +214,7 @@ async fn run(url: &str) -> Result<(), String> {
         Scenario { name: "page 1, by last name", query: UserListQuery::default() },
         Scenario {
             name: "page 3,601, by last name",
-            query: deep("last_name", r#"lower(u.last_name) COLLATE "und-x-icu""#).await,
+            query: deep("last_name", r#"u.last_name_key COLLATE "und-x-icu""#).await,
         },
         Scenario {
             name: "page 1, by email",
@@ -307,7 +307,7 @@ async fn run(url: &str) -> Result<(), String> {
     for _ in 0..5 {
         let start = Instant::now();
         sqlx::query(
-            "SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY lower(u.last_name) COLLATE \"und-x-icu\", u.id OFFSET 90000 LIMIT 26",
+            "SELECT u.id FROM users u WHERE u.org_id = $1 ORDER BY u.last_name_key COLLATE \"und-x-icu\", u.id OFFSET 90000 LIMIT 26",
         )
         .bind(seeded.org_id)
         .fetch_all(&pool)

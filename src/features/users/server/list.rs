@@ -25,8 +25,9 @@ fn sort_expression(column: SortColumn) -> (&'static str, &'static str) {
         SortColumn::Active => ("(u.activated_at IS NOT NULL)", "boolean"),
         SortColumn::Access => ("(u.last_sign_in_at IS NOT NULL)", "boolean"),
         // Names in the Unicode collation (see `…_people_search.sql`).
-        SortColumn::FirstName => (r#"lower(u.first_name) COLLATE "und-x-icu""#, "text"),
-        SortColumn::LastName => (r#"lower(u.last_name) COLLATE "und-x-icu""#, "text"),
+        // (`*_key` is the stored `lower(name)`.)
+        SortColumn::FirstName => (r#"u.first_name_key COLLATE "und-x-icu""#, "text"),
+        SortColumn::LastName => (r#"u.last_name_key COLLATE "und-x-icu""#, "text"),
         SortColumn::Email => ("lower(u.email)", "text"),
         SortColumn::Created => ("u.created_at", "timestamptz"),
         SortColumn::LastSignIn => ("coalesce(u.last_sign_in_at, '-infinity'::timestamptz)", "timestamptz"),
@@ -80,13 +81,15 @@ impl Search {
                 // `LIKE 'an%'` on a parameter could not use it.
                 for word in words {
                     sql.push(" AND (");
-                    for (i, column) in ["u.first_name", "u.last_name", "u.email"].into_iter().enumerate() {
+                    // The stored folded forms (`…_people_search.sql`).
+                    for (i, column) in ["u.first_name_fold", "u.last_name_fold", "u.email_fold"].into_iter().enumerate()
+                    {
                         if i > 0 {
                             sql.push(" OR ");
                         }
-                        sql.push(format!("(roster_fold({column}) ~>=~ roster_fold("))
+                        sql.push(format!("({column} ~>=~ roster_fold("))
                             .push_bind(word.clone())
-                            .push(format!(") AND roster_fold({column}) ~<~ (roster_fold("))
+                            .push(format!(") AND {column} ~<~ (roster_fold("))
                             .push_bind(word.clone())
                             .push(") || chr(1114111)))");
                     }
@@ -312,7 +315,8 @@ pub fn build_query<'a>(
     // `search_text` is for `InOrderWindow`, which filters a level up.
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
-         u.last_sign_in_at, u.created_at, u.search_text, u.locked_at, u.locked_until, {expr}::text AS sort_key \
+         u.last_sign_in_at, u.created_at, u.search_text, u.first_name_key, u.last_name_key, u.first_name_fold, \
+         u.last_name_fold, u.email_fold, u.locked_at, u.locked_until, {expr}::text AS sort_key \
          FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
