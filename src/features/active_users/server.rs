@@ -122,12 +122,7 @@ pub async fn end_user_sessions(
             .fetch_optional(&mut *tx)
             .await?
             .ok_or(AppError::NotFound)?;
-    let ended = sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+    let ended = crate::features::auth::server::session::end_all_of(&mut tx, org_id, user_id).await?;
     let details = serde_json::json!({ "sessions": ended });
     record(&mut tx, origin, Entry::new(org_id, Action::SignedOutEverywhere).about(user_id, &name).with(details))
         .await?;

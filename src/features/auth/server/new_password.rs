@@ -50,11 +50,7 @@ mod store {
         .bind(&hash.0)
         .fetch_one(&mut *conn)
         .await?;
-        sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
-            .bind(holder.org_id)
-            .bind(holder.user_id)
-            .execute(&mut *conn)
-            .await?;
+        crate::features::auth::server::session::end_all_of(&mut *conn, holder.org_id, holder.user_id).await?;
         let mail = PasswordChangedMail {
             first_name: holder.first_name.to_owned(),
             organization: holder.organization.to_owned(),

@@ -73,14 +73,18 @@ pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, n
             // The request goes on: at worst the session ends on time.
             tracing::warn!(%error, "could not renew the session");
         }
-        // Read from the request before any await: a body is not `Sync`.
-        let headers = request.headers();
-        let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
-        let client = crate::server::client_addr::client_addr(headers, peer, state.config.trust_proxy_hops);
-        let user_agent = headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
-        if let Err(error) = record_activity(&state, &session, user_agent, client).await {
-            // The request goes on: Active users shows an older time.
-            tracing::warn!(%error, "could not note the session's activity");
+        // Most requests stop here: the activity was noted within the minute.
+        if activity_due(&session, state.clock.unix_seconds()).await {
+            // Read before the next await: a request body is not `Sync`.
+            let headers = request.headers();
+            let peer = request.extensions().get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+            let client = crate::server::client_addr::client_addr(headers, peer, state.config.trust_proxy_hops);
+            let user_agent =
+                headers.get(http::header::USER_AGENT).and_then(|v| v.to_str().ok()).unwrap_or("").to_owned();
+            if let Err(error) = record_activity(&state, &session, user_agent, client).await {
+                // The request goes on: Active users shows an older time.
+                tracing::warn!(%error, "could not note the session's activity");
+            }
         }
     }
     next.run(request).await
@@ -92,22 +96,22 @@ fn is_static_file(path: &str) -> bool {
     path.starts_with("/pkg/") || path.rsplit('/').next().is_some_and(|last| last.contains('.'))
 }
 
+/// Whether a signed-in session's activity was last noted a minute or more
+/// ago (the store read when along with the session: no query).
+async fn activity_due(session: &Session, now: i64) -> bool {
+    matches!(session.get::<i64>(SEEN_KEY).await, Ok(Some(seen)) if now.saturating_sub(seen) >= 60)
+}
+
 /// Notes the session's last activity, browser and client address for Active
-/// users: at most once a minute per session, in one small UPDATE of columns
-/// tower-sessions never writes (so its own save cannot undo it).
+/// users (at most once a minute per session: see `activity_due`), in one
+/// small UPDATE of columns tower-sessions never writes (so its own save
+/// cannot undo it).
 async fn record_activity(
     state: &AppState,
     session: &Session,
     user_agent: String,
     client: Option<std::net::IpAddr>,
 ) -> Result<(), String> {
-    let Some(seen) = session.get::<i64>(SEEN_KEY).await.map_err(|e| e.to_string())? else {
-        return Ok(());
-    };
-    let now = state.clock.unix_seconds();
-    if now.saturating_sub(seen) < 60 {
-        return Ok(());
-    }
     let Some(id) = session.id() else { return Ok(()) };
     sqlx::query(
         "UPDATE sessions SET last_seen_at = $2, user_agent = left($3, 512), client_addr = $4::inet WHERE id = $1",
@@ -144,6 +148,19 @@ pub(super) async fn actor_snapshot(ctx: &RequestContext) -> Result<Option<super:
         .get::<super::guard::ActorRow>(super::guard::ACTOR_SNAPSHOT_KEY)
         .await
         .map_err(|e| internal("session read", e))
+}
+
+/// Ends every session of a user (their next request is signed out), on the
+/// caller's connection so it commits with the change that calls for it.
+/// Returns how many ended.
+pub async fn end_all_of(conn: &mut sqlx::PgConnection, org_id: Uuid, user_id: Uuid) -> Result<u64, AppError> {
+    let ended = sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
+        .bind(org_id)
+        .bind(user_id)
+        .execute(conn)
+        .await?
+        .rows_affected();
+    Ok(ended)
 }
 
 /// Deletes the session row and clears the cookie.

@@ -89,11 +89,7 @@ pub async fn disable(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Re
     .bind(user_id)
     .execute(&mut *conn)
     .await?;
-    sqlx::query("DELETE FROM sessions WHERE org_id = $1 AND user_id = $2")
-        .bind(org_id)
-        .bind(user_id)
-        .execute(&mut *conn)
-        .await?;
+    crate::features::auth::server::session::end_all_of(conn, org_id, user_id).await?;
     Ok(())
 }
 
