@@ -62,6 +62,11 @@ case "$cmd" in
       extra=""
       # The test cluster trades durability for speed: it is thrown away.
       [ "$name" = test ] && extra="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+      # The benchmark's cluster is sized as production would be (PostgreSQL's
+      # guidance: a quarter of RAM): a million users' table and indexes fit
+      # in its buffers, so a search that visits 60,000 rows reads memory,
+      # not the kernel's page cache (measured: 120 -> 55 ms for "smi").
+      [ "$name" = bench ] && extra="-c shared_buffers=${BENCH_SHARED_BUFFERS:-2GB}"
       as_pg "$bin/pg_ctl" -D "$data" -l "$root/postgres.log" -w -t 60 \
         -o "-p $port -k $sock -c listen_addresses=127.0.0.1 -c max_connections=300 $extra" start >/dev/null
     fi

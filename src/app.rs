@@ -21,7 +21,7 @@ use crate::features::dashboards::ui::{DashboardPage, DashboardSettingsPage, MyDa
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::settings::ui::SecurityPage;
-use crate::features::users::ui::{ConfirmEmailPage, UsersPage};
+use crate::features::users::ui::{ConfirmEmailPage, ExternalUsersPage, UsersPage};
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     view! {
@@ -76,6 +76,7 @@ pub fn App() -> impl IntoView {
                 <ParentRoute path=path!("/settings") view=SettingsLayout ssr=SsrMode::Async>
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
+                    <Route path=path!("external-users") view=ExternalUsersPage ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("active-users") view={Lazy::<ActiveUsersRoute>::new()} ssr=SsrMode::Async />

@@ -205,6 +205,7 @@ export async function inviteFromDialog(page: Page, testInfo: TestInfo, first: st
   await dialog.getByLabel('First name').fill(first);
   await dialog.getByLabel('Last name').fill(last);
   await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` })).toBeVisible();
   await settled(page, testInfo);

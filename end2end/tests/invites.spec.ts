@@ -21,6 +21,8 @@ test('the Superuser invites a user from the dialog and sees the row as Invited',
   await dialog.getByLabel('Mobile phone').fill('12');
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByText('The mobile number is not a valid number for the chosen country.')).toBeVisible();
+  // An employee's hire date is required (ELMA365), said next to the field.
+  await expect(page.getByText('Enter the hire date: it is required for employees.')).toBeVisible();
   await settled(page, testInfo);
 
   const form = page.getByRole('dialog', { name: 'Add new user' });
@@ -29,6 +31,7 @@ test('the Superuser invites a user from the dialog and sees the row as Invited',
   await form.getByLabel('Email').fill(email);
   await form.getByLabel('Country code').selectOption('CH');
   await form.getByLabel('Mobile phone').fill('079 123 45 67');
+  await form.getByLabel('Hire date').fill('2026-01-05');
   await form.getByRole('radio', { name: /Operator/ }).check();
   await form.getByRole('button', { name: 'Add user' }).click();
 

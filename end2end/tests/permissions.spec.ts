@@ -26,6 +26,7 @@ test('an Operator given "Serving user menu" opens User Management and invites a 
   await dialog.getByLabel('First name').fill('Olga');
   await dialog.getByLabel('Last name').fill('Petrova');
   await dialog.getByLabel('Email').fill(olgaEmail);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
   await dialog.getByRole('radio', { name: /Operator/ }).check();
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${olgaEmail}` })).toBeVisible();
@@ -242,6 +243,7 @@ test('dashboard permissions chosen in the invite dialog limit what the activated
   await dialog.getByLabel('First name').fill('Anna');
   await dialog.getByLabel('Last name').fill('Smith');
   await dialog.getByLabel('Email').fill(annaEmail);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
   const dashboards = dialog.getByRole('group', { name: 'Dashboard permissions' });
   await dashboards.getByLabel('Selected dashboards').check();
   await dashboards.getByRole('checkbox', { name: 'Cold chain' }).check();

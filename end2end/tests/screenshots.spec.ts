@@ -35,6 +35,7 @@ test('screenshots of every page', async ({ page }, testInfo) => {
   await dialog.getByLabel('First name').fill('Grace');
   await dialog.getByLabel('Last name').fill('Hopper');
   await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
   await dialog.getByRole('button', { name: 'Add user' }).click();
   await expect(page.getByRole('status').filter({ hasText: email })).toBeVisible();
   await shot('user-management-invited');

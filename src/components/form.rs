@@ -44,6 +44,11 @@ pub fn Field(
     name: &'static str,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] required: bool,
+    /// Required or not depending on another choice of the form: marked as
+    /// the choice stands, checked by the server only (a browser check could
+    /// not follow the choice without JavaScript).
+    #[prop(optional, into)]
+    required_when: Option<Signal<bool>>,
     #[prop(optional)] max_chars: Option<usize>,
     #[prop(optional)] autocomplete: Option<&'static str>,
     #[prop(optional, into)] hint: Option<String>,
@@ -86,8 +91,13 @@ pub fn Field(
         <div class="field" class:field-invalid=move || error.get().is_some()>
             <div class="field-label">
                 <label for=id.clone()>{label}</label>
-                {required.then(|| view! { <span class="required" aria-hidden="true">" *"</span> })}
-                {(!required).then(|| view! { <span class="optional">" (optional)"</span> })}
+                {move || {
+                    if required || required_when.is_some_and(|r| r.get()) {
+                        view! { <span class="required" aria-hidden="true">" *"</span> }.into_any()
+                    } else {
+                        view! { <span class="optional">" (optional)"</span> }.into_any()
+                    }
+                }}
             </div>
             <input
                 id=id

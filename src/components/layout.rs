@@ -76,6 +76,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <li>
                             <A href="/settings/users">"User Management"</A>
                         </li>
+                        <li>
+                            <A href="/settings/external-users">"External users"</A>
+                        </li>
                     })}
                     {user.is_superuser().then(|| view! {
                         <li>

@@ -30,6 +30,7 @@ async fn invite(app: &TestApp, admin: &str, email: &str) -> String {
         last_name: "Hopper".into(),
         email: email.into(),
         role: "basic".into(),
+        hire_date: "2026-01-05".into(),
         ..Default::default()
     };
     create_invite(&app.pool, &inviter, &validate::invite(&form, chrono_tz::Tz::UTC).unwrap(), "http://roster.test")

@@ -120,10 +120,19 @@ async fn the_holders_list_and_the_check_agree_on_every_user_and_permission(pool:
     let dora = app.add_user(org_id, "operator", "Dora", "Disabled").await;
     sqlx::query("UPDATE users SET status = 'disabled' WHERE email = $1").bind(&dora).execute(&app.pool).await.unwrap();
     users.push(dora);
+    // An external Operator never serves the user menu, though Operators do.
+    let erin = app.add_user(org_id, "operator", "Erin", "External").await;
+    app.make_external(&erin).await;
+    users.push(erin);
     admin
         .call(
             "save_role_defaults",
-            &[("basic[show_deviation]", "on"), ("operator[dashboard]", "on"), ("operator[edit_alarm_profiles]", "on")],
+            &[
+                ("basic[show_deviation]", "on"),
+                ("operator[dashboard]", "on"),
+                ("operator[edit_alarm_profiles]", "on"),
+                ("operator[user_menu]", "on"),
+            ],
         )
         .await;
 

@@ -225,6 +225,7 @@ async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(
                 ("invite[last_name]", "Lovelace"),
                 ("invite[email]", &email),
                 ("invite[role]", "basic"),
+                ("invite[hire_date]", "2026-01-05"),
             ],
         )
         .await;

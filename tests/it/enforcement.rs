@@ -124,6 +124,7 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/confirm-email/:token", Needs::Public, "email_change_link"),
     ("/settings", Needs::UserMenu, "list_users"),
     ("/settings/users", Needs::UserMenu, "list_users"),
+    ("/settings/external-users", Needs::UserMenu, "list_users"),
     ("/settings/audit", Needs::Superuser, "list_audit"),
     ("/settings/security", Needs::Superuser, "load_security_settings"),
     ("/settings/roles", Needs::Superuser, "load_role_defaults"),

@@ -42,6 +42,10 @@ const FIELDS: &[&str] = &[
     "invite[mobile_phone]",
     "invite[time_zone]",
     "invite[first_name]",
+    "invite[kind]",
+    "invite[hire_date]",
+    "query[kind]",
+    "query[group]",
     "unknown[deep][deeper]",
 ];
 

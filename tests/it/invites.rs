@@ -19,7 +19,6 @@ async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPoo
         ("invite[mobile_country]", "CH"),
         ("invite[mobile_number]", "079 123 45 67"),
         ("invite[department]", "Quality"),
-        ("invite[hire_date]", "2026-12-01"),
     ]);
     let (status, body) = admin.call_json("invite_user", &form).await;
     assert_eq!(status, StatusCode::OK, "{body}");

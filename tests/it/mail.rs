@@ -99,6 +99,7 @@ async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {
             last_name: format!("Person {i}"),
             email: email.clone(),
             role: "basic".into(),
+            hire_date: "2026-01-05".into(),
             ..Default::default()
         };
         let valid = validate::invite(&form, chrono_tz::Tz::UTC).unwrap();

@@ -19,6 +19,7 @@ mod delete;
 mod edit;
 mod email_change;
 mod enforcement;
+mod external;
 mod fuzz;
 mod invites;
 mod lifecycle;

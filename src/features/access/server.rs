@@ -29,12 +29,12 @@ macro_rules! access_profile_columns {
          ARRAY(SELECT up.permission FROM user_permissions up WHERE up.org_id = u.org_id AND up.user_id = u.id \
                AND up.granted) AS granted_permissions, \
          ARRAY(SELECT up.permission FROM user_permissions up WHERE up.org_id = u.org_id AND up.user_id = u.id \
-               AND NOT up.granted) AS denied_permissions"
+               AND NOT up.granted) AS denied_permissions, (u.kind = 'external') AS external"
     };
 }
 pub(crate) use access_profile_columns;
 
-/// The three arrays `access_profile_columns!` selects.
+/// The columns `access_profile_columns!` selects.
 #[derive(FromRow, Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct ProfileColumns {
     #[serde(default)]
@@ -43,6 +43,8 @@ pub struct ProfileColumns {
     pub granted_permissions: Vec<String>,
     #[serde(default)]
     pub denied_permissions: Vec<String>,
+    #[serde(default)]
+    pub external: bool,
 }
 
 impl ProfileColumns {
@@ -53,6 +55,7 @@ impl ProfileColumns {
             role_defaults: PermissionSet::from_keys(&self.role_permissions),
             granted: PermissionSet::from_keys(&self.granted_permissions),
             denied: PermissionSet::from_keys(&self.denied_permissions),
+            external: self.external,
         }
     }
 }
@@ -184,6 +187,17 @@ pub async fn set_user_access(
         )));
     }
     let profile = row.columns.profile(row.role, row.status);
+    if let Some(&(permission, _)) =
+        settings.iter().find(|(p, s)| profile.external && p.for_employees_only() && *s == Setting::Granted)
+    {
+        return Err(AppError::field(
+            permission.key(),
+            format!(
+                "{name} is an external user (a customer or partner): external users cannot hold {}, whatever their role.",
+                permission.label()
+            ),
+        ));
+    }
     let setter = admin.origin.actor_name.clone().unwrap_or_default();
     let mut changes = serde_json::Map::new();
     for &(permission, wanted) in settings {
@@ -416,6 +430,7 @@ pub async fn holders(
          LEFT JOIN user_permissions s ON s.org_id = u.org_id AND s.user_id = u.id AND s.permission = $2 \
          WHERE u.org_id = $1 AND u.status = 'active' \
            AND ($3::text IS NULL OR (lower(u.email), u.id) > ($3, $4)) \
+           AND NOT (u.kind = 'external' AND $6) \
            AND (u.role = 'superuser' OR s.granted \
                 OR (s.granted IS NULL AND $2 = ANY (CASE u.role WHEN 'basic' THEN o.basic_permissions \
                                                      ELSE o.operator_permissions END))) \
@@ -426,6 +441,7 @@ pub async fn holders(
     .bind(after_key)
     .bind(after_id)
     .bind(limit)
+    .bind(permission.for_employees_only())
     .fetch_all(pool)
     .await?)
 }

@@ -93,6 +93,13 @@ impl AccessPermission {
         }
     }
 
+    /// Whether only employees may hold it: serving the user menu manages
+    /// the organization's people, which is never a customer's or partner's
+    /// job.
+    pub fn for_employees_only(self) -> bool {
+        self == AccessPermission::UserMenu
+    }
+
     fn bit(self) -> u16 {
         1 << (self as u16)
     }
@@ -203,6 +210,10 @@ pub struct AccessProfile {
     pub role_defaults: PermissionSet,
     pub granted: PermissionSet,
     pub denied: PermissionSet,
+    /// An external user (a customer or partner): never serves the user
+    /// menu, whatever their role or settings say.
+    #[serde(default)]
+    pub external: bool,
 }
 
 /// Where a decision comes from.
@@ -217,6 +228,8 @@ pub enum Source {
     Role,
     /// A per-user grant or denial (which one: `Decision::allowed`).
     User,
+    /// Refused because the user is external (see [`AccessPermission::for_employees_only`]).
+    External,
 }
 
 /// Whether a user holds a permission, and why.
@@ -239,6 +252,8 @@ impl AccessProfile {
             (false, Source::Inactive(self.status))
         } else if self.role == Role::Superuser {
             (true, Source::Superuser)
+        } else if self.external && permission.for_employees_only() {
+            (false, Source::External)
         } else if self.denied.contains(permission) {
             (false, Source::User)
         } else if self.granted.contains(permission) {
@@ -324,6 +339,7 @@ impl Decision {
             Source::Superuser => return format!("{name} can do everything: Superuser"),
             Source::Inactive(UserStatus::Disabled) => "their access is disabled".to_owned(),
             Source::Inactive(_) => "they have not activated their account".to_owned(),
+            Source::External => "external users never hold it, whatever their role or settings".to_owned(),
             Source::Role if self.allowed => format!("the role {role} grants it"),
             Source::Role => format!("the role {role} does not grant it"),
             Source::User => {
@@ -526,6 +542,7 @@ mod tests {
             role_defaults: default_role_permissions(Role::Basic),
             granted: PermissionSet::EMPTY,
             denied: PermissionSet::EMPTY,
+            external: false,
         }
     }
 
@@ -551,6 +568,7 @@ mod tests {
                                 role_defaults: defaults,
                                 granted: PermissionSet::EMPTY.with(permission, setting == Setting::Granted),
                                 denied: PermissionSet::EMPTY.with(permission, setting == Setting::Denied),
+                                external: false,
                             };
                             let expected = status == UserStatus::Active
                                 && (role == Role::Superuser
@@ -652,6 +670,7 @@ mod tests {
                                 role_defaults: PermissionSet::EMPTY.with(AccessPermission::Dashboard, holds),
                                 granted: PermissionSet::EMPTY,
                                 denied: PermissionSet::EMPTY,
+                                external: false,
                             };
                             let active = status == UserStatus::Active;
                             let expected = active

@@ -32,7 +32,11 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
         let created = create_invite(&ctx.state.pool, &inviter, &valid, &ctx.base_url()).await?;
         let back: String =
             form_urlencoded::Serializer::new(String::new()).append_pair("invited", &valid.email).finish();
-        ctx.redirect(&format!("/settings/users?{back}"));
+        let list = match valid.kind {
+            crate::features::users::types::UserKind::Internal => crate::features::users::types::ListPage::Users,
+            crate::features::users::types::UserKind::External => crate::features::users::types::ListPage::External,
+        };
+        ctx.redirect(&format!("{}?{back}", list.path()));
         Ok(InvitedUser {
             id: created.user_id,
             email: valid.email,

@@ -16,6 +16,9 @@ pub struct InviteForm {
     pub email: String,
     /// "basic" or "operator": the Superuser seat is the registrant's.
     pub role: String,
+    /// "internal" (an employee; empty means this too) or "external" (a
+    /// customer or partner).
+    pub kind: String,
     /// ISO 3166 region of the mobile number ("CH"), which gives its country code.
     pub mobile_country: String,
     pub mobile_number: String,

@@ -47,6 +47,77 @@ impl Role {
     }
 }
 
+/// An employee of the organization, or a portal user from outside it (a
+/// customer or partner, ELMA365's "external user"). External users have
+/// their own list, hold no position and can never serve the user menu or
+/// hold a Superuser's rights (`AccessProfile::decide`, and a database check
+/// for the role).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ssr", derive(sqlx::Type))]
+#[cfg_attr(feature = "ssr", sqlx(type_name = "user_kind", rename_all = "snake_case"))]
+#[serde(rename_all = "snake_case")]
+pub enum UserKind {
+    #[default]
+    Internal,
+    External,
+}
+
+impl UserKind {
+    pub const ALL: [UserKind; 2] = [UserKind::Internal, UserKind::External];
+
+    pub fn param(self) -> &'static str {
+        match self {
+            UserKind::Internal => "internal",
+            UserKind::External => "external",
+        }
+    }
+
+    pub fn from_param(value: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.param() == value)
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UserKind::Internal => "Employee",
+            UserKind::External => "External user",
+        }
+    }
+}
+
+/// The page a user list lives on: it decides the list's address, and which
+/// of the list's filters the address already implies (so its links do not
+/// repeat them).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum ListPage {
+    /// User Management: the organization's employees.
+    #[default]
+    Users,
+    /// External users (customers and partners).
+    External,
+    /// A group's members.
+    Group(Uuid),
+}
+
+impl ListPage {
+    pub fn path(self) -> String {
+        match self {
+            ListPage::Users => "/settings/users".to_owned(),
+            ListPage::External => "/settings/external-users".to_owned(),
+            ListPage::Group(id) => format!("/settings/groups/{id}"),
+        }
+    }
+
+    /// The page at `path`, if it is one of them (anything else is not a
+    /// place a form may send anyone back to).
+    pub fn from_path(path: &str) -> Option<Self> {
+        match path {
+            "/settings/users" => Some(ListPage::Users),
+            "/settings/external-users" => Some(ListPage::External),
+            _ => path.strip_prefix("/settings/groups/").and_then(|id| Uuid::parse_str(id).ok()).map(ListPage::Group),
+        }
+    }
+}
+
 /// The stored lifecycle state of a user.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "ssr", derive(sqlx::Type))]
@@ -284,6 +355,14 @@ pub struct UserListQuery {
     /// Opaque keyset cursors: the page after / before this row.
     pub after: Option<String>,
     pub before: Option<String>,
+    /// Internal or external users only (`UserKind::param`); none: both.
+    pub kind: Option<String>,
+    /// Members of this group only.
+    pub group: Option<Uuid>,
+    /// Where the list is shown (not sent to the server: it only shapes
+    /// links). Set by [`UserListQuery::on`].
+    #[serde(skip)]
+    pub page: ListPage,
 }
 
 impl UserListQuery {
@@ -297,6 +376,20 @@ impl UserListQuery {
 
     pub fn status_filter(&self) -> StatusFilter {
         StatusFilter::from_param(self.status.as_deref())
+    }
+
+    pub fn kind(&self) -> Option<UserKind> {
+        self.kind.as_deref().and_then(UserKind::from_param)
+    }
+
+    /// This view as shown on `page`, with the filters the page implies.
+    pub fn on(self, page: ListPage) -> Self {
+        let (kind, group) = match page {
+            ListPage::Users => (Some(UserKind::Internal.param().to_owned()), self.group),
+            ListPage::External => (Some(UserKind::External.param().to_owned()), self.group),
+            ListPage::Group(id) => (None, Some(id)),
+        };
+        UserListQuery { kind, group, page, ..self }
     }
 
     pub fn search(&self) -> Option<&str> {
@@ -321,14 +414,24 @@ impl UserListQuery {
             size: get("size").and_then(|s| s.parse().ok()),
             after: get("after"),
             before: get("before"),
+            group: get("group").and_then(|g| Uuid::parse_str(&g).ok()),
+            ..Default::default()
         }
     }
 
-    /// Reads a view from a query string (with or without its `?`).
-    pub fn parse(query_string: &str) -> Self {
+    /// Reads a view from its address: a list page's path with its query
+    /// string, or (for User Management) the query string alone. A path that
+    /// is not a list page's means User Management.
+    pub fn parse(address: &str) -> Self {
+        let (page, query_string) = match address.split_once('?') {
+            Some((path, query)) if path.starts_with('/') => (ListPage::from_path(path), query),
+            None if address.starts_with('/') => (ListPage::from_path(address), ""),
+            _ => (None, address),
+        };
         let pairs: Vec<(String, String)> =
             form_urlencoded::parse(query_string.trim_start_matches('?').as_bytes()).into_owned().collect();
         Self::from_params(|key| pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone()))
+            .on(page.unwrap_or_default())
     }
 
     /// The URL of this exact view, its page cursor included.
@@ -379,8 +482,13 @@ impl UserListQuery {
         if let Some(before) = &next.before {
             pairs.push(("before", before.clone()));
         }
+        // The page implies its kind and group; elsewhere they are filters.
+        if let (Some(group), false) = (next.group, matches!(next.page, ListPage::Group(_))) {
+            pairs.push(("group", group.to_string()));
+        }
         let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-        if query.is_empty() { "/settings/users".to_owned() } else { format!("/settings/users?{query}") }
+        let path = next.page.path();
+        if query.is_empty() { path } else { format!("{path}?{query}") }
     }
 }
 
@@ -391,6 +499,8 @@ pub struct UserRow {
     pub id: Uuid,
     pub status: ShownStatus,
     pub role: Role,
+    #[serde(default)]
+    pub kind: UserKind,
     /// Has activated the account (set a password).
     pub active: bool,
     /// Has signed in at least once.

@@ -113,6 +113,15 @@ impl TestApp {
         assert_eq!(status, StatusCode::NOT_FOUND, "{function}: another organization's user does not exist for them");
     }
 
+    /// Makes the user at `email` an external one (a customer or partner).
+    pub async fn make_external(&self, email: &str) {
+        sqlx::query("UPDATE users SET kind = 'external' WHERE email = $1")
+            .bind(email)
+            .execute(&self.pool)
+            .await
+            .unwrap();
+    }
+
     pub async fn count(&self, sql: &str) -> i64 {
         sqlx::query_scalar(sql).fetch_one(&self.pool).await.unwrap()
     }
@@ -194,6 +203,7 @@ pub fn invite_form<'a>(email: &'a str, role: &'a str) -> Vec<(&'static str, &'a 
         ("invite[last_name]", "Hopper"),
         ("invite[email]", email),
         ("invite[role]", role),
+        ("invite[hire_date]", "2026-01-05"),
     ]
 }
 

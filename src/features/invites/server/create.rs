@@ -71,8 +71,8 @@ pub async fn create_invite(
     }
     let inserted = sqlx::query_scalar(
         "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, mobile_phone, \
-                            department, work_phone, work_phone_ext, date_of_birth, hire_date, invited_by) \
-         VALUES ($1, $2, $3, $4, $5, 'invited', $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+                            department, work_phone, work_phone_ext, date_of_birth, hire_date, invited_by, kind) \
+         VALUES ($1, $2, $3, $4, $5, 'invited', $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(inviter.org_id)
     .bind(&invite.email)
@@ -87,6 +87,7 @@ pub async fn create_invite(
     .bind(invite.date_of_birth)
     .bind(invite.hire_date)
     .bind(inviter.user_id)
+    .bind(invite.kind)
     .fetch_one(&mut *tx)
     .await;
     let user_id: Uuid = match inserted {
@@ -132,7 +133,7 @@ pub async fn create_invite(
     let name = format!("{} {}", invite.first_name, invite.last_name);
     let entry = Entry::new(inviter.org_id, Action::InviteCreated)
         .about(user_id, &name)
-        .with(serde_json::json!({ "email": invite.email, "role": invite.role.label() }));
+        .with(serde_json::json!({ "email": invite.email, "role": invite.role.label(), "type": invite.kind.label() }));
     record(&mut tx, &inviter.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");

@@ -6,7 +6,7 @@ use chrono_tz::Tz;
 use crate::error::Validator;
 use crate::features::invites::types::{InviteForm, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS};
 use crate::features::users::server::validate;
-use crate::features::users::types::Role;
+use crate::features::users::types::{Role, UserKind};
 
 /// The invite, validated and normalised.
 #[derive(Debug, Clone)]
@@ -15,6 +15,7 @@ pub struct ValidInvite {
     pub last_name: String,
     pub email: String,
     pub role: Role,
+    pub kind: UserKind,
     /// E.164.
     pub mobile_phone: Option<String>,
     pub department: Option<String>,
@@ -90,6 +91,12 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
         }
     };
 
+    let kind = match form.kind.trim() {
+        "" => Some(UserKind::Internal),
+        value => UserKind::from_param(value),
+    };
+    v.check(kind.is_some(), "kind", "Choose Employee or External user.");
+
     let region = match form.mobile_country.trim() {
         "" => None,
         code => match code.parse::<phonenumber::country::Id>() {
@@ -136,12 +143,18 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
     if hire_date.is_some_and(|d| d > today + chrono::Days::new(366)) {
         v.add("hire_date", "Hire date can be at most a year from today.");
     }
+    // ELMA365 asks for an employee's hire date when inviting them. (The
+    // organization's first Superuser and users from before it may lack one.)
+    if kind == Some(UserKind::Internal) && form.hire_date.trim().is_empty() {
+        v.add("hire_date", "Enter the hire date: it is required for employees.");
+    }
     v.finish()?;
     Ok(ValidInvite {
         first_name,
         last_name,
         email,
         role: role.expect("validated"),
+        kind: kind.expect("validated"),
         mobile_phone,
         department,
         time_zone: time_zone.expect("validated"),
@@ -164,8 +177,23 @@ mod tests {
             last_name: "Hopper".into(),
             email: "grace@example.com".into(),
             role: "operator".into(),
+            hire_date: "2026-01-05".into(),
             ..Default::default()
         }
+    }
+
+    #[test]
+    fn employees_need_a_hire_date_and_external_users_do_not() {
+        let mut f = form();
+        f.hire_date.clear();
+        assert!(field_error(&f, "hire_date").unwrap().contains("required for employees"));
+        f.kind = "external".into();
+        let valid = invite(&f, Tz::UTC).unwrap();
+        assert_eq!(valid.kind, UserKind::External);
+        assert_eq!(valid.hire_date, None);
+        f.kind = "robot".into();
+        assert!(field_error(&f, "kind").unwrap().contains("Employee or External user"));
+        assert_eq!(invite(&form(), Tz::UTC).unwrap().kind, UserKind::Internal);
     }
 
     fn field_error(form: &InviteForm, field: &str) -> Option<String> {

@@ -10,28 +10,29 @@ use crate::features::invites::api::{InviteUser, invite_options};
 use crate::features::invites::types::{
     InviteOptions, InvitedUser, MAX_DEPARTMENT_CHARS, MAX_EXTENSION_CHARS, MAX_PHONE_CHARS,
 };
-use crate::features::users::types::{MAX_EMAIL_CHARS, MAX_NAME_CHARS, Role};
+use crate::features::users::types::{ListPage, MAX_EMAIL_CHARS, MAX_NAME_CHARS, Role, UserKind};
 
-/// "Add new user": a modal over User Management, opened by its URL
-/// (`?invite`), so it works without JavaScript and Back closes it.
+/// "Add new user": a modal over User Management (or the External users
+/// list, `list`), opened by its URL (`?invite`), so it works without
+/// JavaScript and Back closes it.
 #[component]
-pub fn InviteDialog() -> impl IntoView {
+pub fn InviteDialog(#[prop(optional)] list: ListPage) -> impl IntoView {
     let action = FormAction::new::<InviteUser>();
     let error = action_error(action.value());
     let pending = action.pending();
     let options = server_resource(|| (), |_| invite_options());
     view! {
-        <Modal labelled_by="invite-title" close_href="/settings/users">
+        <Modal labelled_by="invite-title" close_href=list.path()>
                 <div class="modal-head">
                     <h2 id="invite-title">"Add new user"</h2>
-                    <a href="/settings/users" class="button button-quiet" aria-label="Close">"✕"</a>
+                    <a href=list.path() class="button button-quiet" aria-label="Close">"✕"</a>
                 </div>
                 <p class="lead">"They get an email with a link to activate their account and choose a password."</p>
                 <ErrorAlert error />
                 <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
                     {move || Suspend::new(async move {
                         match options.await {
-                            Ok(options) => view! { <InviteForm options action error pending /> }.into_any(),
+                            Ok(options) => view! { <InviteForm options action error pending list /> }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
                     })}
@@ -46,8 +47,13 @@ fn InviteForm(
     action: FormAction<InvitedUser>,
     error: Signal<Option<AppError>>,
     pending: Memo<bool>,
+    list: ListPage,
 ) -> impl IntoView {
     let seats = options.seats.clone();
+    // Opened from the External users list, the invite is for one of them.
+    let initial_kind = if list == ListPage::External { UserKind::External } else { UserKind::Internal };
+    let kind = RwSignal::new(initial_kind);
+    let kind_error = field_error(error, "kind");
     // Dashboard permissions are access settings: a Superuser's choice.
     let superuser = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.is_superuser());
     let seat = move |role: Role| seats.iter().find(|s| s.role == role).copied();
@@ -66,6 +72,22 @@ fn InviteForm(
                 <Field label="Last name" name="invite[last_name]" required=true max_chars=MAX_NAME_CHARS autocomplete="off" error=field_error(error, "last_name") />
             </div>
             <Field label="Email" name="invite[email]" input_type="email" required=true max_chars=MAX_EMAIL_CHARS autocomplete="off" hint="The activation link is sent here; it is also their login." error=field_error(error, "email") />
+            <fieldset class="field role-choice" aria-describedby=move || kind_error.get().map(|_| "kind-error")>
+                <legend>"User type" <span class="required" aria-hidden="true">" *"</span></legend>
+                {[
+                    (UserKind::Internal, "An employee of your organization."),
+                    (UserKind::External, "A customer or partner: listed apart, holds no position and never manages users."),
+                ].into_iter().map(|(choice, hint)| {
+                    let id = format!("kind-{}", choice.param());
+                    view! {
+                        <div class="radio">
+                            <input type="radio" id=id.clone() name="invite[kind]" value=choice.param() checked=choice == initial_kind on:change=move |_| kind.set(choice) />
+                            <label for=id>{choice.label()}<span class="hint">{hint}</span></label>
+                        </div>
+                    }
+                }).collect_view()}
+                {move || kind_error.get().map(|message| view! { <p class="field-error" id="kind-error">{message}</p> })}
+            </fieldset>
             <fieldset class="field role-choice" aria-describedby=move || role_error.get().map(|_| "role-error")>
                 <legend>"Role" <span class="required" aria-hidden="true">" *"</span></legend>
                 {[Role::Basic, Role::Operator].into_iter().map(|role| {
@@ -106,7 +128,7 @@ fn InviteForm(
             <TimeZoneField name="invite[time_zone]" initial=options.organization_time_zone.clone() error=field_error(error, "time_zone") />
             <div class="field-row">
                 <Field label="Date of birth" name="invite[date_of_birth]" input_type="date" error=field_error(error, "date_of_birth") />
-                <Field label="Hire date" name="invite[hire_date]" input_type="date" error=field_error(error, "hire_date") />
+                <Field label="Hire date" name="invite[hire_date]" input_type="date" required_when=Signal::derive(move || kind.get() == UserKind::Internal) hint="Required for employees." error=field_error(error, "hire_date") />
             </div>
             {superuser.then(|| view! {
                 <fieldset class="form-section">
@@ -125,7 +147,7 @@ fn InviteForm(
             })}
             <p class="form-note"><span aria-hidden="true">"* "</span>"Required fields are marked with an asterisk."</p>
             <div class="modal-actions">
-                <a href="/settings/users" class="button">"Cancel"</a>
+                <a href=list.path() class="button">"Cancel"</a>
                 <SubmitButton label="Add user" pending_label="Adding…" pending />
             </div>
         </ServerForm>

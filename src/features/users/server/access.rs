@@ -9,7 +9,7 @@ use uuid::Uuid;
 use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::server::guard::may_act_on;
-use crate::features::users::types::{Role, UserStatus};
+use crate::features::users::types::{Role, UserKind, UserStatus};
 
 /// The user an admin acts on.
 #[derive(FromRow)]
@@ -19,6 +19,7 @@ pub(super) struct Target {
     pub(super) first_name: String,
     pub(super) last_name: String,
     pub(super) email: String,
+    pub(super) kind: UserKind,
 }
 
 impl Target {
@@ -31,7 +32,7 @@ impl Target {
 /// user of another organization is simply not found (404, never 403).
 pub(super) async fn lock_target(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result<Target, AppError> {
     sqlx::query_as(
-        "SELECT status, role, first_name, last_name, email FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE",
+        "SELECT status, role, first_name, last_name, email, kind FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE",
     )
     .bind(org_id)
     .bind(user_id)

@@ -40,7 +40,7 @@ const MAIL_HISTORY: i64 = 10;
 
 pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
     let details: DetailsRow = sqlx::query_as(&format!(
-        "SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, u.version, \
+        "SELECT u.id, u.role, u.kind, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, u.version, \
                 '' AS sort_key, {DELIVERY_COLUMNS}, u.time_zone, u.department, u.mobile_phone, u.work_phone, \
                 u.work_phone_ext, u.date_of_birth, u.hire_date, a.first_name || ' ' || a.last_name AS invited_by \
          FROM users u {DELIVERY_JOINS} \

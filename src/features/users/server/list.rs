@@ -13,7 +13,8 @@ use crate::error::AppError;
 use crate::features::access::server::{ProfileColumns, access_profile_columns};
 use crate::features::users::types::{
     AccountLock, DEFAULT_PAGE_SIZE, InviteDelivery, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn,
-    SortDirection, StatusFilter, Timestamp, UserListQuery, UserPage, UserRow, UserStatus, matches_word_starts,
+    SortDirection, StatusFilter, Timestamp, UserKind, UserListQuery, UserPage, UserRow, UserStatus,
+    matches_word_starts,
 };
 
 /// The SQL expression a column sorts by and its type. Each has a matching
@@ -159,6 +160,7 @@ pub struct Row {
     pub(super) id: Uuid,
     pub(super) shown_status: String,
     pub(super) role: Role,
+    pub(super) kind: UserKind,
     pub(super) first_name: String,
     pub(super) last_name: String,
     pub(super) email: String,
@@ -266,6 +268,10 @@ pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
         Some(Search::Inside(_) | Search::Prefixes(_)) => {
             &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]
         }
+        // A group's members are a set like a search's matches: few (sorted
+        // at once), spread through the order (walked), or many and
+        // clustered (collected).
+        _ if query.group.is_some() => &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches],
         Some(Search::Id(_)) | None => &[Strategy::InOrder],
     }
 }
@@ -299,7 +305,7 @@ pub fn build_query<'a>(
     // the inner query selects, so every level can order by it verbatim.
     let candidates = if strategy == Strategy::FewMatches { "u.candidates" } else { "NULL::bigint" };
     let mut sql = QueryBuilder::new(format!(
-        "{prefix}SELECT u.id, u.role, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, \
+        "{prefix}SELECT u.id, u.role, u.kind, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, \
          u.created_at, u.sort_key, {candidates} AS candidates, {DELIVERY_COLUMNS} FROM ("
     ));
     match strategy {
@@ -314,7 +320,7 @@ pub fn build_query<'a>(
     }
     // `search_text` is for `InOrderWindow`, which filters a level up.
     sql.push(format!(
-        "SELECT u.id, u.org_id, u.status, u.role, u.first_name, u.last_name, u.email, u.activated_at, \
+        "SELECT u.id, u.org_id, u.status, u.role, u.kind, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, u.search_text, u.first_name_key, u.last_name_key, u.first_name_fold, \
          u.last_name_fold, u.email_fold, u.locked_at, u.locked_until, {expr}::text AS sort_key \
          FROM users u WHERE u.org_id = "
@@ -336,6 +342,9 @@ pub fn build_query<'a>(
             sql.push(format!(" AND u.status = '{}'", status.param()));
         }
     }
+    if let Some(kind) = query.kind() {
+        sql.push(" AND u.kind = ").push_bind(kind);
+    }
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
         sql.push(format!(" AND ({expr}, u.id) {op} (CAST("))
@@ -344,9 +353,19 @@ pub fn build_query<'a>(
             .push_bind(cursor.id)
             .push(")");
     }
+    // The conditions that narrow the list to a set (a search's matches, a
+    // group's members): each strategy applies them at its own level.
     let push_search = |sql: &mut QueryBuilder<'a, Postgres>| {
         if let Some(search) = &search {
             search.push_condition(sql);
+        }
+        if let Some(group) = query.group {
+            sql.push(
+                " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = u.org_id AND gm.user_id = u.id \
+                 AND gm.group_id = ",
+            )
+            .push_bind(group)
+            .push(")");
         }
     };
     match strategy {
@@ -477,6 +496,7 @@ impl Row {
             // later without a ShownStatus would show as Disabled, never fail.
             status: ShownStatus::from_param(&self.shown_status).unwrap_or(ShownStatus::Disabled),
             role: self.role,
+            kind: self.kind,
             active: self.activated_at.is_some(),
             access: self.last_sign_in_at.is_some(),
             first_name: self.first_name,

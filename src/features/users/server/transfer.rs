@@ -14,7 +14,7 @@ use crate::features::auth::server::own_account::confirm_own_password;
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::types::Password;
 use crate::features::orgs::server::is_quota_exceeded;
-use crate::features::users::types::{Role, UserStatus};
+use crate::features::users::types::{Role, UserKind, UserStatus};
 
 /// Hands the Superuser role from `admin` to `to`, in one transaction.
 /// Returns the new Superuser's name and the role the old one now has.
@@ -35,6 +35,12 @@ pub async fn transfer_superuser(
     let target = lock_target(&mut tx, admin.org_id, to).await?;
     if me.role != Role::Superuser {
         return Err(AppError::Forbidden);
+    }
+    if target.kind == UserKind::External {
+        return Err(AppError::bad_request(format!(
+            "{} is an external user (a customer or partner), and external users can never be the Superuser. Hand the role to an employee.",
+            target.name()
+        )));
     }
     if target.status != UserStatus::Active || target.role == Role::Superuser {
         return Err(AppError::bad_request(format!(

@@ -9,4 +9,4 @@ mod users_page;
 pub use confirm_email::ConfirmEmailPage;
 #[cfg(feature = "hydrate")]
 pub use users_page::preload_opened_by_address;
-pub use users_page::{UsersPage, UsersToolbar};
+pub use users_page::{ExternalUsersPage, UserList, UsersPage, UsersToolbar, list_query};

@@ -3,7 +3,7 @@ use leptos_router::components::Form;
 
 use crate::components::form::submit_own_form;
 use crate::features::users::types::{
-    MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp,
+    ListPage, MailState, MailStatus, PAGE_SIZES, Role, ShownStatus, SortColumn, SortDirection, StatusFilter, Timestamp,
     UserListQuery, UserPage, UserRow,
 };
 
@@ -128,7 +128,8 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
             <p class="table-meta">
                 {format!("{count} shown · times in {time_zone}")}
             </p>
-            <Form method="GET" action="/settings/users" attr:class="page-size-form">
+            <Form method="GET" action=query.page.path() attr:class="page-size-form">
+                {query.group.filter(|_| !matches!(query.page, ListPage::Group(_))).map(|g| view! { <input type="hidden" name="group" value=g.to_string() /> })}
                 {query.search().map(|q| view! { <input type="hidden" name="q" value=q.to_owned() /> })}
                 {query.status_filter().param().map(|s| view! { <input type="hidden" name="status" value=s /> })}
                 {query.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}

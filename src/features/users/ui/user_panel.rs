@@ -99,7 +99,7 @@ pub fn UserPanel(
     // Closing returns to the view the panel was opened from; the actions
     // send that view along (`view`) so their redirect returns there too.
     let close_href = query.with_untracked(UserListQuery::current_href);
-    let view_string = close_href.split_once('?').map(|(_, s)| s.to_owned()).unwrap_or_default();
+    let view_string = close_href.clone();
     let error = actions.error();
     let panel_href = query.with_untracked(|q| q.href_with_panel(id, None));
     let confirm_href = format!("{panel_href}&confirm=access");
@@ -277,7 +277,10 @@ fn DetailsBody(
         {(manage && (status == ShownStatus::Active || status == ShownStatus::Disabled || status.can_cancel())).then(|| view! {
             <p><a class="button" href=format!("{}&edit=1", delete_href.trim_end_matches("&confirm=delete"))>"Edit profile"</a></p>
         })}
-        {(superuser && !own && status == ShownStatus::Active && row.role != crate::features::users::types::Role::Superuser).then(|| view! {
+        {(superuser && !own && status == ShownStatus::Active && row.kind == crate::features::users::types::UserKind::External).then(|| view! {
+            <p class="hint">"External users can never become the Superuser or serve the user menu."</p>
+        })}
+        {(superuser && !own && status == ShownStatus::Active && row.role != crate::features::users::types::Role::Superuser && row.kind == crate::features::users::types::UserKind::Internal).then(|| view! {
             <p><a class="button" href=format!("{}&confirm=superuser", delete_href.trim_end_matches("&confirm=delete"))>"Make Superuser"</a></p>
         })}
         {superuser.then(|| view! {
@@ -293,6 +296,7 @@ fn DetailsBody(
         <section class="panel-section" aria-labelledby="panel-profile">
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
+                <dt>"Type"</dt><dd>{row.kind.label()}</dd>
                 <dt>"Time zone"</dt><dd>{user.time_zone.clone()}</dd>
                 <dt>"Department"</dt><dd>{optional(user.department.clone())}</dd>
                 <dt>"Mobile phone"</dt><dd>{optional(user.mobile_phone.clone())}</dd>

@@ -19,14 +19,69 @@ use crate::features::users::api::list_users;
 use crate::features::users::api::{
     DeleteUser, DisableAccess, EditUser, EnableAccess, SendPasswordRecovery, TransferSuperuser, UnlockAccount,
 };
-use crate::features::users::types::{ShownStatus, StatusFilter, UserListQuery};
+use crate::features::users::types::{ListPage, ShownStatus, StatusFilter, UserListQuery};
 
-/// Settings › User Management. The view (search, sort, cursor, page size) is
-/// the URL's query string.
+/// Settings › User Management: the organization's employees.
 #[component]
 pub fn UsersPage() -> impl IntoView {
+    let query = list_query(ListPage::Users);
+    view! {
+        <Title text="User Management" />
+        <div class="page-head">
+            <div>
+                <p class="breadcrumb">"Settings"</p>
+                <h1>"User Management"</h1>
+                <p class="lead">"Everyone in your organization, their role and whether they have activated their account."</p>
+            </div>
+            <div class="page-actions">
+                <SeatCounters />
+                <div class="page-buttons">
+                    <a class="button" href=move || query.with(|q| q.current_href().replacen("/settings/users", "/settings/users/access", 1))>"Show Access Settings"</a>
+                    <a class="button button-primary" href="/settings/users?invite">"Add new user"</a>
+                </div>
+            </div>
+        </div>
+        <UserList query />
+    }
+}
+
+/// Settings › External users: customers and partners (ELMA365's portal
+/// users), in the same table, with the same invite and lifecycle.
+#[component]
+pub fn ExternalUsersPage() -> impl IntoView {
+    let query = list_query(ListPage::External);
+    view! {
+        <Title text="External users" />
+        <div class="page-head">
+            <div>
+                <p class="breadcrumb">"Settings"</p>
+                <h1>"External users"</h1>
+                <p class="lead">"Customers and partners who use your organization's portal. They hold no position and never manage users."</p>
+            </div>
+            <div class="page-actions">
+                <SeatCounters />
+                <div class="page-buttons">
+                    <a class="button button-primary" href="/settings/external-users?invite">"Add external user"</a>
+                </div>
+            </div>
+        </div>
+        <UserList query />
+    }
+}
+
+/// The view a list page shows: the URL's query string (search, sort,
+/// cursor, page size) on that page.
+pub fn list_query(list: ListPage) -> Memo<UserListQuery> {
     let params = use_query_map();
-    let query = Memo::new(move |_| params.with(|p| UserListQuery::from_params(|key| p.get(key))));
+    Memo::new(move |_| params.with(|p| UserListQuery::from_params(|key| p.get(key))).on(list))
+}
+
+/// A list of users below its page's head: notices, the invite dialog and
+/// details panel its address opens, the search and the table.
+#[component]
+pub fn UserList(query: Memo<UserListQuery>) -> impl IntoView {
+    let params = use_query_map();
+    let list = query.with_untracked(|q| q.page);
     // The details panel's actions live here so the table reloads after each.
     let resend = FormAction::new::<ResendInvite>();
     let cancel = FormAction::new::<CancelInvite>();
@@ -67,21 +122,6 @@ pub fn UsersPage() -> impl IntoView {
     preload_when_idle();
 
     view! {
-        <Title text="User Management" />
-        <div class="page-head">
-            <div>
-                <p class="breadcrumb">"Settings"</p>
-                <h1>"User Management"</h1>
-                <p class="lead">"Everyone in your organization, their role and whether they have activated their account."</p>
-            </div>
-            <div class="page-actions">
-                <SeatCounters />
-                <div class="page-buttons">
-                    <a class="button" href=move || query.with(|q| q.current_href().replacen("/settings/users", "/settings/users/access", 1))>"Show Access Settings"</a>
-                    <a class="button button-primary" href="/settings/users?invite">"Add new user"</a>
-                </div>
-            </div>
-        </div>
         {move || invited().map(|email| view! {
             <SuccessAlert message=format!("Invitation sent to {email}. They appear below as Invited until they activate their account.") />
         })}
@@ -92,9 +132,9 @@ pub fn UsersPage() -> impl IntoView {
         // same pass as before the split (a `Suspense` defers its children to
         // a later one), so its resources keep the numbers the browser gives
         // them when hydrating.
-        {move || inviting().then(|| Suspend::new(invite_dialog()))}
+        {move || inviting().then(|| Suspend::new(invite_dialog(list)))}
         {move || panel_user().map(|id| Suspend::new(user_panel(id, query, notice, actions)))}
-        <UsersToolbar query action="/settings/users" />
+        <UsersToolbar query action=list.path() />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -124,16 +164,16 @@ fn user_panel(
 }
 
 #[lazy]
-fn invite_dialog() -> AnyView {
-    view! { <InviteDialog /> }.into_any()
+fn invite_dialog(list: ListPage) -> AnyView {
+    view! { <InviteDialog list /> }.into_any()
 }
 
 /// Loads the code of the panel or dialog the address opens (before
-/// hydration: see above). Only User Management's own address opens them.
+/// hydration: see above). Only a user list's own address opens them.
 #[cfg(feature = "hydrate")]
 pub async fn preload_opened_by_address() {
     let location = window().location();
-    if location.pathname().ok().as_deref() != Some("/settings/users") {
+    if location.pathname().ok().and_then(|path| ListPage::from_path(&path)).is_none() {
         return;
     }
     let search = location.search().unwrap_or_default();
@@ -161,7 +201,7 @@ fn preload_when_idle() {
 /// `action`): a GET form, so it works without JavaScript, keeping the sort
 /// and page size.
 #[component]
-pub fn UsersToolbar(query: Memo<UserListQuery>, action: &'static str) -> impl IntoView {
+pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) -> impl IntoView {
     let status_filter = move || query.with(|q| q.status_filter());
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     view! {
@@ -169,6 +209,7 @@ pub fn UsersToolbar(query: Memo<UserListQuery>, action: &'static str) -> impl In
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
+            {move || query.with(|q| q.group.filter(|_| !matches!(q.page, ListPage::Group(_)))).map(|g| view! { <input type="hidden" name="group" value=g.to_string() /> })}
             <label for="user-search" class="visually-hidden">"Search users"</label>
             <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name, email or user id" prop:value=search value=search />
             <label for="status-filter" class="toolbar-label">"Status"</label>
