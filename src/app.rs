@@ -18,6 +18,7 @@ use crate::features::auth::ui::{
     SignUpSentPage, current_user,
 };
 use crate::features::dashboards::ui::{DashboardPage, DashboardSettingsPage, MyDashboardsPage};
+use crate::features::groups::ui::{GroupPage, GroupsPage};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::settings::ui::SecurityPage;
@@ -77,6 +78,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=|| view! { <Redirect path="/settings/users" /> } />
                     <Route path=path!("users") view=UsersPage ssr=SsrMode::Async />
                     <Route path=path!("external-users") view=ExternalUsersPage ssr=SsrMode::Async />
+                    <Route path=path!("groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("active-users") view={Lazy::<ActiveUsersRoute>::new()} ssr=SsrMode::Async />
@@ -129,6 +132,8 @@ lazy_page!(ApiKeysRoute, ApiKeysPage);
 lazy_page!(DashboardSettingsRoute, DashboardSettingsPage);
 lazy_page!(MyDashboardsRoute, MyDashboardsPage);
 lazy_page!(DashboardRoute, DashboardPage);
+lazy_page!(GroupsRoute, GroupsPage);
+lazy_page!(GroupRoute, GroupPage);
 lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);

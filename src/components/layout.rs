@@ -79,6 +79,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <li>
                             <A href="/settings/external-users">"External users"</A>
                         </li>
+                        <li>
+                            <A href="/settings/groups">"Groups"</A>
+                        </li>
                     })}
                     {user.is_superuser().then(|| view! {
                         <li>

@@ -8,6 +8,7 @@ pub mod api_keys;
 pub mod audit;
 pub mod auth;
 pub mod dashboards;
+pub mod groups;
 pub mod invites;
 pub mod mail;
 pub mod orgs;

@@ -1,6 +1,7 @@
 //! Server-only plumbing (compiled with the `ssr` feature only): configuration,
 //! shared state, the HTTP router and its middleware, telemetry.
 
+pub mod choices;
 pub mod cli;
 pub mod client_addr;
 pub mod clock;

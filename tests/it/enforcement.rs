@@ -93,9 +93,16 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("active_sessions", Needs::Superuser, &[]),
     ("sign_out_everywhere", Needs::Superuser, &[("user", "{user}")]),
     ("end_session", Needs::Superuser, &[("session", "{session}")]),
+    ("list_groups", Needs::UserMenu, &[]),
+    ("load_group", Needs::UserMenu, &[("id", "{group}")]),
+    ("save_group", Needs::UserMenu, &[("name", "")]),
+    ("group_candidates", Needs::UserMenu, &[("group", "{group}"), ("term", "anna")]),
+    ("add_group_member", Needs::UserMenu, &[("group", "{group}"), ("user", "{user}")]),
+    ("remove_group_member", Needs::UserMenu, &[("group", "{group}"), ("user", "{user}")]),
     // Last, as they remove what the others act on and hand the role over;
     // the right password (a wrong one is refused before the user is looked up).
     ("delete_dashboard", Needs::Superuser, &[("id", "{dashboard}")]),
+    ("delete_group", Needs::UserMenu, &[("id", "{group}")]),
     ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
     ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
 ];
@@ -125,6 +132,8 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/settings", Needs::UserMenu, "list_users"),
     ("/settings/users", Needs::UserMenu, "list_users"),
     ("/settings/external-users", Needs::UserMenu, "list_users"),
+    ("/settings/groups", Needs::UserMenu, "list_groups"),
+    ("/settings/groups/:id", Needs::UserMenu, "load_group"),
     ("/settings/audit", Needs::Superuser, "list_audit"),
     ("/settings/security", Needs::Superuser, "load_security_settings"),
     ("/settings/roles", Needs::Superuser, "load_role_defaults"),
@@ -159,7 +168,7 @@ fn the_table_lists_every_registered_endpoint() {
     assert_eq!(PLAIN_ROUTES, roster::server::router::PLAIN_ROUTES);
 }
 
-/// The form with `{user}`, `{victim}`, `{key}`, `{dashboard}` and `{session}` replaced by the ids of
+/// The form with `{user}`, `{victim}`, `{key}`, `{dashboard}`, `{group}` and `{session}` replaced by the ids of
 /// the organization's things the function acts on.
 fn form(fields: &[(&str, &str)], ids: &[(&str, &str)]) -> Vec<(String, String)> {
     fields
@@ -212,6 +221,12 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    superuser.call("save_group", &[("name", "Berlin office")]).await;
+    let group_id: String = sqlx::query_scalar("SELECT id::text FROM groups WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     // A session to end: Vic's (he is deleted last anyway).
     signed_in(&app, &victim).await;
     let session_handle: String = sqlx::query_scalar("SELECT handle::text FROM sessions WHERE user_id = $1::uuid")
@@ -225,6 +240,7 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         ("{victim}", victim_id.as_str()),
         ("{key}", key_id.as_str()),
         ("{dashboard}", dashboard_id.as_str()),
+        ("{group}", group_id.as_str()),
     ];
 
     for (function, needs, fields) in ENDPOINTS {

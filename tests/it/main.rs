@@ -21,6 +21,7 @@ mod email_change;
 mod enforcement;
 mod external;
 mod fuzz;
+mod groups;
 mod invites;
 mod lifecycle;
 mod lockout;

@@ -52,6 +52,11 @@ pub enum Action {
     DashboardDeleted,
     SessionEnded,
     SignedOutEverywhere,
+    GroupCreated,
+    GroupChanged,
+    GroupDeleted,
+    GroupMemberAdded,
+    GroupMemberRemoved,
 }
 
 impl Action {
@@ -91,6 +96,11 @@ impl Action {
             Action::DashboardDeleted => "dashboard.deleted",
             Action::SessionEnded => "session.ended_by_admin",
             Action::SignedOutEverywhere => "user.signed_out_everywhere",
+            Action::GroupCreated => "group.created",
+            Action::GroupChanged => "group.changed",
+            Action::GroupDeleted => "group.deleted",
+            Action::GroupMemberAdded => "group.member_added",
+            Action::GroupMemberRemoved => "group.member_removed",
         }
     }
 }

@@ -42,6 +42,11 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("dashboard.deleted", "Deleted a dashboard"),
     ("session.ended_by_admin", "Signed a session out"),
     ("user.signed_out_everywhere", "Signed the user out everywhere"),
+    ("group.created", "Created a group"),
+    ("group.changed", "Changed a group"),
+    ("group.deleted", "Deleted a group"),
+    ("group.member_added", "Added to a group"),
+    ("group.member_removed", "Removed from a group"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -155,11 +155,6 @@ pub async fn choice(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Dashbo
     })
 }
 
-/// The form field of a dashboard's checkbox: `dashboards[id-<uuid>]`
-/// (the query-string parser takes a key that starts with a digit for a
-/// list index, so the id gets a prefix).
-pub const DASHBOARD_FIELD_PREFIX: &str = "id-";
-
 /// Parses "Dashboard permissions" (`access` none, selected or all; the
 /// chosen dashboards as `dashboards[id-<uuid>]=on`).
 pub fn parse_choice(
@@ -169,13 +164,10 @@ pub fn parse_choice(
     let mut v = Validator::new();
     let access = DashboardAccess::from_param(access.trim());
     v.check(access.is_some(), "dashboard_access", "Choose none, selected dashboards or all.");
-    let ids: Vec<Uuid> = dashboards
-        .keys()
-        .filter_map(|k| k.strip_prefix(DASHBOARD_FIELD_PREFIX).and_then(|id| Uuid::parse_str(id).ok()))
-        .collect();
-    v.check(ids.len() == dashboards.len(), "dashboards", "Choose dashboards from the list.");
+    let ids = crate::server::choices::chosen_ids(dashboards);
+    v.check(ids.is_some(), "dashboards", "Choose dashboards from the list.");
     v.finish()?;
-    Ok((access.expect("validated"), ids))
+    Ok((access.expect("validated"), ids.expect("validated")))
 }
 
 /// Sets which dashboards a user may open; audited old → new.

@@ -63,6 +63,7 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
             } else {
                 Vec::new()
             },
+            groups: crate::features::groups::server::choices(&ctx.state.pool, actor.org_id).await?,
         })
     })
     .await

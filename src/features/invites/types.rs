@@ -35,6 +35,8 @@ pub struct InviteForm {
     pub dashboard_access: String,
     /// With selected: `dashboards[id-<uuid>]=on` for each.
     pub dashboards: std::collections::HashMap<String, String>,
+    /// "Groups": `groups[id-<uuid>]=on` for each ticked.
+    pub groups: std::collections::HashMap<String, String>,
 }
 
 /// What the dialog shows after "Add user".
@@ -63,6 +65,9 @@ pub struct InviteOptions {
     /// The organization's dashboards (to choose from, for a Superuser).
     #[serde(default)]
     pub dashboards: Vec<crate::features::dashboards::types::Dashboard>,
+    /// The organization's groups, to put the new user in.
+    #[serde(default)]
+    pub groups: Vec<crate::features::groups::types::GroupRef>,
 }
 
 /// What an activation link's page shows, decided when it opens.

@@ -27,13 +27,21 @@ pub async fn list_users(#[server(default)] query: UserListQuery) -> Result<UserP
 /// Everything about one user of the caller's organization, for the details
 /// panel: profile, invite expiry and the state of each invite mail.
 #[server(endpoint = "user_details")]
-pub async fn user_details(id: uuid::Uuid) -> Result<crate::features::users::types::UserDetails, AppError> {
+/// `choices`: also every group of the organization (for the edit form).
+pub async fn user_details(
+    id: uuid::Uuid,
+    #[server(default)] choices: bool,
+) -> Result<crate::features::users::types::UserDetails, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::details;
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::UserMenu).await?;
-        details::user_details(&ctx.state.pool, actor.org_id, id, actor.time_zone).await
+        let mut user = details::user_details(&ctx.state.pool, actor.org_id, id, actor.time_zone).await?;
+        if choices {
+            user.group_choices = crate::features::groups::server::choices(&ctx.state.pool, actor.org_id).await?;
+        }
+        Ok(user)
     })
     .await
 }

@@ -634,6 +634,12 @@ pub struct UserDetails {
     pub email_editable: bool,
     /// A new address waiting for its owner's confirmation.
     pub pending_email: Option<String>,
+    /// The groups the user is in, by name.
+    #[serde(default)]
+    pub groups: Vec<crate::features::groups::types::GroupRef>,
+    /// Every group of the organization, when asked for (the edit form).
+    #[serde(default)]
+    pub group_choices: Vec<crate::features::groups::types::GroupRef>,
 }
 
 /// What an email-change link leads to, as its page shows it.
@@ -672,6 +678,11 @@ pub struct EditForm {
     pub mobile_phone: String,
     pub department: String,
     pub time_zone: String,
+    /// "Groups": `groups[id-<uuid>]=on` for each ticked.
+    pub groups: std::collections::HashMap<String, String>,
+    /// Set when the form showed the groups, so that ticking none removes
+    /// every group (a form or API call without it leaves them alone).
+    pub groups_shown: String,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

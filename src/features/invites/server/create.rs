@@ -114,6 +114,13 @@ pub async fn create_invite(
     if invite.dashboard_access != crate::features::access::types::DashboardAccess::None {
         set_dashboards(&mut tx, inviter.org_id, user_id, invite).await?;
     }
+    let groups = if invite.groups.is_empty() {
+        None
+    } else {
+        crate::features::groups::server::set_user_groups(&mut tx, inviter.org_id, user_id, &invite.groups)
+            .await?
+            .map(|change| change.trim_start_matches("none → ").to_owned())
+    };
 
     let link = issue(
         &mut tx,
@@ -131,9 +138,12 @@ pub async fn create_invite(
     )
     .await?;
     let name = format!("{} {}", invite.first_name, invite.last_name);
-    let entry = Entry::new(inviter.org_id, Action::InviteCreated)
-        .about(user_id, &name)
-        .with(serde_json::json!({ "email": invite.email, "role": invite.role.label(), "type": invite.kind.label() }));
+    let entry = Entry::new(inviter.org_id, Action::InviteCreated).about(user_id, &name).with(serde_json::json!({
+        "email": invite.email,
+        "role": invite.role.label(),
+        "type": invite.kind.label(),
+        "groups": groups,
+    }));
     record(&mut tx, &inviter.origin, entry).await?;
     tx.commit().await?;
     tracing::info!(%user_id, invite_id = %link.invite_id, "user invited");

@@ -27,6 +27,9 @@ pub struct ValidInvite {
     /// Which dashboards they may open, set with the invite.
     pub dashboard_access: crate::features::access::types::DashboardAccess,
     pub dashboards: Vec<uuid::Uuid>,
+    /// The groups to put them in (checked against the organization when
+    /// the invite is written).
+    pub groups: Vec<uuid::Uuid>,
 }
 
 pub(crate) fn optional(value: &str) -> Option<String> {
@@ -148,8 +151,11 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
     if kind == Some(UserKind::Internal) && form.hire_date.trim().is_empty() {
         v.add("hire_date", "Enter the hire date: it is required for employees.");
     }
+    let groups = crate::server::choices::chosen_ids(&form.groups);
+    v.check(groups.is_some(), "groups", "Choose groups from the list.");
     v.finish()?;
     Ok(ValidInvite {
+        groups: groups.expect("validated"),
         first_name,
         last_name,
         email,

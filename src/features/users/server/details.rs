@@ -62,6 +62,7 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         .fetch_one(pool)
         .await?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
+    let groups = crate::features::groups::server::of_user(&mut *pool.acquire().await?, org_id, user_id).await?;
     Ok(UserDetails {
         row: details.row.into_user_row(zone),
         time_zone: details.time_zone,
@@ -79,6 +80,8 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         pending_email,
         mails,
         recovery_mails,
+        groups,
+        group_choices: Vec::new(),
     })
 }
 

@@ -110,11 +110,20 @@ pub async fn edit_user(
             ),
         });
     }
-    let changes: serde_json::Map<String, serde_json::Value> = fields
+    let mut changes: serde_json::Map<String, serde_json::Value> = fields
         .iter()
         .filter(|(_, old, new)| old != new)
         .map(|(field, old, new)| (field.replace(' ', "_"), format!("{old} → {new}").into()))
         .collect();
+    // "Groups", when the form showed them: exactly the ones ticked.
+    if !form.groups_shown.trim().is_empty() {
+        let ids = crate::server::choices::chosen_ids(&form.groups)
+            .ok_or_else(|| AppError::field("groups", "Choose groups from the list."))?;
+        let org_id = admin.org_id;
+        if let Some(change) = crate::features::groups::server::set_user_groups(&mut tx, org_id, user_id, &ids).await? {
+            changes.insert("groups".into(), change.into());
+        }
+    }
     // A new address waits for its owner's confirmation; asking for it is
     // part of this save (refused: nothing of the save happens).
     if let Some(new_email) = email.filter(|e| !e.eq_ignore_ascii_case(&current.email)) {

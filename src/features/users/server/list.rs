@@ -67,7 +67,7 @@ impl Search {
     }
 
     /// Adds the search's condition on the row `u` to `sql`.
-    fn push_condition<'a>(&self, sql: &mut QueryBuilder<'a, Postgres>) {
+    pub(crate) fn push_condition<'a>(&self, sql: &mut QueryBuilder<'a, Postgres>) {
         match self {
             Search::Id(id) => {
                 sql.push(" AND u.id = ").push_bind(*id);
@@ -202,7 +202,7 @@ pub(super) const DELIVERY_JOINS: &str = " LEFT JOIN LATERAL (SELECT i.id, i.expi
                 ORDER BY o.created_at DESC LIMIT 1) m ON true";
 
 /// Escapes `%`, `_` and `\` so a search term is matched literally.
-fn like_pattern(term: &str) -> String {
+pub(crate) fn like_pattern(term: &str) -> String {
     let mut pattern = String::with_capacity(term.len() + 2);
     pattern.push('%');
     for c in term.to_lowercase().chars() {

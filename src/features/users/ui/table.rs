@@ -11,7 +11,13 @@ use crate::features::users::types::{
 /// Every control is a link or a GET form, so it works without JavaScript and
 /// every view has a URL.
 #[component]
-pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
+pub fn UsersTable(
+    page: UserPage,
+    query: UserListQuery,
+    /// On a group's page: "Remove from group" on each row.
+    #[prop(optional)]
+    remove: Option<crate::components::server_form::FormAction<String>>,
+) -> impl IntoView {
     let sort = query.sort_column();
     let direction = query.direction();
     let header = {
@@ -94,7 +100,11 @@ pub fn UsersTable(page: UserPage, query: UserListQuery) -> impl IntoView {
                         // Superuser's (the server checks it again).
                         let superuser = me.as_ref().is_some_and(|me| me.is_superuser());
                         let manage = superuser || row.role != Role::Superuser;
-                        view! { <UserTableRow row details_href own manage may_delete=superuser /> }
+                        let remove = match (remove, query.page) {
+                            (Some(action), ListPage::Group(group)) => Some((action, group, query.current_href())),
+                            _ => None,
+                        };
+                        view! { <UserTableRow row details_href own manage may_delete=superuser remove /> }
                     }).collect_view()}
                 </tbody>
             </table>
@@ -197,13 +207,23 @@ pub fn MailLine(mail: MailStatus, #[prop(optional)] detailed: bool) -> impl Into
 }
 
 #[component]
-fn UserTableRow(row: UserRow, details_href: String, own: bool, manage: bool, may_delete: bool) -> impl IntoView {
+fn UserTableRow(
+    row: UserRow,
+    details_href: String,
+    own: bool,
+    manage: bool,
+    may_delete: bool,
+    /// The removal action, the group and the view to return to.
+    remove: Option<(crate::components::server_form::FormAction<String>, uuid::Uuid, String)>,
+) -> impl IntoView {
     // Each action opens the user's panel at its confirmation.
     let access_href = format!("{details_href}&confirm=access");
     let delete_href = format!("{details_href}&confirm=delete");
     let edit_href = format!("{details_href}&edit=1");
     let unlock_href = format!("{details_href}&confirm=unlock");
     let name = format!("{} {}", row.first_name, row.last_name);
+    // A group's page keeps its rows' actions to the group's own.
+    let remove_absent = remove.is_none();
     let access_settings_href = format!("/settings/users/{}/access", row.id);
     let yes_no = |value: bool| {
         view! {
@@ -270,7 +290,18 @@ fn UserTableRow(row: UserRow, details_href: String, own: bool, manage: bool, may
                     }.into_any(),
                     _ => ().into_any(),
                 }}
-                {(!own && may_delete).then(|| view! {
+                {remove.map(|(action, group, view_string)| {
+                    let name = name.clone();
+                    view! {
+                    " "
+                    <crate::components::server_form::ServerForm action attr:class="inline-form">
+                        <input type="hidden" name="group" value=group.to_string() />
+                        <input type="hidden" name="user" value=row.id.to_string() />
+                        <input type="hidden" name="view" value=view_string />
+                        <button type="submit" class="button button-small" aria-label=format!("Remove {name} from the group")>"Remove"</button>
+                    </crate::components::server_form::ServerForm>
+                }})}
+                {(!own && may_delete && remove_absent).then(|| view! {
                     " "
                     <a class="button button-small button-danger-quiet button-icon" href=delete_href aria-label=format!("Delete {name}")>
                         <svg class="icon" viewBox="0 0 16 16" aria-hidden="true" focusable="false"><path d="M6 1h4l1 1h3v2H2V2h3l1-1zM3 5h10l-1 10H4L3 5z" /></svg>

@@ -70,7 +70,9 @@ pub fn UserPanel(
     actions: PanelActions,
 ) -> impl IntoView {
     // Reloaded after each action, so the panel shows the new expiry and mail.
-    let details = server_resource(move || actions.versions(), move |_| user_details(id));
+    let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
+    // The edit form also offers every group.
+    let details = server_resource(move || actions.versions(), move |_| user_details(id, editing));
     // What they may do (a new role changes it) and their dashboards. Made
     // here, beside `details`, not once it has loaded: see `DashboardsForm`.
     let access = server_resource(move || actions.versions(), move |_| load_user_access(id));
@@ -81,7 +83,6 @@ pub fn UserPanel(
     let unlocking = confirm.as_deref() == Some("unlock");
     let deleting = confirm.as_deref() == Some("delete");
     let handing_over = confirm.as_deref() == Some("superuser");
-    let editing = use_query_map().with_untracked(|p| p.get("edit").is_some());
     // Never under an open form: a refresh would replace what is being typed
     // and the version the form was opened with (the conflict check's base).
     let form_open = editing || deleting || handing_over;
@@ -297,6 +298,20 @@ fn DetailsBody(
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
                 <dt>"Type"</dt><dd>{row.kind.label()}</dd>
+                <dt>"Groups"</dt>
+                <dd>
+                    {if user.groups.is_empty() {
+                        view! { <span class="muted">"None"</span> }.into_any()
+                    } else {
+                        view! {
+                            <ul class="group-links">
+                                {user.groups.iter().map(|g| view! {
+                                    <li><a href=crate::features::users::types::ListPage::Group(g.id).path()>{g.name.clone()}</a></li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </dd>
                 <dt>"Time zone"</dt><dd>{user.time_zone.clone()}</dd>
                 <dt>"Department"</dt><dd>{optional(user.department.clone())}</dd>
                 <dt>"Mobile phone"</dt><dd>{optional(user.mobile_phone.clone())}</dd>
@@ -581,6 +596,8 @@ fn EditSection(
                 <Field label="Mobile phone" name="edit[mobile_phone]" input_type="tel" autocomplete="off" value=user.mobile_phone.clone().unwrap_or_default() hint="With its country code, e.g. +41 79 123 45 67." error=field_error(error, "mobile_phone") />
                 <Field label="Department" name="edit[department]" max_chars=crate::features::invites::types::MAX_DEPARTMENT_CHARS value=user.department.clone().unwrap_or_default() error=field_error(error, "department") />
                 <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />
+                <input type="hidden" name="edit[groups_shown]" value="1" />
+                <crate::features::groups::ui::GroupChoices field="edit[groups]" choices=user.group_choices.clone() chosen=user.groups.iter().map(|g| g.id).collect() error=field_error(error, "groups") />
                 <div class="panel-actions">
                     <button type="submit" class="button button-primary" disabled=move || save.pending().get()>"Save"</button>
                     <a class="button" href=cancel_href>"Cancel"</a>

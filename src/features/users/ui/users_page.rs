@@ -79,7 +79,13 @@ pub fn list_query(list: ListPage) -> Memo<UserListQuery> {
 /// A list of users below its page's head: notices, the invite dialog and
 /// details panel its address opens, the search and the table.
 #[component]
-pub fn UserList(query: Memo<UserListQuery>) -> impl IntoView {
+pub fn UserList(
+    query: Memo<UserListQuery>,
+    /// On a group's page: adding and removing members reloads the table,
+    /// whose rows offer "Remove from group".
+    #[prop(optional)]
+    group_actions: Option<crate::features::groups::ui::GroupActions>,
+) -> impl IntoView {
     let params = use_query_map();
     let list = query.with_untracked(|q| q.page);
     // The details panel's actions live here so the table reloads after each.
@@ -106,7 +112,9 @@ pub fn UserList(query: Memo<UserListQuery>) -> impl IntoView {
     // Reloaded when the view changes, after an invite (`?invited=`) and
     // after a resend or cancel, so rows and seat counters show it at once.
     let page = server_resource(
-        move || (query.get(), params.with(|p| p.get("invited")), actions.versions()),
+        move || {
+            (query.get(), params.with(|p| p.get("invited")), actions.versions(), group_actions.map(|g| g.versions()))
+        },
         |(query, ..)| list_users(query),
     );
     // A mail on its way turns to "sent" (or "retrying") without a reload.
@@ -138,7 +146,13 @@ pub fn UserList(query: Memo<UserListQuery>) -> impl IntoView {
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
                 match page.await {
-                    Ok(page) => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                    Ok(page) => {
+                        let remove = group_actions.map(|g| g.remove);
+                        match remove {
+                            Some(remove) => view! { <UsersTable page query=query.get_untracked() remove /> }.into_any(),
+                            None => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                        }
+                    }
                     Err(error) => view! { <ErrorState error /> }.into_any(),
                 }
             })}
