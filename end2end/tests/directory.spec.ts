@@ -1,4 +1,4 @@
-import { expectAccessible, settled, signUp, sql, uniqueEmail, watchConsole, expect, test } from './helpers';
+import { expectAccessible, hasJs, settled, signUp, sql, uniqueEmail, watchConsole, expect, test } from './helpers';
 
 test('an external user is invited from their own list, kept apart from employees, and never made Superuser', async ({ page }, testInfo) => {
   const problems = watchConsole(page, testInfo);
@@ -44,5 +44,84 @@ test('an external user is invited from their own list, kept apart from employees
   await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Details of Carol Partner' }).click();
   await expect(panel.getByText('External users can never become the Superuser or serve the user menu.')).toBeVisible();
   await expect(panel.getByRole('link', { name: 'Make Superuser' })).toHaveCount(0);
+  expect(problems).toEqual([]);
+});
+
+test('an admin creates a group, adds and removes members, puts a new user in it, and deletes it', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const problems = watchConsole(page, testInfo);
+  await signUp(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+  await nav.getByRole('link', { name: 'Groups' }).click();
+  await expect(page.getByRole('heading', { name: 'Groups', level: 1 })).toBeVisible();
+  await expect(page.getByText('No groups yet.')).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+
+  // A name is required; the error sits next to the field.
+  const create = page.getByRole('region', { name: 'New group' });
+  await create.getByRole('button', { name: 'Create group' }).click();
+  // The browser's own check stops an empty name first.
+  await expect(create.getByLabel('Name')).toHaveJSProperty('validity.valueMissing', true);
+  await create.getByLabel('Name').fill('Berlin office');
+  await create.getByLabel('Description').fill('Everyone at the Berlin site');
+  await create.getByRole('button', { name: 'Create group' }).click();
+  await expect(page.getByRole('heading', { name: 'Berlin office', level: 1 })).toBeVisible();
+  await expect(page.getByRole('status').filter({ hasText: 'The group is created. Add its members below.' })).toBeVisible();
+  await settled(page, testInfo);
+
+  // Invite Anna into the group from User Management.
+  const email = uniqueEmail('anna');
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add new user' });
+  await settled(page, testInfo);
+  await dialog.getByLabel('First name').fill('Anna');
+  await dialog.getByLabel('Last name').fill('Smith');
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
+  await dialog.getByRole('group', { name: 'Groups' }).getByRole('checkbox', { name: 'Berlin office' }).check();
+  await dialog.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` })).toBeVisible();
+  await settled(page, testInfo);
+
+  // Her details link to the group; its page lists her.
+  await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Details of Anna Smith' }).click();
+  const panel = page.getByRole('dialog', { name: 'User details' });
+  await panel.getByRole('link', { name: 'Berlin office' }).click();
+  await expect(page.getByRole('heading', { name: 'Berlin office', level: 1 })).toBeVisible();
+  await expect(page.getByText('Everyone at the Berlin site · 1 member')).toBeVisible();
+  const members = page.getByRole('table', { name: 'Users of your organization' });
+  await expect(members.getByRole('row').filter({ hasText: email })).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+
+  // "Add members" finds the Superuser (not a member yet) and adds her.
+  const add = page.getByRole('region', { name: 'Add members' });
+  await add.getByLabel('Find people to add').fill('Ada');
+  await add.getByRole('button', { name: 'Find' }).click();
+  await add.getByRole('button', { name: 'Add Ada Lovelace to the group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Ada Lovelace was added to the group.' })).toBeVisible();
+  await expect(page.getByText('Everyone at the Berlin site · 2 members')).toBeVisible();
+  await expect(members.getByRole('row').filter({ hasText: 'Lovelace' })).toBeVisible();
+  await expect(add.getByText('Nobody outside the group matches “Ada”.')).toBeVisible();
+  if (hasJs(testInfo)) await page.screenshot({ path: 'screenshots/group.png', fullPage: true });
+
+  // Remove Anna: she stays a user.
+  await settled(page, testInfo);
+  await members.getByRole('button', { name: 'Remove Anna Smith from the group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Anna Smith was removed from the group.' })).toBeVisible();
+  await expect(members.getByRole('row').filter({ hasText: email })).toHaveCount(0);
+
+  // Delete the group, after confirming.
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Delete group' }).click();
+  const confirm = page.getByRole('alertdialog', { name: 'Delete the group “Berlin office”?' });
+  await expect(confirm).toContainText('Its one member stays a user of your organization');
+  await confirm.getByRole('button', { name: 'Delete group' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The group “Berlin office” was deleted.' })).toBeVisible();
+  await expect(page).toHaveURL(/\/settings\/groups\?deleted=/);
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await expect(page.getByRole('row').filter({ hasText: email })).toBeVisible();
   expect(problems).toEqual([]);
 });

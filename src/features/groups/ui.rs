@@ -154,6 +154,8 @@ pub fn GroupPage() -> impl IntoView {
         },
     );
     let term = move || address.with(|p| p.get("add")).unwrap_or_default();
+    // Read once a search has loaded (outside any tracking).
+    let searched = move || address.with_untracked(|p| p.get("add")).unwrap_or_default();
     let candidates = server_resource(
         move || (term(), actions.versions()),
         move |(term, _)| async move {
@@ -167,8 +169,9 @@ pub fn GroupPage() -> impl IntoView {
         return view! { <Title text="Group not found" /><ErrorState error=AppError::NotFound /> }.into_any();
     };
     let query = list_query(ListPage::Group(id));
-    let editing = address.with_untracked(|p| p.get("edit").is_some());
-    let confirming_delete = address.with_untracked(|p| p.get("confirm").as_deref() == Some("delete"));
+    // Links on the page open these, so they follow the address.
+    let editing = Signal::derive(move || address.with(|p| p.get("edit").is_some()));
+    let confirming_delete = Signal::derive(move || address.with(|p| p.get("confirm").as_deref() == Some("delete")));
     let notice = move || {
         address.with(|p| match (p.get("notice").as_deref(), p.get("added"), p.get("removed")) {
             (_, Some(name), _) => Some(format!("{name} was added to the group.")),
@@ -213,7 +216,7 @@ pub fn GroupPage() -> impl IntoView {
                     match candidates.await {
                         Ok(None) => ().into_any(),
                         Ok(Some(found)) if found.is_empty() => view! {
-                            <p class="muted">{format!("Nobody outside the group matches \u{201c}{}\u{201d}.", term())}</p>
+                            <p class="muted">{format!("Nobody outside the group matches \u{201c}{}\u{201d}.", searched())}</p>
                         }.into_any(),
                         Ok(Some(found)) => view! {
                             <ul class="plain-list candidates" aria-label="People found">
@@ -223,7 +226,7 @@ pub fn GroupPage() -> impl IntoView {
                                         <ServerForm action=actions.add>
                                             <input type="hidden" name="group" value=id.to_string() />
                                             <input type="hidden" name="user" value=person.id.to_string() />
-                                            <input type="hidden" name="term" value=term() />
+                                            <input type="hidden" name="term" value=searched() />
                                             <button type="submit" class="button button-small" aria-label=format!("Add {} to the group", person.name)>"Add"</button>
                                         </ServerForm>
                                     </li>
@@ -244,8 +247,8 @@ pub fn GroupPage() -> impl IntoView {
 #[component]
 fn GroupHead(
     group: Group,
-    editing: bool,
-    confirming_delete: bool,
+    editing: Signal<bool>,
+    confirming_delete: Signal<bool>,
     save: FormAction<()>,
     delete: FormAction<()>,
     save_error: Signal<Option<AppError>>,
@@ -268,7 +271,9 @@ fn GroupHead(
                 <a class="button button-danger-quiet" href=format!("{path}?confirm=delete")>"Delete group"</a>
             </div>
         </div>
-        {editing.then(|| {
+        {
+            let (group, path) = (group.clone(), path.clone());
+            move || editing.get().then(|| {
             let (group, path) = (group.clone(), path.clone());
             view! {
             <section class="card form-card narrow-form" aria-labelledby="edit-group-title">
@@ -285,12 +290,16 @@ fn GroupHead(
                 </ServerForm>
             </section>
         }})}
-        {confirming_delete.then(|| view! {
+        {move || confirming_delete.get().then(|| {
+            let (group, path) = (group.clone(), path.clone());
+            view! {
             <section class="card access-confirm" role="alertdialog" aria-labelledby="delete-group-title" aria-describedby="delete-group-what">
                 <h2 id="delete-group-title">{format!("Delete the group \u{201c}{}\u{201d}?", group.name)}</h2>
-                <p id="delete-group-what">{format!(
-                    "Its {members} stay users of your organization; only their membership in this group ends. This cannot be undone."
-                )}</p>
+                <p id="delete-group-what">{match group.members {
+                    0 => "It has no members. This cannot be undone.".to_owned(),
+                    1 => "Its one member stays a user of your organization; only the membership in this group ends. This cannot be undone.".to_owned(),
+                    n => format!("Its {n} members stay users of your organization; only their membership in this group ends. This cannot be undone."),
+                }}</p>
                 <ErrorAlert error=action_error(delete.value()) />
                 <ServerForm action=delete>
                     <input type="hidden" name="id" value=group.id.to_string() />
@@ -300,7 +309,7 @@ fn GroupHead(
                     </div>
                 </ServerForm>
             </section>
-        })}
+        }})}
     }
 }
 
