@@ -273,7 +273,9 @@ async fn run(url: &str) -> Result<(), String> {
             rows = body["rows"].as_array().map_or(0, Vec::len);
 
             let start = Instant::now();
-            let fetched = fetch_rows(&pool, seeded.org_id, &scenario.query, 25).await.map_err(|e| e.to_string())?;
+            let fetched = fetch_rows(&pool, seeded.org_id, &scenario.query, 25, chrono_tz::Europe::Zurich)
+                .await
+                .map_err(|e| e.to_string())?;
             let sql_elapsed = start.elapsed();
             std::hint::black_box(fetched);
             if i >= 30 {
@@ -292,6 +294,7 @@ async fn run(url: &str) -> Result<(), String> {
                 &scenario.query,
                 25,
                 strategy,
+                chrono_tz::Europe::Zurich,
             )
             .map_err(|e| e.to_string())?;
             let plan: Vec<String> =

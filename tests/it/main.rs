@@ -20,6 +20,7 @@ mod edit;
 mod email_change;
 mod enforcement;
 mod external;
+mod filters;
 mod fuzz;
 mod groups;
 mod invites;

@@ -84,6 +84,26 @@ impl UserKind {
     }
 }
 
+/// At most this many matches of a filtered view are counted; a view with
+/// more says "more than 10,000" rather than counting a million rows.
+pub const COUNT_LIMIT: i64 = 10_000;
+
+/// A count as people read it: 1,234,567.
+pub fn thousands(n: i64) -> String {
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if n < 0 { format!("-{out}") } else { out }
+}
+
+/// The `kind` filter's value for "employees and external users".
+pub const ALL_KINDS: &str = "all";
+
 /// The page a user list lives on: it decides the list's address, and which
 /// of the list's filters the address already implies (so its links do not
 /// repeat them).
@@ -355,10 +375,24 @@ pub struct UserListQuery {
     /// Opaque keyset cursors: the page after / before this row.
     pub after: Option<String>,
     pub before: Option<String>,
-    /// Internal or external users only (`UserKind::param`); none: both.
+    /// Internal or external users only (`UserKind::param`); "all" or
+    /// none: both.
     pub kind: Option<String>,
     /// Members of this group only.
     pub group: Option<Uuid>,
+    /// Members of the group of this name (the advanced search's "Group",
+    /// typed; a group's own page uses `group`).
+    pub group_name: Option<String>,
+    /// Advanced search (ELMA365's filter icon): a role (`Role::param`).
+    pub role: Option<String>,
+    /// A department, matched whole and case-insensitively.
+    pub department: Option<String>,
+    /// Created, and last signed in, within these days (`YYYY-MM-DD`,
+    /// inclusive, in the viewer's time zone).
+    pub created_from: Option<String>,
+    pub created_to: Option<String>,
+    pub signed_in_from: Option<String>,
+    pub signed_in_to: Option<String>,
     /// Where the list is shown (not sent to the server: it only shapes
     /// links). Set by [`UserListQuery::on`].
     #[serde(skip)]
@@ -378,18 +412,67 @@ impl UserListQuery {
         StatusFilter::from_param(self.status.as_deref())
     }
 
+    /// The kind filter: `None` lists both.
     pub fn kind(&self) -> Option<UserKind> {
         self.kind.as_deref().and_then(UserKind::from_param)
     }
 
     /// This view as shown on `page`, with the filters the page implies.
     pub fn on(self, page: ListPage) -> Self {
+        let asked = self.kind.as_deref().filter(|k| *k == ALL_KINDS || UserKind::from_param(k).is_some());
         let (kind, group) = match page {
-            ListPage::Users => (Some(UserKind::Internal.param().to_owned()), self.group),
+            // Employees, unless the filter asks for external users or both.
+            ListPage::Users => (Some(asked.unwrap_or(UserKind::Internal.param()).to_owned()), self.group),
             ListPage::External => (Some(UserKind::External.param().to_owned()), self.group),
-            ListPage::Group(id) => (None, Some(id)),
+            ListPage::Group(id) => (asked.map(str::to_owned), Some(id)),
         };
         UserListQuery { kind, group, page, ..self }
+    }
+
+    pub fn role(&self) -> Option<Role> {
+        self.role.as_deref().and_then(Role::from_param)
+    }
+
+    pub fn group_name(&self) -> Option<&str> {
+        self.group_name.as_deref().map(str::trim).filter(|g| !g.is_empty())
+    }
+
+    pub fn department(&self) -> Option<&str> {
+        self.department.as_deref().map(str::trim).filter(|d| !d.is_empty())
+    }
+
+    /// The date filters as given (each may be empty), by field name.
+    pub fn date_filters(&self) -> [(&'static str, Option<&str>); 4] {
+        fn value(v: &Option<String>) -> Option<&str> {
+            v.as_deref().map(str::trim).filter(|v| !v.is_empty())
+        }
+        [
+            ("created_from", value(&self.created_from)),
+            ("created_to", value(&self.created_to)),
+            ("signed_in_from", value(&self.signed_in_from)),
+            ("signed_in_to", value(&self.signed_in_to)),
+        ]
+    }
+
+    /// How many advanced-search filters are set (the "Filters" button shows
+    /// it; kind and group count where the page does not imply them).
+    pub fn advanced_filters(&self) -> usize {
+        let kind = match self.page {
+            ListPage::Users => self.kind.as_deref().is_some_and(|k| k != UserKind::Internal.param()),
+            ListPage::External => false,
+            ListPage::Group(_) => self.kind().is_some(),
+        };
+        let group = self.group.is_some() && !matches!(self.page, ListPage::Group(_));
+        [kind, group, self.group_name().is_some(), self.role().is_some(), self.department().is_some()]
+            .into_iter()
+            .filter(|f| *f)
+            .count()
+            + self.date_filters().iter().filter(|(_, v)| v.is_some()).count()
+    }
+
+    /// Whether anything narrows the list beyond the page itself.
+    pub fn is_filtered(&self) -> bool {
+        self.search().is_some() || self.status_filter() != StatusFilter::Default || self.advanced_filters() > 0
     }
 
     pub fn search(&self) -> Option<&str> {
@@ -415,7 +498,15 @@ impl UserListQuery {
             after: get("after"),
             before: get("before"),
             group: get("group").and_then(|g| Uuid::parse_str(&g).ok()),
-            ..Default::default()
+            kind: get("kind"),
+            group_name: get("group_name"),
+            role: get("role"),
+            department: get("department"),
+            created_from: get("created_from"),
+            created_to: get("created_to"),
+            signed_in_from: get("signed_in_from"),
+            signed_in_to: get("signed_in_to"),
+            page: ListPage::default(),
         }
     }
 
@@ -460,7 +551,16 @@ impl UserListQuery {
     pub fn href(&self, changes: impl FnOnce(&mut UserListQuery)) -> String {
         let mut next = UserListQuery { after: None, before: None, ..self.clone() };
         changes(&mut next);
-        let mut pairs: Vec<(&str, String)> = Vec::new();
+        let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(next.pairs()).finish();
+        let path = next.page.path();
+        if query.is_empty() { path } else { format!("{path}?{query}") }
+    }
+
+    /// The view's query parameters, in a stable order: what its address
+    /// carries and what a form on the page repeats as hidden fields.
+    pub fn pairs(&self) -> Vec<(&'static str, String)> {
+        let next = self;
+        let mut pairs: Vec<(&'static str, String)> = Vec::new();
         if let Some(q) = next.search() {
             pairs.push(("q", q.to_owned()));
         }
@@ -486,9 +586,29 @@ impl UserListQuery {
         if let (Some(group), false) = (next.group, matches!(next.page, ListPage::Group(_))) {
             pairs.push(("group", group.to_string()));
         }
-        let query: String = form_urlencoded::Serializer::new(String::new()).extend_pairs(pairs).finish();
-        let path = next.page.path();
-        if query.is_empty() { path } else { format!("{path}?{query}") }
+        let kind = match next.page {
+            ListPage::Users => next.kind.as_deref().filter(|k| *k != UserKind::Internal.param()),
+            ListPage::External => None,
+            ListPage::Group(_) => next.kind.as_deref(),
+        };
+        if let Some(kind) = kind {
+            pairs.push(("kind", kind.to_owned()));
+        }
+        if let Some(name) = next.group_name() {
+            pairs.push(("group_name", name.to_owned()));
+        }
+        if let Some(role) = next.role() {
+            pairs.push(("role", role.param().to_owned()));
+        }
+        if let Some(department) = next.department() {
+            pairs.push(("department", department.to_owned()));
+        }
+        for (name, value) in next.date_filters() {
+            if let Some(value) = value {
+                pairs.push((name, value.to_owned()));
+            }
+        }
+        pairs
     }
 }
 
@@ -704,6 +824,10 @@ pub struct UserPage {
     pub size: u16,
     /// The viewer's time zone, in which the times are shown.
     pub time_zone: String,
+    /// For a filtered view: how many users it holds, exactly up to
+    /// `COUNT_LIMIT`; one more means "more than that".
+    #[serde(default)]
+    pub matching: Option<i64>,
 }
 
 #[cfg(test)]
@@ -719,5 +843,46 @@ mod search_tests {
         assert!(matches_word_starts("ab"));
         assert!(matches_word_starts("o.1"));
         assert!(matches_word_starts("a b c"));
+    }
+}
+
+#[cfg(test)]
+mod view_tests {
+    use super::*;
+
+    #[test]
+    fn counts_read_with_thousands_separators() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(10_000), "10,000");
+        assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn a_view_keeps_its_filters_in_its_address_and_the_page_implies_its_own() {
+        let query = UserListQuery::parse(
+            "/settings/users?q=an&role=operator&kind=all&group_name=Berlin&department=Sales&created_from=2026-01-01&bogus=1",
+        );
+        assert_eq!(query.page, ListPage::Users);
+        assert_eq!(query.kind(), None, "everyone");
+        assert_eq!(query.advanced_filters(), 5);
+        let href = query.current_href();
+        assert_eq!(
+            href,
+            "/settings/users?q=an&kind=all&group_name=Berlin&role=operator&department=Sales&created_from=2026-01-01"
+        );
+        assert_eq!(UserListQuery::parse(&href), query);
+        // Employees are User Management's own: no filter, no parameter.
+        let employees = UserListQuery::parse("/settings/users?kind=internal");
+        assert_eq!((employees.kind(), employees.current_href()), (Some(UserKind::Internal), "/settings/users".into()));
+        // The External users page is external users, whatever the address says.
+        let external = UserListQuery::parse("/settings/external-users?kind=internal");
+        assert_eq!(external.kind(), Some(UserKind::External));
+        assert_eq!(external.advanced_filters(), 0);
+        // A group's page implies its group, and may still filter by kind.
+        let id = Uuid::new_v4();
+        let group = UserListQuery::parse(&format!("/settings/groups/{id}?kind=external"));
+        assert_eq!((group.group, group.kind()), (Some(id), Some(UserKind::External)));
+        assert_eq!(group.current_href(), format!("/settings/groups/{id}?kind=external"));
     }
 }

@@ -265,15 +265,174 @@ pub const SEARCH_WINDOW: i64 = 1000;
 /// match; anything else walks the sort index.
 pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
     match Search::of(query) {
+        Some(Search::Id(_)) => &[Strategy::InOrder],
         Some(Search::Inside(_) | Search::Prefixes(_)) => {
             &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches]
         }
-        // A group's members are a set like a search's matches: few (sorted
-        // at once), spread through the order (walked), or many and
-        // clustered (collected).
-        _ if query.group.is_some() => &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches],
-        Some(Search::Id(_)) | None => &[Strategy::InOrder],
+        // A group's members, a role, a department or a date range are sets
+        // like a search's matches: few (sorted at once), spread through the
+        // order (walked), or many and clustered (collected).
+        None if narrows(query) => &[Strategy::FewMatches, Strategy::InOrderWindow, Strategy::Matches],
+        None => &[Strategy::InOrder],
     }
+}
+
+/// Whether an advanced-search filter narrows the list to a set of its own.
+fn narrows(query: &UserListQuery) -> bool {
+    query.group.is_some()
+        || query.group_name().is_some()
+        || query.role().is_some()
+        || query.department().is_some()
+        || query.date_filters().iter().any(|(_, v)| v.is_some())
+}
+
+/// The date filters as instants: each day starts at midnight in the
+/// viewer's zone; a "to" day is inclusive, so it ends where the next
+/// begins. A date that does not parse, or a range that ends before it
+/// starts, is a field error.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct DateBounds {
+    created_from: Option<DateTime<Utc>>,
+    created_before: Option<DateTime<Utc>>,
+    signed_in_from: Option<DateTime<Utc>>,
+    signed_in_before: Option<DateTime<Utc>>,
+}
+
+impl DateBounds {
+    pub fn of(query: &UserListQuery, zone: Tz) -> Result<Self, AppError> {
+        use chrono::{NaiveDate, TimeZone};
+        let mut v = crate::error::Validator::new();
+        let mut days: Vec<Option<NaiveDate>> = Vec::new();
+        for (field, value) in query.date_filters() {
+            let label = match field {
+                "created_from" => "Created from",
+                "created_to" => "Created until",
+                "signed_in_from" => "Last sign-in from",
+                _ => "Last sign-in until",
+            };
+            days.push(value.and_then(|value| match NaiveDate::parse_from_str(value, "%Y-%m-%d") {
+                Ok(day) => Some(day),
+                Err(_) => {
+                    v.add(field, format!("{label} must be a date like 2024-03-31."));
+                    None
+                }
+            }));
+        }
+        if let (Some(from), Some(to)) = (days[0], days[1]) {
+            v.check(from <= to, "created_to", "Created until cannot be before Created from.");
+        }
+        if let (Some(from), Some(to)) = (days[2], days[3]) {
+            v.check(from <= to, "signed_in_to", "Last sign-in until cannot be before Last sign-in from.");
+        }
+        v.finish()?;
+        // Midnight in the zone (the earliest, where a day begins twice; the
+        // first instant after it where a change of clocks skips it).
+        let start = |day: NaiveDate| {
+            let midnight = day.and_hms_opt(0, 0, 0).expect("midnight exists");
+            zone.from_local_datetime(&midnight)
+                .earliest()
+                .or_else(|| zone.from_local_datetime(&(midnight + chrono::Duration::hours(1))).earliest())
+                .map(|at| at.with_timezone(&Utc))
+        };
+        let next = |day: NaiveDate| day.succ_opt().and_then(start);
+        Ok(DateBounds {
+            created_from: days[0].and_then(start),
+            created_before: days[1].and_then(next),
+            signed_in_from: days[2].and_then(start),
+            signed_in_before: days[3].and_then(next),
+        })
+    }
+}
+
+/// The conditions every strategy applies where it reads users: the status
+/// filter and the kind (employees, external users or both).
+fn push_status_and_kind(sql: &mut QueryBuilder<'_, Postgres>, query: &UserListQuery) {
+    match query.status_filter() {
+        StatusFilter::Default => {
+            sql.push(" AND u.status <> 'invite_canceled'");
+        }
+        StatusFilter::All => {}
+        StatusFilter::Only(ShownStatus::Invited) => {
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} > now()"));
+        }
+        StatusFilter::Only(ShownStatus::InviteExpired) => {
+            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} <= now()"));
+        }
+        StatusFilter::Only(status) => {
+            // Active, Disabled and Invite canceled are stored as such.
+            sql.push(format!(" AND u.status = '{}'", status.param()));
+        }
+    }
+    if let Some(kind) = query.kind() {
+        sql.push(" AND u.kind = ").push_bind(kind);
+    }
+}
+
+/// The conditions that narrow the list to a set (a search's matches, a
+/// group's members, a role, a department, date ranges): each strategy
+/// applies them at its own level, each served by an index of its own.
+fn push_narrowing(
+    sql: &mut QueryBuilder<'_, Postgres>,
+    query: &UserListQuery,
+    search: Option<&Search>,
+    bounds: DateBounds,
+) {
+    if let Some(search) = search {
+        search.push_condition(sql);
+    }
+    if let Some(group) = query.group {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = u.org_id AND gm.user_id = u.id \
+             AND gm.group_id = ",
+        )
+        .push_bind(group)
+        .push(")");
+    }
+    if let Some(name) = query.group_name() {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM group_members gm JOIN groups g ON g.org_id = gm.org_id AND g.id = gm.group_id \
+             WHERE gm.org_id = u.org_id AND gm.user_id = u.id AND lower(g.name) = lower(",
+        )
+        .push_bind(name.to_owned())
+        .push("))");
+    }
+    if let Some(role) = query.role() {
+        sql.push(" AND u.role = ").push_bind(role);
+    }
+    if let Some(department) = query.department() {
+        sql.push(" AND lower(u.department) = lower(").push_bind(department.to_owned()).push(")");
+    }
+    if let Some(from) = bounds.created_from {
+        sql.push(" AND u.created_at >= ").push_bind(from);
+    }
+    if let Some(before) = bounds.created_before {
+        sql.push(" AND u.created_at < ").push_bind(before);
+    }
+    // The expression of the last sign-in's sort index, so it serves these.
+    if bounds.signed_in_from.is_some() || bounds.signed_in_before.is_some() {
+        sql.push(" AND u.last_sign_in_at IS NOT NULL");
+    }
+    if let Some(from) = bounds.signed_in_from {
+        sql.push(" AND coalesce(u.last_sign_in_at, '-infinity'::timestamptz) >= ").push_bind(from);
+    }
+    if let Some(before) = bounds.signed_in_before {
+        sql.push(" AND coalesce(u.last_sign_in_at, '-infinity'::timestamptz) < ").push_bind(before);
+    }
+}
+
+pub use crate::features::users::types::COUNT_LIMIT;
+
+/// How many users a filtered view holds, up to one more than
+/// [`COUNT_LIMIT`].
+pub async fn count_matches(pool: &PgPool, org_id: Uuid, query: &UserListQuery, zone: Tz) -> Result<i64, AppError> {
+    let bounds = DateBounds::of(query, zone)?;
+    let search = Search::of(query);
+    let mut sql = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u WHERE u.org_id = ");
+    sql.push_bind(org_id);
+    push_status_and_kind(&mut sql, query);
+    push_narrowing(&mut sql, query, search.as_ref(), bounds);
+    sql.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") matches");
+    Ok(sql.build_query_scalar().fetch_one(pool).await?)
 }
 
 /// Builds the page query for one strategy. Public so the benchmark can time
@@ -285,7 +444,9 @@ pub fn build_query<'a>(
     query: &'a UserListQuery,
     size: u16,
     strategy: Strategy,
+    zone: Tz,
 ) -> Result<(QueryBuilder<'a, Postgres>, bool), AppError> {
+    let bounds = DateBounds::of(query, zone)?;
     let (expr, sql_type) = sort_expression(query.sort_column());
     let direction = query.direction();
     // Paging backwards reads the index the other way and reverses the rows.
@@ -322,29 +483,11 @@ pub fn build_query<'a>(
     sql.push(format!(
         "SELECT u.id, u.org_id, u.status, u.role, u.kind, u.first_name, u.last_name, u.email, u.activated_at, \
          u.last_sign_in_at, u.created_at, u.search_text, u.first_name_key, u.last_name_key, u.first_name_fold, \
-         u.last_name_fold, u.email_fold, u.locked_at, u.locked_until, {expr}::text AS sort_key \
+         u.last_name_fold, u.email_fold, u.department, u.locked_at, u.locked_until, {expr}::text AS sort_key \
          FROM users u WHERE u.org_id = "
     ));
     sql.push_bind(org_id);
-    match query.status_filter() {
-        StatusFilter::Default => {
-            sql.push(" AND u.status <> 'invite_canceled'");
-        }
-        StatusFilter::All => {}
-        StatusFilter::Only(ShownStatus::Invited) => {
-            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} > now()"));
-        }
-        StatusFilter::Only(ShownStatus::InviteExpired) => {
-            sql.push(format!(" AND u.status = 'invited' AND {CURRENT_EXPIRY} <= now()"));
-        }
-        StatusFilter::Only(status) => {
-            // Active, Disabled and Invite canceled are stored as such.
-            sql.push(format!(" AND u.status = '{}'", status.param()));
-        }
-    }
-    if let Some(kind) = query.kind() {
-        sql.push(" AND u.kind = ").push_bind(kind);
-    }
+    push_status_and_kind(&mut sql, query);
     if let Some(cursor) = cursor {
         let op = if ascending { ">" } else { "<" };
         sql.push(format!(" AND ({expr}, u.id) {op} (CAST("))
@@ -353,21 +496,7 @@ pub fn build_query<'a>(
             .push_bind(cursor.id)
             .push(")");
     }
-    // The conditions that narrow the list to a set (a search's matches, a
-    // group's members): each strategy applies them at its own level.
-    let push_search = |sql: &mut QueryBuilder<'a, Postgres>| {
-        if let Some(search) = &search {
-            search.push_condition(sql);
-        }
-        if let Some(group) = query.group {
-            sql.push(
-                " AND EXISTS (SELECT 1 FROM group_members gm WHERE gm.org_id = u.org_id AND gm.user_id = u.id \
-                 AND gm.group_id = ",
-            )
-            .push_bind(group)
-            .push(")");
-        }
-    };
+    let push_search = |sql: &mut QueryBuilder<'a, Postgres>| push_narrowing(sql, query, search.as_ref(), bounds);
     match strategy {
         Strategy::InOrder => {
             push_search(&mut sql);
@@ -417,11 +546,12 @@ pub async fn fetch_rows(
     org_id: Uuid,
     query: &UserListQuery,
     size: u16,
+    zone: Tz,
 ) -> Result<(Vec<Row>, bool), AppError> {
     check_search(query)?;
     let strategies = strategies(query);
     for (i, &strategy) in strategies.iter().enumerate() {
-        let (mut sql, backwards) = build_query("", org_id, query, size, strategy)?;
+        let (mut sql, backwards) = build_query("", org_id, query, size, strategy, zone)?;
         let rows: Vec<CandidateRow> = match sql.build_query_as().fetch_all(pool).await {
             Ok(rows) => rows,
             // A cursor whose key does not parse as the column's type (a
@@ -455,7 +585,10 @@ pub async fn list_users(
     size: u16,
     viewer_zone: Tz,
 ) -> Result<UserPage, AppError> {
-    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size).await?;
+    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size, viewer_zone).await?;
+    // A filtered view says how many it holds (bounded: see COUNT_LIMIT).
+    let matching =
+        if query.is_filtered() { Some(count_matches(pool, org_id, query, viewer_zone).await?) } else { None };
     let more = rows.len() > usize::from(size);
     rows.truncate(usize::from(size));
     if backwards {
@@ -475,6 +608,7 @@ pub async fn list_users(
         prev,
         size,
         time_zone: viewer_zone.name().to_owned(),
+        matching,
     })
 }
 

@@ -136,14 +136,19 @@ pub fn UsersTable(
         </div>
         <div class="table-footer">
             <p class="table-meta">
-                {format!("{count} shown · times in {time_zone}")}
+                {match page.matching {
+                    Some(n) if n > crate::features::users::types::COUNT_LIMIT => format!("{count} shown of more than 10,000 matching · times in {time_zone}"),
+                    Some(n) => format!("{count} shown of {} matching · times in {time_zone}", crate::features::users::types::thousands(n)),
+                    None => format!("{count} shown · times in {time_zone}"),
+                }}
             </p>
             <Form method="GET" action=query.page.path() attr:class="page-size-form">
-                {query.group.filter(|_| !matches!(query.page, ListPage::Group(_))).map(|g| view! { <input type="hidden" name="group" value=g.to_string() /> })}
-                {query.search().map(|q| view! { <input type="hidden" name="q" value=q.to_owned() /> })}
-                {query.status_filter().param().map(|s| view! { <input type="hidden" name="status" value=s /> })}
-                {query.sort.clone().map(|s| view! { <input type="hidden" name="sort" value=s /> })}
-                {query.dir.clone().map(|d| view! { <input type="hidden" name="dir" value=d /> })}
+                // The view, but for the size this form picks and the page.
+                {query.href(|q| q.size = None).split_once('?').map(|(_, qs)| {
+                    form_urlencoded::parse(qs.as_bytes()).into_owned().map(|(name, value)| view! {
+                        <input type="hidden" name=name value=value />
+                    }).collect_view()
+                })}
                 <label for="page-size">"Rows per page"</label>
                 <select id="page-size" name="size" on:change=submit_own_form>
                     {PAGE_SIZES.into_iter().map(|option| view! {

@@ -142,7 +142,7 @@ pub fn UserList(
         // them when hydrating.
         {move || inviting().then(|| Suspend::new(invite_dialog(list)))}
         {move || panel_user().map(|id| Suspend::new(user_panel(id, query, notice, actions)))}
-        <UsersToolbar query action=list.path() />
+        <UsersToolbar query action=list.path() error=Signal::derive(move || page.get().and_then(Result::err)) />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -211,30 +211,122 @@ fn preload_when_idle() {
     });
 }
 
-/// Search and status filter of the user table (and of its access matrix,
-/// `action`): a GET form, so it works without JavaScript, keeping the sort
-/// and page size.
+/// Search, status filter and advanced search ("Filters", ELMA365's filter
+/// icon) of a user list (and of its access matrix, `action`): one GET form,
+/// so it works without JavaScript, every view has an address, and the sort
+/// and page size stay. The filters fold into a disclosure that is open
+/// whenever one of them is set. `error`: the list's answer, whose field
+/// errors (a date that does not parse) show next to their fields.
 #[component]
-pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) -> impl IntoView {
+pub fn UsersToolbar(
+    query: Memo<UserListQuery>,
+    #[prop(into)] action: String,
+    #[prop(optional, into)] error: Option<Signal<Option<crate::error::AppError>>>,
+) -> impl IntoView {
+    use crate::features::users::types::{ALL_KINDS, Role, UserKind};
     let status_filter = move || query.with(|q| q.status_filter());
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
+    let page = query.with_untracked(|q| q.page);
+    let active = move || query.with(|q| q.advanced_filters());
+    let field_error = move |name: &'static str| {
+        Signal::derive(move || error.and_then(|e| e.get()).and_then(|e| e.field_message(name)))
+    };
+    let text =
+        move |get: fn(&UserListQuery) -> Option<&str>| move || query.with(|q| get(q).unwrap_or_default().to_owned());
+    let clear_href = move || {
+        query.with(|q| {
+            q.href(|q| {
+                q.kind = None;
+                q.group_name = None;
+                q.role = None;
+                q.department = None;
+                q.created_from = None;
+                q.created_to = None;
+                q.signed_in_from = None;
+                q.signed_in_to = None;
+                if !matches!(q.page, ListPage::Group(_)) {
+                    q.group = None;
+                }
+            })
+        })
+    };
+    let date_field = move |name: &'static str, label: &'static str, get: fn(&UserListQuery) -> Option<&str>| {
+        let id = format!("filter-{name}");
+        let error = field_error(name);
+        view! {
+            <div class="field" class:field-invalid=move || error.get().is_some()>
+                <label for=id.clone()>{label}</label>
+                <input id=id name=name type="date" prop:value=text(get) value=text(get) aria-invalid=move || if error.get().is_some() { "true" } else { "false" } />
+                {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
+            </div>
+        }
+    };
+    let kind_now = move || query.with(|q| q.kind.clone().unwrap_or_default());
     view! {
-        <Form method="GET" action=action attr:class="toolbar" attr:role="search">
+        <Form method="GET" action=action attr:class="toolbar-form" attr:role="search">
             {move || query.with(|q| q.sort.clone()).map(|s| view! { <input type="hidden" name="sort" value=s /> })}
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
             {move || query.with(|q| q.group.filter(|_| !matches!(q.page, ListPage::Group(_)))).map(|g| view! { <input type="hidden" name="group" value=g.to_string() /> })}
-            <label for="user-search" class="visually-hidden">"Search users"</label>
-            <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name, email or user id" prop:value=search value=search />
-            <label for="status-filter" class="toolbar-label">"Status"</label>
-            <select id="status-filter" name="status" on:change=submit_own_form>
-                <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
-                {ShownStatus::ALL.into_iter().map(|status| view! {
-                    <option value=status.param() selected=move || status_filter() == StatusFilter::Only(status)>{status.label()}</option>
-                }).collect_view()}
-                <option value="all" selected=move || status_filter() == StatusFilter::All>"All statuses"</option>
-            </select>
-            <button type="submit" class="button">"Search"</button>
+            <div class="toolbar">
+                <label for="user-search" class="visually-hidden">"Search users"</label>
+                <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name, email or user id" prop:value=search value=search />
+                <label for="status-filter" class="toolbar-label">"Status"</label>
+                <select id="status-filter" name="status" on:change=submit_own_form>
+                    <option value="" selected=move || status_filter() == StatusFilter::Default>"All but cancelled"</option>
+                    {ShownStatus::ALL.into_iter().map(|status| view! {
+                        <option value=status.param() selected=move || status_filter() == StatusFilter::Only(status)>{status.label()}</option>
+                    }).collect_view()}
+                    <option value="all" selected=move || status_filter() == StatusFilter::All>"All statuses"</option>
+                </select>
+                <button type="submit" class="button">"Search"</button>
+            </div>
+            <details class="filters" open=move || active() > 0>
+                <summary>
+                    "Filters"
+                    {move || (active() > 0).then(|| view! { <span class="filter-count">{format!(" ({} on)", active())}</span> })}
+                </summary>
+                <div class="filter-grid">
+                    {(page != ListPage::External).then(|| view! {
+                        <div class="field">
+                            <label for="filter-kind">"Type"</label>
+                            <select id="filter-kind" name="kind">
+                                {(page != ListPage::Users).then(|| view! { <option value="" selected=move || kind_now().is_empty()>"Everyone"</option> })}
+                                <option value=UserKind::Internal.param() selected=move || kind_now() == UserKind::Internal.param()>"Employees"</option>
+                                <option value=UserKind::External.param() selected=move || kind_now() == UserKind::External.param()>"External users"</option>
+                                {(page == ListPage::Users).then(|| view! { <option value=ALL_KINDS selected=move || kind_now() == ALL_KINDS>"Everyone"</option> })}
+                            </select>
+                        </div>
+                    })}
+                    <div class="field">
+                        <label for="filter-role">"Role"</label>
+                        <select id="filter-role" name="role">
+                            <option value="" selected=move || query.with(|q| q.role().is_none())>"Any role"</option>
+                            {Role::ALL.into_iter().rev().map(|role| view! {
+                                <option value=role.param() selected=move || query.with(|q| q.role() == Some(role))>{role.label()}</option>
+                            }).collect_view()}
+                        </select>
+                    </div>
+                    {(!matches!(page, ListPage::Group(_))).then(|| view! {
+                        <div class="field">
+                            <label for="filter-group">"Group"</label>
+                            <input id="filter-group" name="group_name" maxlength="100" autocomplete="off" prop:value=text(UserListQuery::group_name) value=text(UserListQuery::group_name) />
+                        </div>
+                    })}
+                    <div class="field">
+                        <label for="filter-department">"Department"</label>
+                        <input id="filter-department" name="department" maxlength="100" autocomplete="off" prop:value=text(UserListQuery::department) value=text(UserListQuery::department) />
+                    </div>
+                    {date_field("created_from", "Created from", |q| q.date_filters()[0].1)}
+                    {date_field("created_to", "Created until", |q| q.date_filters()[1].1)}
+                    {date_field("signed_in_from", "Last sign-in from", |q| q.date_filters()[2].1)}
+                    {date_field("signed_in_to", "Last sign-in until", |q| q.date_filters()[3].1)}
+                </div>
+                <div class="filter-actions">
+                    <button type="submit" class="button button-primary">"Apply filters"</button>
+                    <a class="button button-quiet" href=clear_href>"Clear filters"</a>
+                </div>
+            </details>
         </Form>
     }
 }
