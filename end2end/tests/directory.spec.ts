@@ -1,4 +1,4 @@
-import { expectAccessible, hasJs, settled, signUp, sql, uniqueEmail, watchConsole, expect, test } from './helpers';
+import { expectAccessible, hasJs, inviteFromDialog, settled, signUp, sql, uniqueEmail, watchConsole, expect, test } from './helpers';
 
 test('an external user is invited from their own list, kept apart from employees, and never made Superuser', async ({ page }, testInfo) => {
   const problems = watchConsole(page, testInfo);
@@ -123,5 +123,40 @@ test('an admin creates a group, adds and removes members, puts a new user in it,
   await expect(page).toHaveURL(/\/settings\/groups\?deleted=/);
   await nav.getByRole('link', { name: 'User Management' }).click();
   await expect(page.getByRole('row').filter({ hasText: email })).toBeVisible();
+  expect(problems).toEqual([]);
+});
+
+test('advanced search narrows User Management by role and date, keeps it in the address, and says how many match', async ({ page }, testInfo) => {
+  const problems = watchConsole(page, testInfo);
+  const admin = await signUp(page, testInfo);
+  await inviteFromDialog(page, testInfo, 'Olga', 'Petrova', uniqueEmail('olga'));
+  await sql("UPDATE users SET role = 'operator', department = 'Quality' WHERE first_name = 'Olga' AND email LIKE 'olga%'");
+
+  const search = page.getByRole('search');
+  await search.locator('summary').click();
+  await search.getByLabel('Role').selectOption('Operator');
+  await search.getByLabel('Department').fill('quality');
+  await search.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(page).toHaveURL(/role=operator/);
+  await expect(page).toHaveURL(/department=quality/);
+  const table = page.getByRole('table', { name: 'Users of your organization' });
+  await expect(table.getByRole('row').filter({ hasText: 'Petrova' })).toBeVisible();
+  await expect(table.getByRole('row').filter({ hasText: admin.email })).toHaveCount(0);
+  await expect(page.getByText(/1 shown of 1 matching/)).toBeVisible();
+  await expect(search.getByText('Filters (2 on)')).toBeVisible();
+  await settled(page, testInfo);
+  await expectAccessible(page, testInfo);
+  if (hasJs(testInfo)) await page.screenshot({ path: 'screenshots/advanced-search.png', fullPage: true });
+
+  // A date that is not one is named next to its field.
+  await search.getByLabel('Created from').fill('2026-12-31');
+  await search.getByLabel('Created until').fill('2026-01-01');
+  await search.getByRole('button', { name: 'Apply filters' }).click();
+  await expect(search.getByText('Created until cannot be before Created from.')).toBeVisible();
+
+  // Clearing keeps the search and drops every filter.
+  await search.getByRole('link', { name: 'Clear filters' }).click();
+  await expect(page).toHaveURL(/\/settings\/users$/);
+  await expect(table.getByRole('row').filter({ hasText: admin.email })).toBeVisible();
   expect(problems).toEqual([]);
 });

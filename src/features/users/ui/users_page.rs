@@ -281,7 +281,7 @@ pub fn UsersToolbar(
                 </select>
                 <button type="submit" class="button">"Search"</button>
             </div>
-            <details class="filters" open=move || active() > 0>
+            <details class="filters" open=move || { active() > 0 }>
                 <summary>
                     "Filters"
                     {move || (active() > 0).then(|| view! { <span class="filter-count">{format!(" ({} on)", active())}</span> })}
