@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use leptos::config::LeptosOptions;
 use roster::features::auth::types::Password;
 use roster::features::users::server::list::{
-    Cursor, FEW_MATCHES, SEARCH_WINDOW, Strategy, build_query, fetch_rows, strategies,
+    Cursor, FEW_MATCHES, ListFilters, SEARCH_WINDOW, Strategy, build_query, fetch_rows, strategies,
 };
 use roster::features::users::types::UserListQuery;
 use roster::server::config::{Config, available_cores};
@@ -256,6 +256,9 @@ async fn run(url: &str) -> Result<(), String> {
     let mut plans = Vec::new();
     for scenario in &scenarios {
         let form = query_form(&scenario.query);
+        let filters = ListFilters::resolve(&pool, seeded.org_id, &scenario.query, chrono_tz::Europe::Zurich)
+            .await
+            .map_err(|e| e.to_string())?;
         let mut http = Vec::with_capacity(CALLS);
         let mut raw = Vec::with_capacity(CALLS);
         let mut rows = 0;
@@ -273,9 +276,8 @@ async fn run(url: &str) -> Result<(), String> {
             rows = body["rows"].as_array().map_or(0, Vec::len);
 
             let start = Instant::now();
-            let fetched = fetch_rows(&pool, seeded.org_id, &scenario.query, 25, chrono_tz::Europe::Zurich)
-                .await
-                .map_err(|e| e.to_string())?;
+            let fetched =
+                fetch_rows(&pool, seeded.org_id, &scenario.query, 25, &filters).await.map_err(|e| e.to_string())?;
             let sql_elapsed = start.elapsed();
             std::hint::black_box(fetched);
             if i >= 30 {
@@ -294,7 +296,7 @@ async fn run(url: &str) -> Result<(), String> {
                 &scenario.query,
                 25,
                 strategy,
-                chrono_tz::Europe::Zurich,
+                &filters,
             )
             .map_err(|e| e.to_string())?;
             let plan: Vec<String> =

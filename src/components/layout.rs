@@ -82,6 +82,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                         <li>
                             <A href="/settings/groups">"Groups"</A>
                         </li>
+                        <li>
+                            <A href="/settings/org-chart">"Org chart"</A>
+                        </li>
                     })}
                     {user.is_superuser().then(|| view! {
                         <li>

@@ -12,5 +12,6 @@ pub mod groups;
 pub mod invites;
 pub mod mail;
 pub mod orgs;
+pub mod positions;
 pub mod settings;
 pub mod users;

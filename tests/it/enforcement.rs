@@ -94,6 +94,14 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("sign_out_everywhere", Needs::Superuser, &[("user", "{user}")]),
     ("end_session", Needs::Superuser, &[("session", "{session}")]),
     ("list_groups", Needs::UserMenu, &[]),
+    ("org_chart", Needs::UserMenu, &[]),
+    ("load_position", Needs::UserMenu, &[("id", "{position}")]),
+    ("create_position", Needs::UserMenu, &[("parent", "{position}"), ("name", "")]),
+    ("rename_position", Needs::UserMenu, &[("id", "{position}"), ("name", "")]),
+    ("move_position", Needs::UserMenu, &[("id", "{position}"), ("parent", "{position}")]),
+    ("position_candidates", Needs::UserMenu, &[("position", "{position}"), ("term", "anna")]),
+    ("add_position_holder", Needs::UserMenu, &[("position", "{position}"), ("user", "{user}")]),
+    ("remove_position_holder", Needs::UserMenu, &[("position", "{position}"), ("user", "{user}")]),
     ("load_group", Needs::UserMenu, &[("id", "{group}")]),
     ("save_group", Needs::UserMenu, &[("name", "")]),
     ("group_candidates", Needs::UserMenu, &[("group", "{group}"), ("term", "anna")]),
@@ -103,6 +111,7 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     // the right password (a wrong one is refused before the user is looked up).
     ("delete_dashboard", Needs::Superuser, &[("id", "{dashboard}")]),
     ("delete_group", Needs::UserMenu, &[("id", "{group}")]),
+    ("delete_position", Needs::UserMenu, &[("id", "{position}")]),
     ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
     ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
 ];
@@ -134,6 +143,7 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/settings/external-users", Needs::UserMenu, "list_users"),
     ("/settings/groups", Needs::UserMenu, "list_groups"),
     ("/settings/groups/:id", Needs::UserMenu, "load_group"),
+    ("/settings/org-chart", Needs::UserMenu, "org_chart"),
     ("/settings/audit", Needs::Superuser, "list_audit"),
     ("/settings/security", Needs::Superuser, "load_security_settings"),
     ("/settings/roles", Needs::Superuser, "load_role_defaults"),
@@ -227,6 +237,12 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    superuser.call("create_position", &[("name", "Head of Quality")]).await;
+    let position_id: String = sqlx::query_scalar("SELECT id::text FROM positions WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     // A session to end: Vic's (he is deleted last anyway).
     signed_in(&app, &victim).await;
     let session_handle: String = sqlx::query_scalar("SELECT handle::text FROM sessions WHERE user_id = $1::uuid")
@@ -241,6 +257,7 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         ("{key}", key_id.as_str()),
         ("{dashboard}", dashboard_id.as_str()),
         ("{group}", group_id.as_str()),
+        ("{position}", position_id.as_str()),
     ];
 
     for (function, needs, fields) in ENDPOINTS {

@@ -29,6 +29,7 @@ mod lockout;
 mod logs;
 mod mail;
 mod permissions;
+mod positions;
 mod recovery;
 mod search;
 mod security;

@@ -57,6 +57,12 @@ pub enum Action {
     GroupDeleted,
     GroupMemberAdded,
     GroupMemberRemoved,
+    PositionCreated,
+    PositionChanged,
+    PositionMoved,
+    PositionDeleted,
+    PositionHolderAdded,
+    PositionHolderRemoved,
 }
 
 impl Action {
@@ -101,6 +107,12 @@ impl Action {
             Action::GroupDeleted => "group.deleted",
             Action::GroupMemberAdded => "group.member_added",
             Action::GroupMemberRemoved => "group.member_removed",
+            Action::PositionCreated => "position.created",
+            Action::PositionChanged => "position.renamed",
+            Action::PositionMoved => "position.moved",
+            Action::PositionDeleted => "position.deleted",
+            Action::PositionHolderAdded => "position.holder_added",
+            Action::PositionHolderRemoved => "position.holder_removed",
         }
     }
 }

@@ -47,6 +47,12 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("group.deleted", "Deleted a group"),
     ("group.member_added", "Added to a group"),
     ("group.member_removed", "Removed from a group"),
+    ("position.created", "Created a position"),
+    ("position.renamed", "Renamed a position"),
+    ("position.moved", "Moved a position"),
+    ("position.deleted", "Deleted a position"),
+    ("position.holder_added", "Given a position"),
+    ("position.holder_removed", "Relieved of a position"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

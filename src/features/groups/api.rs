@@ -1,5 +1,5 @@
 //! Server functions for groups. Each checks the session, the organization
-//! and the permission (`ManageGroups`: the user menu) through the guard;
+//! and the permission (`ManageDirectory`: the user menu) through the guard;
 //! every change is audited by the service in its transaction. Without
 //! JavaScript each form returns to its page with a notice in the address.
 
@@ -14,7 +14,7 @@ pub async fn list_groups(#[server(default)] query: GroupListQuery) -> Result<Gro
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         crate::features::groups::server::list(&ctx.state.pool, actor.org_id, &query, actor.time_zone).await
     })
     .await
@@ -26,7 +26,7 @@ pub async fn load_group(id: uuid::Uuid) -> Result<Group, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         crate::features::groups::server::get(&ctx.state.pool, actor.org_id, id, actor.time_zone).await
     })
     .await
@@ -44,7 +44,7 @@ pub async fn save_group(
     use crate::features::users::types::ListPage;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         let id = match id.trim() {
             "" => None,
             id => Some(uuid::Uuid::parse_str(id).map_err(|_| AppError::NotFound)?),
@@ -66,7 +66,7 @@ pub async fn delete_group(id: uuid::Uuid) -> Result<(), AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         let origin = Origin::of(&ctx, Some(&actor));
         let (name, _) = crate::features::groups::server::delete(&ctx.state.pool, actor.org_id, &origin, id).await?;
         let back = form_urlencoded::Serializer::new(String::new()).append_pair("deleted", &name).finish();
@@ -82,7 +82,7 @@ pub async fn group_candidates(group: uuid::Uuid, #[server(default)] term: String
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         let pool = &ctx.state.pool;
         // Another organization's group is not found, even with no matches.
         crate::features::groups::server::get(pool, actor.org_id, group, actor.time_zone).await?;
@@ -104,7 +104,7 @@ pub async fn add_group_member(
     use crate::features::users::types::ListPage;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         let origin = Origin::of(&ctx, Some(&actor));
         let name =
             crate::features::groups::server::add_member(&ctx.state.pool, actor.org_id, &origin, group, user).await?;
@@ -131,7 +131,7 @@ pub async fn remove_group_member(
     use crate::features::users::types::{ListPage, UserListQuery};
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        let actor = Actor::require(&ctx, Permission::ManageGroups).await?;
+        let actor = Actor::require(&ctx, Permission::ManageDirectory).await?;
         let origin = Origin::of(&ctx, Some(&actor));
         let name =
             crate::features::groups::server::remove_member(&ctx.state.pool, actor.org_id, &origin, group, user).await?;

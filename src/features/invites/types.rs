@@ -37,6 +37,8 @@ pub struct InviteForm {
     pub dashboards: std::collections::HashMap<String, String>,
     /// "Groups": `groups[id-<uuid>]=on` for each ticked.
     pub groups: std::collections::HashMap<String, String>,
+    /// "Position": one position's name (an employee's), also displayed.
+    pub position: String,
 }
 
 /// What the dialog shows after "Add user".

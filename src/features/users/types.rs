@@ -383,6 +383,8 @@ pub struct UserListQuery {
     /// Members of the group of this name (the advanced search's "Group",
     /// typed; a group's own page uses `group`).
     pub group_name: Option<String>,
+    /// Holders of this position or of any position below it.
+    pub position: Option<Uuid>,
     /// Advanced search (ELMA365's filter icon): a role (`Role::param`).
     pub role: Option<String>,
     /// A department, matched whole and case-insensitively.
@@ -463,10 +465,17 @@ impl UserListQuery {
             ListPage::Group(_) => self.kind().is_some(),
         };
         let group = self.group.is_some() && !matches!(self.page, ListPage::Group(_));
-        [kind, group, self.group_name().is_some(), self.role().is_some(), self.department().is_some()]
-            .into_iter()
-            .filter(|f| *f)
-            .count()
+        [
+            kind,
+            group,
+            self.group_name().is_some(),
+            self.position.is_some(),
+            self.role().is_some(),
+            self.department().is_some(),
+        ]
+        .into_iter()
+        .filter(|f| *f)
+        .count()
             + self.date_filters().iter().filter(|(_, v)| v.is_some()).count()
     }
 
@@ -500,6 +509,7 @@ impl UserListQuery {
             group: get("group").and_then(|g| Uuid::parse_str(&g).ok()),
             kind: get("kind"),
             group_name: get("group_name"),
+            position: get("position").and_then(|p| Uuid::parse_str(&p).ok()),
             role: get("role"),
             department: get("department"),
             created_from: get("created_from"),
@@ -596,6 +606,9 @@ impl UserListQuery {
         }
         if let Some(name) = next.group_name() {
             pairs.push(("group_name", name.to_owned()));
+        }
+        if let Some(position) = next.position {
+            pairs.push(("position", position.to_string()));
         }
         if let Some(role) = next.role() {
             pairs.push(("role", role.param().to_owned()));
@@ -760,6 +773,11 @@ pub struct UserDetails {
     /// Every group of the organization, when asked for (the edit form).
     #[serde(default)]
     pub group_choices: Vec<crate::features::groups::types::GroupRef>,
+    /// The positions the user holds, by name, and the displayed one.
+    #[serde(default)]
+    pub positions: Vec<crate::features::positions::types::PositionRef>,
+    #[serde(default)]
+    pub displayed_position: Option<Uuid>,
 }
 
 /// What an email-change link leads to, as its page shows it.
@@ -803,6 +821,12 @@ pub struct EditForm {
     /// Set when the form showed the groups, so that ticking none removes
     /// every group (a form or API call without it leaves them alone).
     pub groups_shown: String,
+    /// "Positions": the held ones still ticked (`positions[id-<uuid>]=on`),
+    /// one more by name, and the displayed one; only with `positions_shown`.
+    pub positions: std::collections::HashMap<String, String>,
+    pub add_position: String,
+    pub displayed_position: String,
+    pub positions_shown: String,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

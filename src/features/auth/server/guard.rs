@@ -26,9 +26,10 @@ pub enum Permission {
     /// resend and cancel invites. Acting on a Superuser takes being one
     /// (`Actor::may_act_on`).
     UserMenu,
-    /// Create, rename and delete groups and choose their members: part of
-    /// managing people, so it goes with the user menu.
-    ManageGroups,
+    /// The directory: groups and their members, positions (the org chart)
+    /// and their holders. Part of managing people, so it goes with the user
+    /// menu.
+    ManageDirectory,
     /// Delete users (Superuser).
     DeleteUsers,
     /// Hand the Superuser role to someone else (Superuser).
@@ -60,7 +61,7 @@ impl Permission {
     pub fn requirement(self) -> Requirement {
         match self {
             Permission::OwnAccount => Requirement::SignedIn,
-            Permission::UserMenu | Permission::ManageGroups => Requirement::Holds(AccessPermission::UserMenu),
+            Permission::UserMenu | Permission::ManageDirectory => Requirement::Holds(AccessPermission::UserMenu),
             Permission::DeleteUsers
             | Permission::TransferSuperuser
             | Permission::ViewAudit

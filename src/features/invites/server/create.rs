@@ -114,6 +114,15 @@ pub async fn create_invite(
     if invite.dashboard_access != crate::features::access::types::DashboardAccess::None {
         set_dashboards(&mut tx, inviter.org_id, user_id, invite).await?;
     }
+    let position = match &invite.position {
+        Some(name) => {
+            use crate::features::positions::server::{by_name, give};
+            let id = by_name(&mut tx, inviter.org_id, name, "position").await?;
+            give(&mut tx, inviter.org_id, user_id, id).await?;
+            Some(name.clone())
+        }
+        None => None,
+    };
     let groups = if invite.groups.is_empty() {
         None
     } else {
@@ -143,6 +152,7 @@ pub async fn create_invite(
         "role": invite.role.label(),
         "type": invite.kind.label(),
         "groups": groups,
+        "position": position,
     }));
     record(&mut tx, &inviter.origin, entry).await?;
     tx.commit().await?;

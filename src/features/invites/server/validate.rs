@@ -30,6 +30,8 @@ pub struct ValidInvite {
     /// The groups to put them in (checked against the organization when
     /// the invite is written).
     pub groups: Vec<uuid::Uuid>,
+    /// A position's name (resolved when the invite is written).
+    pub position: Option<String>,
 }
 
 pub(crate) fn optional(value: &str) -> Option<String> {
@@ -151,11 +153,16 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
     if kind == Some(UserKind::Internal) && form.hire_date.trim().is_empty() {
         v.add("hire_date", "Enter the hire date: it is required for employees.");
     }
+    let position = optional(&form.position);
+    if position.is_some() && kind == Some(UserKind::External) {
+        v.add("position", "External users hold no position. Leave it empty, or invite an employee.");
+    }
     let groups = crate::server::choices::chosen_ids(&form.groups);
     v.check(groups.is_some(), "groups", "Choose groups from the list.");
     v.finish()?;
     Ok(ValidInvite {
         groups: groups.expect("validated"),
+        position,
         first_name,
         last_name,
         email,

@@ -130,6 +130,7 @@ fn InviteForm(
                 <Field label="Date of birth" name="invite[date_of_birth]" input_type="date" error=field_error(error, "date_of_birth") />
                 <Field label="Hire date" name="invite[hire_date]" input_type="date" required_when=Signal::derive(move || kind.get() == UserKind::Internal) hint="Required for employees." error=field_error(error, "hire_date") />
             </div>
+            <Field label="Position" name="invite[position]" max_chars=crate::features::positions::types::MAX_POSITION_NAME_CHARS autocomplete="off" hint="Its name as in the org chart; employees only. It is shown as their position." error=field_error(error, "position") />
             <crate::features::groups::ui::GroupChoices field="invite[groups]" choices=options.groups.clone() error=field_error(error, "groups") />
             {superuser.then(|| view! {
                 <fieldset class="form-section">

@@ -62,7 +62,11 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         .fetch_one(pool)
         .await?;
     let date = |d: Option<NaiveDate>| d.map(|d| d.format("%-d %b %Y").to_string());
-    let groups = crate::features::groups::server::of_user(&mut *pool.acquire().await?, org_id, user_id).await?;
+    let mut conn = pool.acquire().await?;
+    let groups = crate::features::groups::server::of_user(&mut conn, org_id, user_id).await?;
+    let (positions, displayed_position) =
+        crate::features::positions::server::of_user(&mut conn, org_id, user_id).await?;
+    drop(conn);
     Ok(UserDetails {
         row: details.row.into_user_row(zone),
         time_zone: details.time_zone,
@@ -82,6 +86,8 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         recovery_mails,
         groups,
         group_choices: Vec::new(),
+        positions,
+        displayed_position,
     })
 }
 

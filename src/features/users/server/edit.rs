@@ -124,6 +124,26 @@ pub async fn edit_user(
             changes.insert("groups".into(), change.into());
         }
     }
+    // "Positions", when the form showed them.
+    if !form.positions_shown.trim().is_empty() {
+        let keep = crate::server::choices::chosen_ids(&form.positions)
+            .ok_or_else(|| AppError::field("positions", "Choose positions from the list."))?;
+        let displayed = match form.displayed_position.trim() {
+            "" => None,
+            id => Some(
+                Uuid::parse_str(id)
+                    .map_err(|_| AppError::field("displayed_position", "Choose one of the positions."))?,
+            ),
+        };
+        let add = Some(form.add_position.as_str());
+        let org_id = admin.org_id;
+        let change =
+            crate::features::positions::server::set_user_positions(&mut tx, org_id, user_id, &keep, add, displayed)
+                .await?;
+        if let Some(change) = change {
+            changes.insert("positions".into(), change.into());
+        }
+    }
     // A new address waits for its owner's confirmation; asking for it is
     // part of this save (refused: nothing of the save happens).
     if let Some(new_email) = email.filter(|e| !e.eq_ignore_ascii_case(&current.email)) {

@@ -281,6 +281,7 @@ pub fn strategies(query: &UserListQuery) -> &'static [Strategy] {
 fn narrows(query: &UserListQuery) -> bool {
     query.group.is_some()
         || query.group_name().is_some()
+        || query.position.is_some()
         || query.role().is_some()
         || query.department().is_some()
         || query.date_filters().iter().any(|(_, v)| v.is_some())
@@ -296,6 +297,32 @@ pub struct DateBounds {
     created_before: Option<DateTime<Utc>>,
     signed_in_from: Option<DateTime<Utc>>,
     signed_in_before: Option<DateTime<Utc>>,
+}
+
+/// What a view's filters mean once resolved on the server: its dates as
+/// instants, its position as the position and everything below it.
+#[derive(Debug, Default, Clone)]
+pub struct ListFilters {
+    pub bounds: DateBounds,
+    pub positions: Option<Vec<Uuid>>,
+}
+
+impl ListFilters {
+    pub async fn resolve(pool: &PgPool, org_id: Uuid, query: &UserListQuery, zone: Tz) -> Result<Self, AppError> {
+        let bounds = DateBounds::of(query, zone)?;
+        let positions = match query.position {
+            Some(position) => Some(crate::features::positions::server::subtree(pool, org_id, position).await.map_err(
+                |e| match e {
+                    AppError::NotFound => {
+                        AppError::field("position", "That position no longer exists. Choose another in the org chart.")
+                    }
+                    other => other,
+                },
+            )?),
+            None => None,
+        };
+        Ok(ListFilters { bounds, positions })
+    }
 }
 
 impl DateBounds {
@@ -375,8 +402,17 @@ fn push_narrowing(
     sql: &mut QueryBuilder<'_, Postgres>,
     query: &UserListQuery,
     search: Option<&Search>,
-    bounds: DateBounds,
+    filters: &ListFilters,
 ) {
+    let bounds = filters.bounds;
+    if let Some(positions) = &filters.positions {
+        sql.push(
+            " AND EXISTS (SELECT 1 FROM user_positions up WHERE up.org_id = u.org_id AND up.user_id = u.id \
+             AND up.position_id = ANY(",
+        )
+        .push_bind(positions.clone())
+        .push("))");
+    }
     if let Some(search) = search {
         search.push_condition(sql);
     }
@@ -424,13 +460,17 @@ pub use crate::features::users::types::COUNT_LIMIT;
 
 /// How many users a filtered view holds, up to one more than
 /// [`COUNT_LIMIT`].
-pub async fn count_matches(pool: &PgPool, org_id: Uuid, query: &UserListQuery, zone: Tz) -> Result<i64, AppError> {
-    let bounds = DateBounds::of(query, zone)?;
+pub async fn count_matches(
+    pool: &PgPool,
+    org_id: Uuid,
+    query: &UserListQuery,
+    filters: &ListFilters,
+) -> Result<i64, AppError> {
     let search = Search::of(query);
     let mut sql = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u WHERE u.org_id = ");
     sql.push_bind(org_id);
     push_status_and_kind(&mut sql, query);
-    push_narrowing(&mut sql, query, search.as_ref(), bounds);
+    push_narrowing(&mut sql, query, search.as_ref(), filters);
     sql.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") matches");
     Ok(sql.build_query_scalar().fetch_one(pool).await?)
 }
@@ -444,9 +484,8 @@ pub fn build_query<'a>(
     query: &'a UserListQuery,
     size: u16,
     strategy: Strategy,
-    zone: Tz,
+    filters: &'a ListFilters,
 ) -> Result<(QueryBuilder<'a, Postgres>, bool), AppError> {
-    let bounds = DateBounds::of(query, zone)?;
     let (expr, sql_type) = sort_expression(query.sort_column());
     let direction = query.direction();
     // Paging backwards reads the index the other way and reverses the rows.
@@ -496,7 +535,7 @@ pub fn build_query<'a>(
             .push_bind(cursor.id)
             .push(")");
     }
-    let push_search = |sql: &mut QueryBuilder<'a, Postgres>| push_narrowing(sql, query, search.as_ref(), bounds);
+    let push_search = |sql: &mut QueryBuilder<'a, Postgres>| push_narrowing(sql, query, search.as_ref(), filters);
     match strategy {
         Strategy::InOrder => {
             push_search(&mut sql);
@@ -546,12 +585,12 @@ pub async fn fetch_rows(
     org_id: Uuid,
     query: &UserListQuery,
     size: u16,
-    zone: Tz,
+    filters: &ListFilters,
 ) -> Result<(Vec<Row>, bool), AppError> {
     check_search(query)?;
     let strategies = strategies(query);
     for (i, &strategy) in strategies.iter().enumerate() {
-        let (mut sql, backwards) = build_query("", org_id, query, size, strategy, zone)?;
+        let (mut sql, backwards) = build_query("", org_id, query, size, strategy, filters)?;
         let rows: Vec<CandidateRow> = match sql.build_query_as().fetch_all(pool).await {
             Ok(rows) => rows,
             // A cursor whose key does not parse as the column's type (a
@@ -585,10 +624,10 @@ pub async fn list_users(
     size: u16,
     viewer_zone: Tz,
 ) -> Result<UserPage, AppError> {
-    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size, viewer_zone).await?;
+    let filters = ListFilters::resolve(pool, org_id, query, viewer_zone).await?;
+    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size, &filters).await?;
     // A filtered view says how many it holds (bounded: see COUNT_LIMIT).
-    let matching =
-        if query.is_filtered() { Some(count_matches(pool, org_id, query, viewer_zone).await?) } else { None };
+    let matching = if query.is_filtered() { Some(count_matches(pool, org_id, query, &filters).await?) } else { None };
     let more = rows.len() > usize::from(size);
     rows.truncate(usize::from(size));
     if backwards {

@@ -298,6 +298,24 @@ fn DetailsBody(
             <h3 id="panel-profile">"Profile"</h3>
             <dl class="facts">
                 <dt>"Type"</dt><dd>{row.kind.label()}</dd>
+                <dt>"Positions"</dt>
+                <dd>
+                    {if user.positions.is_empty() {
+                        view! { <span class="muted">"None"</span> }.into_any()
+                    } else {
+                        let displayed = user.displayed_position;
+                        view! {
+                            <ul class="group-links">
+                                {user.positions.iter().map(|p| view! {
+                                    <li>
+                                        <a href=format!("/settings/org-chart?position={}", p.id)>{p.name.clone()}</a>
+                                        {(displayed == Some(p.id) && user.positions.len() > 1).then(|| view! { <span class="hint">" (displayed)"</span> })}
+                                    </li>
+                                }).collect_view()}
+                            </ul>
+                        }.into_any()
+                    }}
+                </dd>
                 <dt>"Groups"</dt>
                 <dd>
                     {if user.groups.is_empty() {
@@ -596,6 +614,7 @@ fn EditSection(
                 <Field label="Mobile phone" name="edit[mobile_phone]" input_type="tel" autocomplete="off" value=user.mobile_phone.clone().unwrap_or_default() hint="With its country code, e.g. +41 79 123 45 67." error=field_error(error, "mobile_phone") />
                 <Field label="Department" name="edit[department]" max_chars=crate::features::invites::types::MAX_DEPARTMENT_CHARS value=user.department.clone().unwrap_or_default() error=field_error(error, "department") />
                 <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />
+                {(row.kind == crate::features::users::types::UserKind::Internal).then(|| view! { <PositionsFields user=user.clone() error /> })}
                 <input type="hidden" name="edit[groups_shown]" value="1" />
                 <crate::features::groups::ui::GroupChoices field="edit[groups]" choices=user.group_choices.clone() chosen=user.groups.iter().map(|g| g.id).collect() error=field_error(error, "groups") />
                 <div class="panel-actions">
@@ -648,5 +667,36 @@ fn ConfirmWithPassword(
             <button type="submit" class="button button-danger" disabled=move || action.pending().get()>{label}</button>
             <a class="button" href=cancel_href>"Cancel"</a>
         </div>
+    }
+}
+
+/// "Positions" of the edit form: the held ones (untick to give one up),
+/// which is displayed, and one more by name.
+#[component]
+fn PositionsFields(user: UserDetails, error: Signal<Option<AppError>>) -> impl IntoView {
+    let displayed = user.displayed_position;
+    view! {
+        <fieldset class="field">
+            <legend>"Positions" <span class="optional">" (optional)"</span></legend>
+            <input type="hidden" name="edit[positions_shown]" value="1" />
+            {user.positions.is_empty().then(|| view! { <p class="hint">"None yet."</p> })}
+            {user.positions.iter().map(|p| {
+                let id = p.id.to_string();
+                view! {
+                    <div class="position-choice">
+                        <label class="choice">
+                            <input type="checkbox" name=format!("edit[positions][id-{id}]") value="on" checked=true />
+                            " " {p.name.clone()}
+                        </label>
+                        <label class="choice choice-inline">
+                            <input type="radio" name="edit[displayed_position]" value=id.clone() checked=displayed == Some(p.id) />
+                            " Displayed"
+                        </label>
+                    </div>
+                }
+            }).collect_view()}
+            {move || field_error(error, "displayed_position").get().map(|m| view! { <p class="field-error">{m}</p> })}
+        </fieldset>
+        <Field label="Add a position" name="edit[add_position]" max_chars=crate::features::positions::types::MAX_POSITION_NAME_CHARS autocomplete="off" hint="Its name as in the org chart." error=field_error(error, "add_position") />
     }
 }
