@@ -160,3 +160,106 @@ test('advanced search narrows User Management by role and date, keeps it in the 
   await expect(table.getByRole('row').filter({ hasText: admin.email })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('the org chart: build it, move a position by drag and by keyboard, give it to someone, find them in User Management', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const js = hasJs(testInfo);
+  const problems = watchConsole(page, testInfo);
+  await signUp(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+  await nav.getByRole('link', { name: 'Org chart' }).click();
+  await expect(page.getByRole('heading', { name: 'Org chart', level: 1 })).toBeVisible();
+  await expect(page.getByText('No positions yet. Add the first one below.')).toBeVisible();
+  await settled(page, testInfo);
+
+  await page.getByLabel('New top position').fill('CEO');
+  await page.getByRole('button', { name: 'Add', exact: true }).click();
+  await expect(page.getByRole('heading', { name: 'CEO', level: 2 })).toBeVisible();
+  await settled(page, testInfo);
+  for (const name of ['CTO', 'CFO']) {
+    await page.getByLabel('New sub-position').fill(name);
+    await page.getByRole('button', { name: 'Add', exact: true }).last().click();
+    await expect(page.getByRole('heading', { name, level: 2 })).toBeVisible();
+    await page.getByRole('tree', { name: 'Org chart' }).getByRole('link', { name: 'CEO' }).click();
+    await expect(page.getByRole('heading', { name: 'CEO', level: 2 })).toBeVisible();
+    await settled(page, testInfo);
+  }
+  const tree = page.getByRole('tree', { name: 'Org chart' });
+  await expect(tree.getByRole('treeitem')).toHaveCount(3);
+  await expect(tree.getByRole('treeitem', { name: /CTO/ })).toHaveAttribute('aria-level', '2');
+  await expectAccessible(page, testInfo);
+
+  // CFO goes under CTO: by dragging, or by name without JavaScript.
+  if (js) {
+    // Headless Chromium here starts no native drag from mouse moves, so the
+    // drag's events are sent as a browser sends them.
+    const dataTransfer = await page.evaluateHandle(() => new DataTransfer());
+    await tree.getByRole('treeitem', { name: /CFO/ }).dispatchEvent('dragstart', { dataTransfer });
+    await tree.getByRole('treeitem', { name: /CTO/ }).dispatchEvent('dragover', { dataTransfer });
+    await tree.getByRole('treeitem', { name: /CTO/ }).dispatchEvent('drop', { dataTransfer });
+  } else {
+    await tree.getByRole('link', { name: 'CFO' }).click();
+    await page.getByLabel('Move under').fill('cto');
+    await page.getByRole('button', { name: 'Move', exact: true }).click();
+  }
+  await expect(page.getByRole('status').filter({ hasText: 'The position is moved, with everything below it.' })).toBeVisible();
+  await expect(tree.getByRole('treeitem', { name: /CFO/ })).toHaveAttribute('aria-level', '3');
+  await settled(page, testInfo);
+
+  if (js) {
+    // The keyboard: arrows walk the tree; Ctrl+X on CFO, Ctrl+V on CEO moves it back up.
+    await tree.getByRole('treeitem', { name: /CEO/ }).focus();
+    await page.keyboard.press('ArrowDown');
+    await expect(tree.getByRole('treeitem', { name: /CTO/ })).toBeFocused();
+    await page.keyboard.press('ArrowDown');
+    await expect(tree.getByRole('treeitem', { name: /CFO/ })).toBeFocused();
+    await page.keyboard.press('Control+x');
+    await expect(page.getByText('CFO is ready to move')).toBeAttached();
+    await page.keyboard.press('Home');
+    await expect(tree.getByRole('treeitem', { name: /CEO/ })).toBeFocused();
+    await page.keyboard.press('Control+v');
+    await expect(tree.getByRole('treeitem', { name: /CFO/ })).toHaveAttribute('aria-level', '2');
+    // Left closes a branch, Right opens it again.
+    await tree.getByRole('treeitem', { name: /CEO/ }).focus();
+    await page.keyboard.press('ArrowLeft');
+    await expect(tree.getByRole('treeitem')).toHaveCount(1);
+    await page.keyboard.press('ArrowRight');
+    await expect(tree.getByRole('treeitem')).toHaveCount(3);
+    await page.screenshot({ path: 'screenshots/org-chart.png', fullPage: true });
+  }
+
+  // CTO cannot go under a position below it.
+  await tree.getByRole('link', { name: 'CEO' }).click();
+  await expect(page.getByRole('heading', { name: 'CEO', level: 2 })).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByLabel('Move under').fill('CTO');
+  await page.getByRole('button', { name: 'Move', exact: true }).click();
+  await expect(page.getByText('A position cannot go under itself or under one of its own sub-positions.')).toBeVisible();
+
+  // Give CTO to Ada, then find her in User Management by the CEO's subtree.
+  await tree.getByRole('link', { name: 'CTO' }).click();
+  await expect(page.getByRole('heading', { name: 'CTO', level: 2 })).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByLabel('Give this position to').fill('Ada');
+  await page.getByRole('button', { name: 'Find' }).click();
+  await page.getByRole('button', { name: 'Give the position to Ada Lovelace' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The position is given.' })).toBeVisible();
+  await expect(page.getByRole('list', { name: 'Holders' })).toContainText('Ada Lovelace');
+  await tree.getByRole('link', { name: 'CEO' }).click();
+  await expect(page.getByRole('heading', { name: 'CEO', level: 2 })).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: /See the holders of this position/ }).click();
+  await expect(page.getByRole('heading', { name: 'User Management', level: 1 })).toBeVisible();
+  await expect(page.getByText(/1 shown of 1 matching/)).toBeVisible();
+  await expect(page.getByText('Showing the holders of a position and of every position below it.')).toBeVisible();
+
+  // A position someone holds cannot be deleted.
+  await nav.getByRole('link', { name: 'Org chart' }).click();
+  await tree.getByRole('link', { name: 'CTO' }).click();
+  await expect(page.getByRole('heading', { name: 'CTO', level: 2 })).toBeVisible();
+  await settled(page, testInfo);
+  await page.getByRole('link', { name: 'Delete position' }).click();
+  await page.getByRole('alertdialog', { name: 'Delete “CTO”?' }).getByRole('button', { name: 'Delete position' }).click();
+  await expect(page.getByText(/“CTO” cannot be deleted yet: .*remove its 1 holder\./)).toBeVisible();
+  expect(problems).toEqual([]);
+});

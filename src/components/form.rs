@@ -42,6 +42,9 @@ pub fn field_error(error: Signal<Option<AppError>>, name: &'static str) -> Signa
 pub fn Field(
     label: &'static str,
     name: &'static str,
+    /// The input's id, where two fields of one page share a `name`.
+    #[prop(optional)]
+    id: Option<&'static str>,
     #[prop(default = "text")] input_type: &'static str,
     #[prop(optional)] required: bool,
     /// Required or not depending on another choice of the form: marked as
@@ -61,7 +64,7 @@ pub fn Field(
     on_input: Option<Callback<String>>,
     #[prop(optional)] children: Option<Children>,
 ) -> impl IntoView {
-    let id = format!("field-{name}");
+    let id = id.map_or_else(|| format!("field-{name}"), str::to_owned);
     let hint_id = format!("{id}-hint");
     let error_id = format!("{id}-error");
     let hint_text = match (&hint, max_chars) {

@@ -82,7 +82,25 @@ fn error_from_url(path: &str) -> Option<AppError> {
 /// JavaScript (the server function answers with a redirect), through the
 /// action with it (the page shows the result in place).
 #[component]
-pub fn ServerForm<O: Send + Sync + 'static>(action: FormAction<O>, children: Children) -> impl IntoView {
+pub fn ServerForm<O: Send + Sync + 'static>(
+    action: FormAction<O>,
+    /// Empty the form once its submission succeeds (a form that adds
+    /// things, where the next entry starts afresh).
+    #[prop(optional)]
+    reset_on_success: bool,
+    children: Children,
+) -> impl IntoView {
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    if reset_on_success {
+        let value = action.value();
+        Effect::new(move |_| {
+            if value.with(|v| matches!(v, Some(Ok(_)))) {
+                if let Some(form) = form_ref.get() {
+                    form.reset();
+                }
+            }
+        });
+    }
     let on_submit = move |ev: SubmitEvent| {
         if ev.default_prevented() {
             return;
@@ -95,7 +113,7 @@ pub fn ServerForm<O: Send + Sync + 'static>(action: FormAction<O>, children: Chi
         }
     };
     view! {
-        <form action=action.url method="post" on:submit=on_submit>
+        <form action=action.url method="post" on:submit=on_submit node_ref=form_ref>
             {children()}
         </form>
     }

@@ -148,10 +148,10 @@ pub fn OrgChartPage() -> impl IntoView {
                         }
                     })}
                 </Suspense>
-                <ServerForm action=actions.create>
+                <ServerForm action=actions.create reset_on_success=true>
                     <input type="hidden" name="parent" value="" />
                     <div class="inline-fields">
-                        <Field label="New top position" name="name" max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" error=field_error(action_error(actions.create.value()), "name") />
+                        <Field label="New top position" name="name" id="new-top-position" max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" error=field_error(action_error(actions.create.value()), "name") />
                         <button type="submit" class="button">"Add"</button>
                     </div>
                 </ServerForm>
@@ -193,7 +193,8 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
     // Open: the tops' children are shown once the path to the selected
     // position is (and, while searching, every path to a match).
     let expanded = RwSignal::new({
-        let mut open = HashSet::new();
+        // The tops start open, so the chart's first two levels show.
+        let mut open: HashSet<usize> = tree.with_value(|t| t.roots.iter().copied().collect());
         if let Some(id) = selected.get_untracked() {
             tree.with_value(|t| {
                 let parent = parents(t);
@@ -218,6 +219,22 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
             expanded.with(|open| visible_rows(t, open, searching.then_some(&matching)))
         })
     });
+    // The one treeitem in the page's tab order (roving tabindex): the
+    // focused one, else the selected one, else the first. Read per item, so
+    // moving the focus does not render the list again (which would lose it).
+    let tab_stop = Memo::new(move |_| {
+        rows.with(|list| {
+            let shown = |i: &usize| list.iter().any(|r| r.index == *i);
+            focused
+                .get()
+                .filter(shown)
+                .or_else(|| {
+                    selected.get().and_then(|id| tree.with_value(|t| t.positions.iter().position(|p| p.id == id)))
+                })
+                .filter(shown)
+                .or_else(|| list.first().map(|r| r.index))
+        })
+    });
     let id_of = move |i: usize| tree.with_value(|t| t.positions[i].id);
     let focus = move |i: usize| {
         focused.set(Some(i));
@@ -229,6 +246,9 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
             }
         }
     };
+    // Opening or closing a branch renders the list anew: the focus goes
+    // back to the same position once it has.
+    let refocus = move |i: usize| request_animation_frame(move || focus(i));
     let move_under = move |what: usize, under: Option<usize>| {
         let id = id_of(what);
         let parent = under.map(|u| id_of(u).to_string()).unwrap_or_default();
@@ -253,17 +273,23 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
             "ArrowUp" if at > 0 => focus(list[at - 1].index),
             "Home" => focus(list[0].index),
             "End" => focus(list[list.len() - 1].index),
-            "ArrowRight" if row.has_children && !row.expanded => expanded.update(|e| {
-                e.insert(current);
-            }),
+            "ArrowRight" if row.has_children && !row.expanded => {
+                expanded.update(|e| {
+                    e.insert(current);
+                });
+                refocus(current);
+            }
             "ArrowRight" if row.has_children => {
                 if let Some(child) = list.get(at + 1) {
                     focus(child.index);
                 }
             }
-            "ArrowLeft" if row.expanded => expanded.update(|e| {
-                e.remove(&current);
-            }),
+            "ArrowLeft" if row.expanded => {
+                expanded.update(|e| {
+                    e.remove(&current);
+                });
+                refocus(current);
+            }
             "ArrowLeft" => {
                 if let Some(parent) = parent_of(current) {
                     focus(parent);
@@ -308,7 +334,6 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
                     }}</p>
                 }.into_any();
             }
-            let tab_stop = focused.get().or_else(|| selected.get().and_then(|id| tree.with_value(|t| t.positions.iter().position(|p| p.id == id)))).filter(|i| list.iter().any(|r| r.index == *i)).unwrap_or(list[0].index);
             view! {
                 <ul class="chart-tree" role="tree" aria-label="Org chart" on:keydown=on_key>
                     {list.into_iter().map(|row| {
@@ -323,17 +348,26 @@ fn ChartTree(tree: Tree, selected: Memo<Option<Uuid>>, actions: ChartActions) ->
                             <li
                                 id=format!("pos-{id}")
                                 role="treeitem"
-                                class="chart-node"
+                                class=format!("chart-node chart-level-{}", (row.level - 1).min(12))
                                 class:chart-cut=move || cut.get() == Some(index)
-                                style=format!("--level: {}", row.level - 1)
                                 aria-setsize=row.set_size.to_string()
                                 aria-posinset=row.position_in_set.to_string()
                                 aria-expanded=row.has_children.then(|| if row.expanded { "true" } else { "false" })
                                 aria-selected=move || if is_selected() { "true" } else { "false" }
-                                tabindex=if index == tab_stop { "0" } else { "-1" }
+                                tabindex=move || if tab_stop.get() == Some(index) { "0" } else { "-1" }
                                 draggable="true"
                                 on:focus=move |_| focused.set(Some(index))
-                                on:dragstart=move |_| dragged.set(Some(index))
+                                on:dragstart=move |ev: leptos::ev::DragEvent| {
+                                    dragged.set(Some(index));
+                                    // Firefox starts a drag only with data set.
+                                    #[cfg(feature = "hydrate")]
+                                    if let Some(data) = ev.data_transfer() {
+                                        let _ = data.set_data("text/plain", &id.to_string());
+                                        data.set_effect_allowed("move");
+                                    }
+                                    #[cfg(not(feature = "hydrate"))]
+                                    let _ = ev;
+                                }
                                 on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                                 on:drop=move |ev: leptos::ev::DragEvent| {
                                     ev.prevent_default();
@@ -490,18 +524,18 @@ fn PositionPanel(
         <ServerForm action=actions.rename>
             <input type="hidden" name="id" value=id.to_string() />
             <div class="inline-fields">
-                <Field label="Name" name="name" required=true max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" value=position.name.clone() error=field_error(error, "name") />
+                <Field label="Name" name="name" id="position-name" required=true max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" value=position.name.clone() error=field_error(error, "name") />
                 <button type="submit" class="button">"Rename"</button>
             </div>
         </ServerForm>
-        <ServerForm action=actions.create>
+        <ServerForm action=actions.create reset_on_success=true>
             <input type="hidden" name="parent" value=id.to_string() />
             <div class="inline-fields">
-                <Field label="New sub-position" name="name" max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" error=Signal::derive(|| None::<String>) />
+                <Field label="New sub-position" name="name" id="new-sub-position" max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" error=Signal::derive(|| None::<String>) />
                 <button type="submit" class="button">"Add"</button>
             </div>
         </ServerForm>
-        <ServerForm action=actions.moving>
+        <ServerForm action=actions.moving reset_on_success=true>
             <input type="hidden" name="id" value=id.to_string() />
             <div class="inline-fields">
                 <Field label="Move under" name="parent_name" max_chars=MAX_POSITION_NAME_CHARS autocomplete="off" hint="The new parent's name; everything below this position moves with it." error=field_error(error, "parent_name") />

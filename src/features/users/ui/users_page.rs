@@ -238,6 +238,7 @@ pub fn UsersToolbar(
             q.href(|q| {
                 q.kind = None;
                 q.group_name = None;
+                q.position = None;
                 q.role = None;
                 q.department = None;
                 q.created_from = None;
@@ -268,6 +269,7 @@ pub fn UsersToolbar(
             {move || query.with(|q| q.dir.clone()).map(|d| view! { <input type="hidden" name="dir" value=d /> })}
             {move || query.with(|q| q.size).map(|s| view! { <input type="hidden" name="size" value=s.to_string() /> })}
             {move || query.with(|q| q.group.filter(|_| !matches!(q.page, ListPage::Group(_)))).map(|g| view! { <input type="hidden" name="group" value=g.to_string() /> })}
+            {move || query.with(|q| q.position).map(|p| view! { <input type="hidden" name="position" value=p.to_string() /> })}
             <div class="toolbar">
                 <label for="user-search" class="visually-hidden">"Search users"</label>
                 <input id="user-search" name="q" type="search" maxlength="100" placeholder="Search by name, email or user id" prop:value=search value=search />
@@ -322,6 +324,14 @@ pub fn UsersToolbar(
                     {date_field("signed_in_from", "Last sign-in from", |q| q.date_filters()[2].1)}
                     {date_field("signed_in_to", "Last sign-in until", |q| q.date_filters()[3].1)}
                 </div>
+                {move || query.with(|q| q.position.map(|p| (p, q.href(|q| q.position = None)))).map(|(position, without)| view! {
+                    <p class="filter-note">
+                        "Showing the holders of "
+                        <a href=format!("/settings/org-chart?position={position}")>"a position"</a>
+                        " and of every position below it. "
+                        <a href=without>"Remove this filter"</a>
+                    </p>
+                })}
                 <div class="filter-actions">
                     <button type="submit" class="button button-primary">"Apply filters"</button>
                     <a class="button button-quiet" href=clear_href>"Clear filters"</a>
