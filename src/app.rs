@@ -22,6 +22,7 @@ use crate::features::groups::ui::{GroupPage, GroupsPage};
 use crate::features::invites::ui::ActivatePage;
 use crate::features::mail::ui::DevMailboxPage;
 use crate::features::positions::ui::OrgChartPage;
+use crate::features::profile::ui::AdditionalDataPage;
 use crate::features::settings::ui::SecurityPage;
 use crate::features::users::ui::{ConfirmEmailPage, ExternalUsersPage, UsersPage};
 
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("groups") view={Lazy::<GroupsRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("groups/:id") view={Lazy::<GroupRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("org-chart") view={Lazy::<OrgChartRoute>::new()} ssr=SsrMode::Async />
+                    <Route path=path!("additional-data") view={Lazy::<AdditionalDataRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("audit") view={Lazy::<AuditRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("security") view={Lazy::<SecurityRoute>::new()} ssr=SsrMode::Async />
                     <Route path=path!("active-users") view={Lazy::<ActiveUsersRoute>::new()} ssr=SsrMode::Async />
@@ -137,6 +139,7 @@ lazy_page!(DashboardRoute, DashboardPage);
 lazy_page!(GroupsRoute, GroupsPage);
 lazy_page!(GroupRoute, GroupPage);
 lazy_page!(OrgChartRoute, OrgChartPage);
+lazy_page!(AdditionalDataRoute, AdditionalDataPage);
 lazy_page!(UserAccessRoute, UserAccessPage);
 lazy_page!(ForgotPasswordRoute, ForgotPasswordPage);
 lazy_page!(ForgotPasswordSentRoute, ForgotPasswordSentPage);

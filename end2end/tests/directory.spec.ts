@@ -263,3 +263,64 @@ test('the org chart: build it, move a position by drag and by keyboard, give it 
   await expect(page.getByText(/“CTO” cannot be deleted yet: .*remove its 1 holder\./)).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('Additional data: a field defined in Settings appears in the invite and the profile; the edit form adds a messenger', async ({ page }, testInfo) => {
+  test.setTimeout(90_000);
+  const problems = watchConsole(page, testInfo);
+  await signUp(page, testInfo);
+  const nav = page.getByRole('navigation', { name: 'Settings' });
+  await nav.getByRole('link', { name: 'Additional data' }).click();
+  await expect(page.getByRole('heading', { name: 'Additional data', level: 1 })).toBeVisible();
+  await settled(page, testInfo);
+  const form = page.getByRole('region', { name: 'New field' });
+  await form.getByLabel('Name').fill('Shirt size');
+  await form.getByLabel('Type').selectOption('Choice from a list');
+  await form.getByLabel('Options').fill('S\nM');
+  await form.getByRole('button', { name: 'Add field' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'The field is added.' })).toBeVisible();
+  await expect(page.getByRole('row').filter({ hasText: 'Shirt size' })).toContainText('Choice from a list: S, M');
+  await expectAccessible(page, testInfo);
+
+  // The invite dialog asks for it; a wrong Telegram name is named by its row.
+  const email = uniqueEmail('grace');
+  await nav.getByRole('link', { name: 'User Management' }).click();
+  await page.getByRole('link', { name: 'Add new user' }).click();
+  const dialog = page.getByRole('dialog', { name: 'Add new user' });
+  await settled(page, testInfo);
+  await dialog.getByLabel('First name').fill('Grace');
+  await dialog.getByLabel('Last name').fill('Hopper');
+  await dialog.getByLabel('Email').fill(email);
+  await dialog.getByLabel('Hire date').fill('2026-01-05');
+  await dialog.getByLabel('Shirt size').selectOption('M');
+  await dialog.getByLabel('Service 1').selectOption('Telegram');
+  await dialog.getByLabel('Account 1').fill('@ab');
+  await dialog.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByText('A Telegram username has 5 to 32 letters')).toBeVisible();
+  await settled(page, testInfo);
+  const again = page.getByRole('dialog', { name: 'Add new user' });
+  await again.getByLabel('First name').fill('Grace');
+  await again.getByLabel('Last name').fill('Hopper');
+  await again.getByLabel('Email').fill(email);
+  await again.getByLabel('Hire date').fill('2026-01-05');
+  await again.getByLabel('Shirt size').selectOption('M');
+  await again.getByLabel('Service 1').selectOption('Telegram');
+  await again.getByLabel('Account 1').fill('@grace_h');
+  await again.getByRole('button', { name: 'Add user' }).click();
+  await expect(page.getByRole('status').filter({ hasText: `Invitation sent to ${email}` })).toBeVisible();
+  await settled(page, testInfo);
+
+  // The profile shows both; the edit form adds a work phone.
+  await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Details of Grace Hopper' }).click();
+  const panel = page.getByRole('dialog', { name: 'User details' });
+  await expect(panel.getByRole('link', { name: 'Telegram: @grace_h' })).toHaveAttribute('href', 'https://t.me/grace_h');
+  await expect(panel.getByRole('definition').filter({ hasText: /^M$/ })).toBeVisible();
+  await panel.getByRole('link', { name: 'Close' }).click();
+  await expect(page.getByRole('dialog')).toHaveCount(0);
+  await page.getByRole('row').filter({ hasText: email }).getByRole('link', { name: 'Edit Grace Hopper' }).click();
+  await settled(page, testInfo);
+  await panel.getByLabel('Work phone').fill('+49 30 1234567');
+  await panel.getByLabel('Extension').fill('89');
+  await panel.getByRole('button', { name: 'Save' }).click();
+  await expect(panel.getByRole('definition').filter({ hasText: '+49 30 1234567 ext. 89' })).toBeVisible();
+  expect(problems).toEqual([]);
+});

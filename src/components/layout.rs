@@ -94,6 +94,9 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                             <A href="/settings/security">"Security"</A>
                         </li>
                         <li>
+                            <A href="/settings/additional-data">"Additional data"</A>
+                        </li>
+                        <li>
                             <A href="/settings/active-users">"Active users"</A>
                         </li>
                         <li>

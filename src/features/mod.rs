@@ -13,5 +13,6 @@ pub mod invites;
 pub mod mail;
 pub mod orgs;
 pub mod positions;
+pub mod profile;
 pub mod settings;
 pub mod users;

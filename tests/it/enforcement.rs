@@ -94,6 +94,8 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     ("sign_out_everywhere", Needs::Superuser, &[("user", "{user}")]),
     ("end_session", Needs::Superuser, &[("session", "{session}")]),
     ("list_groups", Needs::UserMenu, &[]),
+    ("list_custom_fields", Needs::Superuser, &[]),
+    ("create_custom_field", Needs::Superuser, &[("label", "")]),
     ("org_chart", Needs::UserMenu, &[]),
     ("load_position", Needs::UserMenu, &[("id", "{position}")]),
     ("create_position", Needs::UserMenu, &[("parent", "{position}"), ("name", "")]),
@@ -111,6 +113,7 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
     // the right password (a wrong one is refused before the user is looked up).
     ("delete_dashboard", Needs::Superuser, &[("id", "{dashboard}")]),
     ("delete_group", Needs::UserMenu, &[("id", "{group}")]),
+    ("delete_custom_field", Needs::Superuser, &[("id", "{field}")]),
     ("delete_position", Needs::UserMenu, &[("id", "{position}")]),
     ("delete_user", Needs::Superuser, &[("user", "{victim}"), ("password", PASSWORD)]),
     ("transfer_superuser", Needs::Superuser, &[("user", "{user}"), ("password", PASSWORD)]),
@@ -144,6 +147,7 @@ const PAGES: &[(&str, Needs, &str)] = &[
     ("/settings/groups", Needs::UserMenu, "list_groups"),
     ("/settings/groups/:id", Needs::UserMenu, "load_group"),
     ("/settings/org-chart", Needs::UserMenu, "org_chart"),
+    ("/settings/additional-data", Needs::Superuser, "list_custom_fields"),
     ("/settings/audit", Needs::Superuser, "list_audit"),
     ("/settings/security", Needs::Superuser, "load_security_settings"),
     ("/settings/roles", Needs::Superuser, "load_role_defaults"),
@@ -243,6 +247,12 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         .fetch_one(&app.pool)
         .await
         .unwrap();
+    superuser.call("create_custom_field", &[("label", "Badge"), ("kind", "text")]).await;
+    let field_id: String = sqlx::query_scalar("SELECT id::text FROM custom_fields WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
     // A session to end: Vic's (he is deleted last anyway).
     signed_in(&app, &victim).await;
     let session_handle: String = sqlx::query_scalar("SELECT handle::text FROM sessions WHERE user_id = $1::uuid")
@@ -258,6 +268,7 @@ async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgP
         ("{dashboard}", dashboard_id.as_str()),
         ("{group}", group_id.as_str()),
         ("{position}", position_id.as_str()),
+        ("{field}", field_id.as_str()),
     ];
 
     for (function, needs, fields) in ENDPOINTS {

@@ -30,6 +30,7 @@ mod logs;
 mod mail;
 mod permissions;
 mod positions;
+mod profile;
 mod recovery;
 mod search;
 mod security;

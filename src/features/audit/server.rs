@@ -63,6 +63,8 @@ pub enum Action {
     PositionDeleted,
     PositionHolderAdded,
     PositionHolderRemoved,
+    FieldCreated,
+    FieldDeleted,
 }
 
 impl Action {
@@ -113,6 +115,8 @@ impl Action {
             Action::PositionDeleted => "position.deleted",
             Action::PositionHolderAdded => "position.holder_added",
             Action::PositionHolderRemoved => "position.holder_removed",
+            Action::FieldCreated => "field.created",
+            Action::FieldDeleted => "field.deleted",
         }
     }
 }

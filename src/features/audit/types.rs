@@ -53,6 +53,8 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("position.deleted", "Deleted a position"),
     ("position.holder_added", "Given a position"),
     ("position.holder_removed", "Relieved of a position"),
+    ("field.created", "Added a field to Additional data"),
+    ("field.deleted", "Removed a field from Additional data"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

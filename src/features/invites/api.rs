@@ -17,6 +17,10 @@ pub async fn invite_user(#[server(default)] invite: InviteForm) -> Result<Invite
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let mut valid = validate::invite(&invite, actor.organization_time_zone)?;
+        // "Additional data" follows the organization's own fields.
+        let fields =
+            crate::features::profile::server::fields(&mut *ctx.state.pool.acquire().await?, actor.org_id).await?;
+        valid.field_values = crate::features::profile::server::parse_values(&fields, &invite.fields)?;
         // Dashboard permissions are access settings: the Superuser's.
         if !invite.dashboard_access.trim().is_empty() {
             use crate::features::dashboards::server::parse_choice;
@@ -64,6 +68,11 @@ pub async fn invite_options() -> Result<crate::features::invites::types::InviteO
                 Vec::new()
             },
             groups: crate::features::groups::server::choices(&ctx.state.pool, actor.org_id).await?,
+            custom_fields: crate::features::profile::server::fields(
+                &mut *ctx.state.pool.acquire().await?,
+                actor.org_id,
+            )
+            .await?,
         })
     })
     .await

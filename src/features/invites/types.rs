@@ -39,6 +39,10 @@ pub struct InviteForm {
     pub groups: std::collections::HashMap<String, String>,
     /// "Position": one position's name (an employee's), also displayed.
     pub position: String,
+    /// "Additional data": `fields[id-<uuid>]=value`.
+    pub fields: std::collections::HashMap<String, String>,
+    /// Messenger accounts: `messengers[kind-N]` and `messengers[handle-N]`.
+    pub messengers: std::collections::HashMap<String, String>,
 }
 
 /// What the dialog shows after "Add user".
@@ -70,6 +74,9 @@ pub struct InviteOptions {
     /// The organization's groups, to put the new user in.
     #[serde(default)]
     pub groups: Vec<crate::features::groups::types::GroupRef>,
+    /// The organization's "Additional data" fields.
+    #[serde(default)]
+    pub custom_fields: Vec<crate::features::profile::types::CustomField>,
 }
 
 /// What an activation link's page shows, decided when it opens.

@@ -40,6 +40,8 @@ pub async fn user_details(
         let mut user = details::user_details(&ctx.state.pool, actor.org_id, id, actor.time_zone).await?;
         if choices {
             user.group_choices = crate::features::groups::server::choices(&ctx.state.pool, actor.org_id).await?;
+            let mut conn = ctx.state.pool.acquire().await?;
+            user.custom_fields = crate::features::profile::server::fields(&mut conn, actor.org_id).await?;
         }
         Ok(user)
     })

@@ -778,6 +778,22 @@ pub struct UserDetails {
     pub positions: Vec<crate::features::positions::types::PositionRef>,
     #[serde(default)]
     pub displayed_position: Option<Uuid>,
+    #[serde(default)]
+    pub messengers: Vec<crate::features::profile::types::Messenger>,
+    /// "Additional data" the user has.
+    #[serde(default)]
+    pub field_values: Vec<crate::features::profile::types::FieldValue>,
+    /// Every field of the organization, when asked for (the edit form).
+    #[serde(default)]
+    pub custom_fields: Vec<crate::features::profile::types::CustomField>,
+    /// As typed in the edit form: the dates as `YYYY-MM-DD`, the work
+    /// phone in international form.
+    #[serde(default)]
+    pub date_of_birth_input: String,
+    #[serde(default)]
+    pub hire_date_input: String,
+    #[serde(default)]
+    pub work_phone_input: String,
 }
 
 /// What an email-change link leads to, as its page shows it.
@@ -827,6 +843,17 @@ pub struct EditForm {
     pub add_position: String,
     pub displayed_position: String,
     pub positions_shown: String,
+    /// The employee fields, saved only with `profile_shown`: work phone
+    /// (international form) and extension, date of birth, hire date,
+    /// "Additional data" (`fields[id-<uuid>]`) and messenger accounts
+    /// (`messengers[kind-N]`, `messengers[handle-N]`).
+    pub work_phone: String,
+    pub work_phone_ext: String,
+    pub date_of_birth: String,
+    pub hire_date: String,
+    pub fields: std::collections::HashMap<String, String>,
+    pub messengers: std::collections::HashMap<String, String>,
+    pub profile_shown: String,
 }
 
 /// A point in time as an ISO-8601 string (for `<time datetime>`) and as text

@@ -30,6 +30,8 @@ pub enum Permission {
     /// and their holders. Part of managing people, so it goes with the user
     /// menu.
     ManageDirectory,
+    /// Define the organization's "Additional data" fields (Superuser).
+    ManageFields,
     /// Delete users (Superuser).
     DeleteUsers,
     /// Hand the Superuser role to someone else (Superuser).
@@ -69,7 +71,8 @@ impl Permission {
             | Permission::ManageRoles
             | Permission::ManageAccess
             | Permission::ManageApiKeys
-            | Permission::ManageDashboards => Requirement::Superuser,
+            | Permission::ManageDashboards
+            | Permission::ManageFields => Requirement::Superuser,
         }
     }
 }

@@ -123,6 +123,14 @@ pub async fn create_invite(
         }
         None => None,
     };
+    {
+        use crate::features::profile::server::{fields, set_messengers, set_values};
+        if !invite.messengers.is_empty() {
+            set_messengers(&mut tx, inviter.org_id, user_id, &invite.messengers).await?;
+        }
+        let defined = fields(&mut tx, inviter.org_id).await?;
+        set_values(&mut tx, inviter.org_id, user_id, &defined, &invite.field_values).await?;
+    }
     let groups = if invite.groups.is_empty() {
         None
     } else {

@@ -32,6 +32,10 @@ pub struct ValidInvite {
     pub groups: Vec<uuid::Uuid>,
     /// A position's name (resolved when the invite is written).
     pub position: Option<String>,
+    pub messengers: Vec<crate::features::profile::types::Messenger>,
+    /// "Additional data", checked against the organization's fields by the
+    /// caller (which knows them).
+    pub field_values: Vec<(uuid::Uuid, Option<String>)>,
 }
 
 pub(crate) fn optional(value: &str) -> Option<String> {
@@ -65,7 +69,7 @@ pub(crate) fn phone(
     }
 }
 
-fn date(v: &mut Validator, field: &str, label: &str, value: &str) -> Option<NaiveDate> {
+pub(crate) fn date(v: &mut Validator, field: &str, label: &str, value: &str) -> Option<NaiveDate> {
     let value = value.trim();
     if value.is_empty() {
         return None;
@@ -159,10 +163,22 @@ pub fn invite(form: &InviteForm, organization_zone: Tz) -> Result<ValidInvite, c
     }
     let groups = crate::server::choices::chosen_ids(&form.groups);
     v.check(groups.is_some(), "groups", "Choose groups from the list.");
+    let messengers = match crate::features::profile::server::parse_messengers(&form.messengers) {
+        Ok(list) => list,
+        Err(crate::error::AppError::Validation { fields }) => {
+            for f in fields {
+                v.add(&f.field, f.message);
+            }
+            Vec::new()
+        }
+        Err(other) => return Err(other),
+    };
     v.finish()?;
     Ok(ValidInvite {
         groups: groups.expect("validated"),
         position,
+        messengers,
+        field_values: Vec::new(),
         first_name,
         last_name,
         email,

@@ -131,6 +131,7 @@ fn InviteForm(
                 <Field label="Hire date" name="invite[hire_date]" input_type="date" required_when=Signal::derive(move || kind.get() == UserKind::Internal) hint="Required for employees." error=field_error(error, "hire_date") />
             </div>
             <Field label="Position" name="invite[position]" max_chars=crate::features::positions::types::MAX_POSITION_NAME_CHARS autocomplete="off" hint="Its name as in the org chart; employees only. It is shown as their position." error=field_error(error, "position") />
+            <crate::features::profile::ui::ProfileInputs prefix="invite" fields=options.custom_fields.clone() error />
             <crate::features::groups::ui::GroupChoices field="invite[groups]" choices=options.groups.clone() error=field_error(error, "groups") />
             {superuser.then(|| view! {
                 <fieldset class="form-section">

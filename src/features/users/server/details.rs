@@ -66,13 +66,15 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
     let groups = crate::features::groups::server::of_user(&mut conn, org_id, user_id).await?;
     let (positions, displayed_position) =
         crate::features::positions::server::of_user(&mut conn, org_id, user_id).await?;
+    let messengers = crate::features::profile::server::messengers_of(&mut conn, org_id, user_id).await?;
+    let field_values = crate::features::profile::server::values_of(&mut conn, org_id, user_id).await?;
     drop(conn);
     Ok(UserDetails {
         row: details.row.into_user_row(zone),
         time_zone: details.time_zone,
         department: details.department,
-        mobile_phone: details.mobile_phone,
-        work_phone: details.work_phone,
+        mobile_phone: details.mobile_phone.as_deref().map(display_phone),
+        work_phone: details.work_phone.as_deref().map(display_phone),
         work_phone_ext: details.work_phone_ext,
         date_of_birth: date(details.date_of_birth),
         hire_date: date(details.hire_date),
@@ -88,6 +90,12 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
         group_choices: Vec::new(),
         positions,
         displayed_position,
+        messengers,
+        field_values,
+        custom_fields: Vec::new(),
+        date_of_birth_input: details.date_of_birth.map(|d| d.to_string()).unwrap_or_default(),
+        hire_date_input: details.hire_date.map(|d| d.to_string()).unwrap_or_default(),
+        work_phone_input: details.work_phone.as_deref().map(display_phone).unwrap_or_default(),
     })
 }
 
@@ -119,4 +127,12 @@ async fn mail_history(
             queued: format_time(m.created_at, zone),
         })
         .collect())
+}
+
+/// A stored E.164 number as people read it: "+49 30 1234567".
+pub fn display_phone(e164: &str) -> String {
+    match phonenumber::parse(None, e164) {
+        Ok(number) => number.format().mode(phonenumber::Mode::International).to_string(),
+        Err(_) => e164.to_owned(),
+    }
 }

@@ -124,6 +124,13 @@ pub async fn edit_user(
             changes.insert("groups".into(), change.into());
         }
     }
+    // The employee fields, when the form showed them.
+    if !form.profile_shown.trim().is_empty() {
+        let org_id = admin.org_id;
+        for (field, change) in employee_fields(&mut tx, org_id, user_id, form).await? {
+            changes.insert(field.into(), change.into());
+        }
+    }
     // "Positions", when the form showed them.
     if !form.positions_shown.trim().is_empty() {
         let keep = crate::server::choices::chosen_ids(&form.positions)
@@ -194,4 +201,108 @@ pub async fn edit_user(
     record(&mut tx, &admin.origin, entry).await?;
     tx.commit().await?;
     Ok(new_name)
+}
+
+#[derive(FromRow, PartialEq)]
+struct EmployeeFields {
+    work_phone: Option<String>,
+    work_phone_ext: Option<String>,
+    date_of_birth: Option<chrono::NaiveDate>,
+    hire_date: Option<chrono::NaiveDate>,
+}
+
+/// Checks and saves the edit form's employee fields (work phone, dates,
+/// "Additional data", messenger accounts) inside the edit's transaction.
+/// Returns each change for the audit entry.
+async fn employee_fields(
+    tx: &mut sqlx::PgConnection,
+    org_id: Uuid,
+    user_id: Uuid,
+    form: &EditForm,
+) -> Result<Vec<(&'static str, String)>, AppError> {
+    use crate::features::invites::server::validate::date;
+    use crate::features::profile::server::{fields, parse_messengers, parse_values, set_messengers, set_values};
+    let mut v = Validator::new();
+    let work_phone = validate::international_phone(&mut v, "work_phone", "The work phone", &form.work_phone);
+    let work_phone_ext = optional(&form.work_phone_ext);
+    if let Some(ext) = &work_phone_ext {
+        let ok = ext.chars().count() <= crate::features::invites::types::MAX_EXTENSION_CHARS
+            && ext.chars().all(|c| c.is_ascii_digit());
+        v.check(ok, "work_phone_ext", "The extension is up to 10 digits.");
+        v.check(work_phone.is_some() || v.has("work_phone"), "work_phone_ext", "An extension needs a work phone.");
+    }
+    let today = chrono::Utc::now().date_naive();
+    let date_of_birth = date(&mut v, "date_of_birth", "Date of birth", &form.date_of_birth);
+    v.check(date_of_birth.is_none_or(|d| d <= today), "date_of_birth", "Date of birth cannot be in the future.");
+    let hire_date = date(&mut v, "hire_date", "Hire date", &form.hire_date);
+    v.check(
+        hire_date.is_none_or(|d| d <= today + chrono::Days::new(366)),
+        "hire_date",
+        "Hire date can be at most a year from today.",
+    );
+    let defined = fields(tx, org_id).await?;
+    let values = match parse_values(&defined, &form.fields) {
+        Ok(values) => values,
+        Err(AppError::Validation { fields }) => {
+            fields.into_iter().for_each(|f| v.add(&f.field, f.message));
+            Vec::new()
+        }
+        Err(other) => return Err(other),
+    };
+    let messengers = match parse_messengers(&form.messengers) {
+        Ok(list) => list,
+        Err(AppError::Validation { fields }) => {
+            fields.into_iter().for_each(|f| v.add(&f.field, f.message));
+            Vec::new()
+        }
+        Err(other) => return Err(other),
+    };
+    v.finish()?;
+
+    let before: EmployeeFields = sqlx::query_as(
+        "SELECT work_phone, work_phone_ext, date_of_birth, hire_date FROM users WHERE org_id = $1 AND id = $2",
+    )
+    .bind(org_id)
+    .bind(user_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let after = EmployeeFields { work_phone, work_phone_ext, date_of_birth, hire_date };
+    let mut changes = Vec::new();
+    if before != after {
+        sqlx::query(
+            "UPDATE users SET work_phone = $3, work_phone_ext = $4, date_of_birth = $5, hire_date = $6 \
+             WHERE org_id = $1 AND id = $2",
+        )
+        .bind(org_id)
+        .bind(user_id)
+        .bind(&after.work_phone)
+        .bind(&after.work_phone_ext)
+        .bind(after.date_of_birth)
+        .bind(after.hire_date)
+        .execute(&mut *tx)
+        .await?;
+        let show = |value: Option<String>| value.unwrap_or_else(|| "(empty)".to_owned());
+        let pairs = [
+            ("work_phone", show(before.work_phone.clone()), show(after.work_phone.clone())),
+            ("work_phone_ext", show(before.work_phone_ext.clone()), show(after.work_phone_ext.clone())),
+            (
+                "date_of_birth",
+                show(before.date_of_birth.map(|d| d.to_string())),
+                show(after.date_of_birth.map(|d| d.to_string())),
+            ),
+            ("hire_date", show(before.hire_date.map(|d| d.to_string())), show(after.hire_date.map(|d| d.to_string()))),
+        ];
+        for (field, old, new) in pairs {
+            if old != new {
+                changes.push((field, format!("{old} → {new}")));
+            }
+        }
+    }
+    if let Some(change) = set_values(tx, org_id, user_id, &defined, &values).await? {
+        changes.push(("additional_data", change));
+    }
+    if let Some(change) = set_messengers(tx, org_id, user_id, &messengers).await? {
+        changes.push(("messengers", change));
+    }
+    Ok(changes)
 }

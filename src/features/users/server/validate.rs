@@ -43,7 +43,13 @@ pub fn email(v: &mut Validator, field: &str, value: &str) -> String {
 /// An optional mobile phone number in international form (`+41 79 123 45
 /// 67`), stored in E.164: what the Edit form and one's own profile take.
 pub fn mobile_phone(v: &mut Validator, field: &str, value: &str) -> Option<String> {
-    let number = crate::features::invites::server::validate::phone(v, field, "The mobile number", value, None);
+    international_phone(v, field, "The mobile number", value)
+}
+
+/// Any phone number in international form (`+49 30 1234567`), stored in
+/// E.164.
+pub fn international_phone(v: &mut Validator, field: &str, label: &str, value: &str) -> Option<String> {
+    let number = crate::features::invites::server::validate::phone(v, field, label, value, None);
     if !value.trim().is_empty() && !value.trim().starts_with('+') && !v.has(field) {
         v.add(field, "Start the number with its country code, e.g. +41 79 123 45 67.");
     }

@@ -316,6 +316,9 @@ fn DetailsBody(
                         }.into_any()
                     }}
                 </dd>
+                <dt>"Messengers"</dt>
+                <dd><crate::features::profile::ui::MessengerList messengers=user.messengers.clone() /></dd>
+                {user.field_values.iter().map(|f| view! { <dt>{f.label.clone()}</dt><dd>{f.value.clone()}</dd> }).collect_view()}
                 <dt>"Groups"</dt>
                 <dd>
                     {if user.groups.is_empty() {
@@ -615,6 +618,16 @@ fn EditSection(
                 <Field label="Department" name="edit[department]" max_chars=crate::features::invites::types::MAX_DEPARTMENT_CHARS value=user.department.clone().unwrap_or_default() error=field_error(error, "department") />
                 <TimeZoneField name="edit[time_zone]" initial=user.time_zone.clone() error=field_error(error, "time_zone") />
                 {(row.kind == crate::features::users::types::UserKind::Internal).then(|| view! { <PositionsFields user=user.clone() error /> })}
+                <input type="hidden" name="edit[profile_shown]" value="1" />
+                <div class="field-row">
+                    <Field label="Work phone" name="edit[work_phone]" input_type="tel" autocomplete="off" value=user.work_phone_input.clone() hint="With its country code, e.g. +49 30 1234567." error=field_error(error, "work_phone") />
+                    <Field label="Extension" name="edit[work_phone_ext]" autocomplete="off" value=user.work_phone_ext.clone().unwrap_or_default() hint="Digits only." error=field_error(error, "work_phone_ext") />
+                </div>
+                <div class="field-row">
+                    <Field label="Date of birth" name="edit[date_of_birth]" input_type="date" value=user.date_of_birth_input.clone() error=field_error(error, "date_of_birth") />
+                    <Field label="Hire date" name="edit[hire_date]" input_type="date" value=user.hire_date_input.clone() error=field_error(error, "hire_date") />
+                </div>
+                <crate::features::profile::ui::ProfileInputs prefix="edit" fields=user.custom_fields.clone() values=user.field_values.clone() messengers=user.messengers.clone() error />
                 <input type="hidden" name="edit[groups_shown]" value="1" />
                 <crate::features::groups::ui::GroupChoices field="edit[groups]" choices=user.group_choices.clone() chosen=user.groups.iter().map(|g| g.id).collect() error=field_error(error, "groups") />
                 <div class="panel-actions">
