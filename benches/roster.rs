@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 use leptos::config::LeptosOptions;
 use roster::features::auth::types::Password;
 use roster::features::users::server::list::{
-    Cursor, FEW_MATCHES, ListFilters, SEARCH_WINDOW, Strategy, build_query, fetch_rows, strategies,
+    Cursor, FEW_MATCHES, ListFilters, SEARCH_WINDOW, Strategy, build_query, count_matches, fetch_rows, strategies,
 };
 use roster::features::users::types::UserListQuery;
 use roster::server::config::{Config, available_cores};
@@ -210,6 +210,20 @@ async fn run(url: &str) -> Result<(), String> {
             UserListQuery { sort: Some(sort), after: Some(cursor), ..Default::default() }
         }
     };
+    // The directory's own views (the list): a group, a position's
+    // subtree with a search, three filters at once.
+    let group: Uuid = sqlx::query_scalar("SELECT id FROM groups WHERE org_id = $1 ORDER BY name LIMIT 1")
+        .bind(seeded.org_id)
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    // "Position 0005" is on the third level: about a ninth of the chart
+    // is below it.
+    let position: Uuid = sqlx::query_scalar("SELECT id FROM positions WHERE org_id = $1 AND name = 'Position 0005'")
+        .bind(seeded.org_id)
+        .fetch_one(&pool)
+        .await
+        .map_err(|e| e.to_string())?;
     let scenarios = vec![
         Scenario { name: "page 1, by last name", query: UserListQuery::default() },
         Scenario {
@@ -240,6 +254,31 @@ async fn run(url: &str) -> Result<(), String> {
         Scenario {
             name: "search \"zy\" (starting with it, few)",
             query: UserListQuery { q: Some("zy".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "search \"son\" (inside names, many)",
+            query: UserListQuery { q: Some("son".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "search \"angstrom\" (accents ignored: Ångström)",
+            query: UserListQuery { q: Some("angstrom".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "group filter (a group of ~1,250)",
+            query: UserListQuery { group: Some(group), ..Default::default() },
+        },
+        Scenario {
+            name: "position subtree + search \"an\"",
+            query: UserListQuery { position: Some(position), q: Some("an".into()), ..Default::default() },
+        },
+        Scenario {
+            name: "role + department + created from",
+            query: UserListQuery {
+                role: Some("operator".into()),
+                department: Some("Quality".into()),
+                created_from: Some("2025-06-01".into()),
+                ..Default::default()
+            },
         },
     ];
 
@@ -278,6 +317,12 @@ async fn run(url: &str) -> Result<(), String> {
             let start = Instant::now();
             let fetched =
                 fetch_rows(&pool, seeded.org_id, &scenario.query, 25, &filters).await.map_err(|e| e.to_string())?;
+            // A filtered view also counts its matches (up to 10,001).
+            if scenario.query.is_filtered() {
+                std::hint::black_box(
+                    count_matches(&pool, seeded.org_id, &scenario.query, &filters).await.map_err(|e| e.to_string())?,
+                );
+            }
             let sql_elapsed = start.elapsed();
             std::hint::black_box(fetched);
             if i >= 30 {
@@ -823,15 +868,12 @@ async fn overhead_breakdown(client: &reqwest::Client, base: &str, pool: &PgPool)
 }
 
 fn query_form(query: &UserListQuery) -> Vec<(String, String)> {
-    let mut form = Vec::new();
-    for (key, value) in [
-        ("q", &query.q),
-        ("sort", &query.sort),
-        ("dir", &query.dir),
-        ("after", &query.after),
-        ("before", &query.before),
-    ] {
-        if let Some(value) = value {
+    // The view as its address carries it (cursor included), as the table's
+    // links send it.
+    let mut form: Vec<(String, String)> =
+        query.pairs().into_iter().map(|(key, value)| (format!("query[{key}]"), value)).collect();
+    for (key, value) in [("after", &query.after), ("before", &query.before)] {
+        if let Some(value) = value.as_ref().filter(|_| !form.iter().any(|(k, _)| k == &format!("query[{key}]"))) {
             form.push((format!("query[{key}]"), value.clone()));
         }
     }

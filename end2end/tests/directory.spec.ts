@@ -324,3 +324,26 @@ test('Additional data: a field defined in Settings appears in the invite and the
   await expect(panel.getByRole('definition').filter({ hasText: '+49 30 1234567 ext. 89' })).toBeVisible();
   expect(problems).toEqual([]);
 });
+
+test('a photo uploaded from the edit form shows in the table and the profile; a file that is no image is named', async ({ page }, testInfo) => {
+  const problems = watchConsole(page, testInfo);
+  await signUp(page, testInfo);
+  const email = uniqueEmail('anna');
+  await inviteFromDialog(page, testInfo, 'Anna', 'Smith', email);
+  const row = page.getByRole('row').filter({ hasText: email });
+  await row.getByRole('link', { name: 'Edit Anna Smith' }).click();
+  const panel = page.getByRole('dialog', { name: 'User details' });
+  await settled(page, testInfo);
+  await panel.getByLabel('Photo').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('not an image') });
+  await panel.getByRole('button', { name: 'Upload photo' }).click();
+  await expect(panel.getByText('The photo must be a JPEG, PNG or WebP image.')).toBeVisible();
+  await settled(page, testInfo);
+  await panel.getByLabel('Photo').setInputFiles('fixtures/photo.png');
+  await panel.getByRole('button', { name: 'Upload photo' }).click();
+  await expect(page.getByRole('status').filter({ hasText: "Anna Smith's photo is saved." })).toBeVisible();
+  const avatar = page.getByRole('row').filter({ hasText: email }).locator('img.avatar');
+  await expect(avatar).toHaveAttribute('src', /\/photos\/.+\?v=/);
+  await expect.poll(() => avatar.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth)).toBe(256);
+  if (hasJs(testInfo)) await page.screenshot({ path: 'screenshots/user-photo.png', fullPage: true });
+  expect(problems).toEqual([]);
+});

@@ -47,11 +47,20 @@ pub struct RequestContext {
 impl RequestContext {
     /// Reads the request's context. Call before the first `.await`.
     pub fn capture() -> Self {
-        let parts = use_context::<Parts>();
+        Self::build(AppState::current(), use_context::<Parts>().as_ref(), use_context::<ResponseOptions>())
+    }
+
+    /// The context of a plain axum route (outside Leptos): the same guard
+    /// and audit origin as a server function's. It answers for itself, so
+    /// nothing is set on a response here.
+    pub fn from_parts(state: AppState, parts: &Parts) -> Self {
+        Self::build(state, Some(parts), None)
+    }
+
+    fn build(state: AppState, parts: Option<&Parts>, response: Option<ResponseOptions>) -> Self {
         let header = |name: header::HeaderName| {
             parts.as_ref().and_then(|p| p.headers.get(&name).and_then(|v| v.to_str().ok()).map(str::to_owned))
         };
-        let state = AppState::current();
         let peer = parts.as_ref().and_then(|p| p.extensions.get::<ConnectInfo<SocketAddr>>()).map(|c| c.0.ip());
         let client = match &parts {
             Some(parts) => client_addr(&parts.headers, peer, state.config.trust_proxy_hops),
@@ -62,7 +71,7 @@ impl RequestContext {
             state,
             request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
             session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
-            response: use_context::<ResponseOptions>(),
+            response,
             accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
             via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
             path: parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default(),

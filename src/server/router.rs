@@ -22,6 +22,7 @@ use super::security::{CspNonce, refuse_cross_site, security_headers};
 use crate::app::{App, shell};
 use crate::features::api_keys::http as api_v1;
 use crate::features::auth::server::session;
+use crate::features::users::server::photo;
 
 /// Requests larger than this are refused with 413 before any handler runs.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
@@ -31,7 +32,8 @@ pub const SESSION_COOKIE: &str = "roster_session";
 /// The routes beside server functions, pages and the bundle: all public
 /// (the enforcement test checks this list against its own).
 pub const HEALTH_PATH: &str = "/healthz";
-pub const PLAIN_ROUTES: &[&str] = &[HEALTH_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH];
+pub const PLAIN_ROUTES: &[&str] =
+    &[HEALTH_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH, photo::UPLOAD_PATH, photo::PHOTO_PATH];
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -55,19 +57,28 @@ pub fn app(state: AppState) -> Router {
         .with_secure(state.config.cookie_secure)
         .with_expiry(Expiry::OnInactivity(idle));
 
-    Router::new()
+    // The one route whose body may be larger than 64 KiB: a photo.
+    let uploads = Router::new()
+        .route(photo::UPLOAD_PATH, axum::routing::post(photo::upload))
+        .layer(RequestBodyLimitLayer::new(photo::MAX_PHOTO_REQUEST_BYTES))
+        // The multipart reader's own limit (2 MB by default) is this one too.
+        .layer(axum::extract::DefaultBodyLimit::max(photo::MAX_PHOTO_REQUEST_BYTES));
+    let everything_else = Router::new()
         .route(HEALTH_PATH, get(health))
+        .route(photo::PHOTO_PATH, get(photo::serve))
         // The organization's systems, by API key (not the session).
         .route(api_v1::CHECK_PATH, get(api_v1::check_permission))
         .route(api_v1::USERS_PATH, get(api_v1::users_with_permission))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle(&state.leptos_options))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
+        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));
+    everything_else
+        .merge(uploads)
         // Inside the session layer, so that renewing marks the session to save.
         .layer(middleware::from_fn_with_state(state.clone(), session::keep_alive))
         .layer(sessions)
         .layer(middleware::from_fn_with_state(state.clone(), refuse_cross_site))
-        .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES))
         // Every request is answered within REQUEST_TIMEOUT_SECONDS: after
         // that its work is dropped (a password check still waiting in line
         // is skipped) and the client gets a 503, never a hung connection.

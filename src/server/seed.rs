@@ -11,10 +11,64 @@ use crate::features::auth::types::Password;
 use crate::features::orgs::server::create_organization;
 
 const FIRST_NAMES: &[&str] = &[
-    "Ada", "Alan", "Amara", "Ana", "Anders", "Aroha", "Beatriz", "Bruno", "Chen", "Chiara", "Dmitri", "Elena", "Emeka",
-    "Farah", "Finn", "Grace", "Hana", "Hugo", "Ines", "Ivan", "Jamal", "Jana", "Kai", "Keiko", "Lars", "Leila", "Liam",
-    "Lucia", "Mads", "Maria", "Mateo", "Mei", "Nadia", "Noah", "Olga", "Omar", "Priya", "Rafael", "Rosa", "Sami",
-    "Sofia", "Tariq", "Thea", "Tomas", "Uma", "Victor", "Yara", "Yusuf", "Zoe", "Zhang",
+    "Ada",
+    "Alan",
+    "Amara",
+    "Ana",
+    "Anders",
+    "Aroha",
+    "Beatriz",
+    "Bruno",
+    "Chen",
+    "Chiara",
+    "Dmitri",
+    "Elena",
+    "Emeka",
+    "Farah",
+    "Finn",
+    "Grace",
+    "Hana",
+    "Hugo",
+    "Ines",
+    "Ivan",
+    "Jamal",
+    "Jana",
+    "Kai",
+    "Keiko",
+    "Lars",
+    "Leila",
+    "Liam",
+    "Lucia",
+    "Mads",
+    "Maria",
+    "Mateo",
+    "Mei",
+    "Nadia",
+    "Noah",
+    "Olga",
+    "Omar",
+    "Priya",
+    "Rafael",
+    "Rosa",
+    "Sami",
+    "Sofia",
+    "Tariq",
+    "Thea",
+    "Tomas",
+    "Uma",
+    "Victor",
+    "Yara",
+    "Yusuf",
+    "Zoe",
+    "Zhang",
+    "Zoë",
+    "Łukasz",
+    "Søren",
+    "Émile",
+    "Елена",
+    "Иван",
+    "Ольга",
+    "Дмитрий",
 ];
 const LAST_NAMES: &[&str] = &[
     "Andersen",
@@ -67,6 +121,12 @@ const LAST_NAMES: &[&str] = &[
     "Zimmermann",
     "Goldsmith",
     "Smithson",
+    "Ångström",
+    "Nguyễn",
+    "Schütz",
+    "Иванова",
+    "Петров",
+    "Смирнов",
 ];
 
 pub struct Seeded {
@@ -103,12 +163,13 @@ pub async fn seed_organization(
     let tag = &org_id.simple().to_string()[..8];
     sqlx::query(
         "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, activated_at, \
-                            last_sign_in_at, created_at) \
-         SELECT $1, lower(translate(f || '.' || l, ' ''ü', '__u')) || '.' || i || '@' || $5 || '.example.com', f, l, \
+                            last_sign_in_at, created_at, kind, department) \
+         SELECT $1, translate(roster_fold(f || '.' || l), ' ' || chr(39), '__') || '.' || i || '@' || $5 || '.example.com', f, l, \
                 CASE WHEN i % 10 < 3 THEN 'operator' ELSE 'basic' END::user_role, s, 'Europe/Zurich', \
                 CASE WHEN s IN ('active', 'disabled') THEN created + interval '1 hour' END, \
                 CASE WHEN s IN ('active', 'disabled') AND i % 7 <> 0 THEN created + (i % 500) * interval '1 hour' END, \
-                created \
+                created, (CASE WHEN i % 10 = 7 THEN 'external' ELSE 'internal' END)::user_kind, \
+                (ARRAY['Sales', 'Quality', 'Logistics', 'Finance', 'Engineering'])[1 + i % 5] \
          FROM generate_series(1, $2::bigint) AS i, \
               LATERAL (SELECT ($3::text[])[1 + (i * 7919) % cardinality($3::text[])] AS f, \
                               ($4::text[])[1 + (i * 104729 / 7) % cardinality($4::text[])] AS l, \
@@ -124,11 +185,74 @@ pub async fn seed_organization(
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
+    seed_directory(&mut tx, org_id).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     // Fresh statistics and visibility map now, rather than an autovacuum
     // competing with whatever runs next.
-    sqlx::query("VACUUM (ANALYZE) users").execute(pool).await.map_err(|e| e.to_string())?;
+    for table in ["users", "groups", "group_members", "positions", "user_positions"] {
+        sqlx::query(&format!("VACUUM (ANALYZE) {table}")).execute(pool).await.map_err(|e| e.to_string())?;
+    }
     Ok(Seeded { org_id, admin_email: admin_email.to_owned() })
+}
+
+/// Groups in the seeded organization: each user is in 0 to 5 of them.
+pub const SEEDED_GROUPS: i64 = 2_000;
+/// Positions, as a tree where each has three sub-positions (9 levels deep
+/// at 5,000); each employee holds one.
+pub const SEEDED_POSITIONS: i64 = 5_000;
+
+/// The directory of a seeded organization: groups with their members, a
+/// tree of positions and who holds them. Set-based statements, so a
+/// million users take seconds, not hours.
+async fn seed_directory(tx: &mut sqlx::PgConnection, org_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT INTO groups (org_id, name, description) SELECT $1, 'Group ' || lpad(g::text, 4, '0'), 'Seeded' FROM generate_series(1, $2::bigint) g")
+        .bind(org_id)
+        .bind(SEEDED_GROUPS)
+        .execute(&mut *tx)
+        .await?;
+    sqlx::query(
+        "INSERT INTO group_members (org_id, group_id, user_id) \
+         SELECT u.org_id, (g.ids)[1 + (abs(hashtext(u.id::text)::bigint) + k * 7919) % cardinality(g.ids)], u.id \
+         FROM users u, (SELECT array_agg(id ORDER BY name) AS ids FROM groups WHERE org_id = $1) g, \
+              LATERAL generate_series(1, abs(hashtext(u.id::text)::bigint) % 6) k \
+         WHERE u.org_id = $1 AND u.role <> 'superuser' ON CONFLICT DO NOTHING",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "CREATE TEMP TABLE seeded_positions ON COMMIT DROP AS \
+         SELECT k, gen_random_uuid() AS id FROM generate_series(1, $1::bigint) k",
+    )
+    .bind(SEEDED_POSITIONS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO positions (id, org_id, parent_id, name) \
+         SELECT p.id, $1, parent.id, 'Position ' || lpad(p.k::text, 4, '0') FROM seeded_positions p \
+         LEFT JOIN seeded_positions parent ON p.k > 1 AND parent.k = (p.k - 2) / 3 + 1 ORDER BY p.k",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "INSERT INTO user_positions (org_id, user_id, position_id) \
+         SELECT u.org_id, u.id, p.id FROM users u \
+         JOIN seeded_positions p ON p.k = 1 + abs(hashtext(u.id::text || 'p')::bigint) % $2 \
+         WHERE u.org_id = $1 AND u.kind = 'internal' AND u.role <> 'superuser'",
+    )
+    .bind(org_id)
+    .bind(SEEDED_POSITIONS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE users u SET displayed_position_id = up.position_id FROM user_positions up \
+         WHERE up.org_id = u.org_id AND up.user_id = u.id AND u.org_id = $1",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
 }
 
 pub async fn run(config: Config, args: &[String]) -> Result<(), String> {

@@ -29,6 +29,7 @@ mod lockout;
 mod logs;
 mod mail;
 mod permissions;
+mod photos;
 mod positions;
 mod profile;
 mod recovery;

@@ -65,6 +65,7 @@ pub enum Action {
     PositionHolderRemoved,
     FieldCreated,
     FieldDeleted,
+    PhotoChanged,
 }
 
 impl Action {
@@ -117,6 +118,7 @@ impl Action {
             Action::PositionHolderRemoved => "position.holder_removed",
             Action::FieldCreated => "field.created",
             Action::FieldDeleted => "field.deleted",
+            Action::PhotoChanged => "user.photo_changed",
         }
     }
 }

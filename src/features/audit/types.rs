@@ -55,6 +55,7 @@ pub const AUDIT_ACTIONS: &[(&str, &str)] = &[
     ("position.holder_removed", "Relieved of a position"),
     ("field.created", "Added a field to Additional data"),
     ("field.deleted", "Removed a field from Additional data"),
+    ("user.photo_changed", "Changed the photo"),
 ];
 
 /// How an action key reads (the key itself if the catalogue lacks it).

@@ -634,6 +634,9 @@ pub struct UserRow {
     pub role: Role,
     #[serde(default)]
     pub kind: UserKind,
+    /// The address of their photo, if they have one.
+    #[serde(default)]
+    pub photo: Option<String>,
     /// Has activated the account (set a password).
     pub active: bool,
     /// Has signed in at least once.
@@ -879,6 +882,9 @@ pub struct UserPage {
     /// `COUNT_LIMIT`; one more means "more than that".
     #[serde(default)]
     pub matching: Option<i64>,
+    /// When the count was not exact: more than this many match.
+    #[serde(default)]
+    pub matching_more_than: Option<i64>,
 }
 
 #[cfg(test)]

@@ -213,6 +213,11 @@ pub fn unique_email(hint: &str) -> String {
 }
 
 impl Browser {
+    /// The full address of `path` on the app under test.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
     /// Calls a server function the way the hydrated app does (URL-encoded
     /// POST, JSON answer).
     pub async fn call(&self, function: &str, form: &[(&str, &str)]) -> Response {

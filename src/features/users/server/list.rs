@@ -176,6 +176,7 @@ pub struct Row {
     pub(super) mail_created_at: Option<DateTime<Utc>>,
     pub(super) locked: bool,
     pub(super) locked_until: Option<DateTime<Utc>>,
+    pub(super) photo_version: Option<String>,
     #[sqlx(flatten)]
     pub(super) access: ProfileColumns,
 }
@@ -189,7 +190,7 @@ pub(super) const DELIVERY_COLUMNS: &str = concat!(
             ci.expires_at AS invite_expires_at, m.state AS mail_state, m.attempts AS mail_attempts, \
             m.last_error AS mail_error, m.sent_at AS mail_sent_at, m.created_at AS mail_created_at, \
             (u.locked_at IS NOT NULL AND (u.locked_until IS NULL OR u.locked_until > now())) AS locked, \
-            u.locked_until, ",
+            u.locked_until, ph.version AS photo_version, ",
     access_profile_columns!()
 );
 
@@ -199,7 +200,8 @@ pub(super) const DELIVERY_JOINS: &str = " LEFT JOIN LATERAL (SELECT i.id, i.expi
                 ON u.status IN ('invited', 'invite_canceled') \
             LEFT JOIN LATERAL (SELECT o.state, o.attempts, o.last_error, o.sent_at, o.created_at FROM outbox o \
                 WHERE o.org_id = u.org_id AND o.user_id = u.id AND o.invite_id = ci.id \
-                ORDER BY o.created_at DESC LIMIT 1) m ON true";
+                ORDER BY o.created_at DESC LIMIT 1) m ON true \
+            LEFT JOIN user_photos ph ON ph.org_id = u.org_id AND ph.user_id = u.id";
 
 /// Escapes `%`, `_` and `\` so a search term is matched literally.
 pub(crate) fn like_pattern(term: &str) -> String {
@@ -475,6 +477,33 @@ pub async fn count_matches(
     Ok(sql.build_query_scalar().fetch_one(pool).await?)
 }
 
+/// How long a view's count may take before the page gives up on it.
+pub const COUNT_BUDGET_MS: u32 = 20;
+
+/// `count_matches`, or `None` if it would take longer than COUNT_BUDGET_MS
+/// (PostgreSQL stops it: no work goes on after the answer).
+async fn count_within_budget(
+    pool: &PgPool,
+    org_id: Uuid,
+    query: &UserListQuery,
+    filters: &ListFilters,
+) -> Result<Option<i64>, AppError> {
+    let mut tx = pool.begin().await?;
+    sqlx::query(&format!("SET LOCAL statement_timeout = {COUNT_BUDGET_MS}")).execute(&mut *tx).await?;
+    let search = Search::of(query);
+    let mut sql = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u WHERE u.org_id = ");
+    sql.push_bind(org_id);
+    push_status_and_kind(&mut sql, query);
+    push_narrowing(&mut sql, query, search.as_ref(), filters);
+    sql.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") matches");
+    match sql.build_query_scalar::<i64>().fetch_one(&mut *tx).await {
+        Ok(n) => Ok(Some(n)),
+        // query_canceled: the budget ran out.
+        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => Ok(None),
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Builds the page query for one strategy. Public so the benchmark can time
 /// (and `EXPLAIN`, through `prefix`) the very same SQL directly against
 /// PostgreSQL.
@@ -587,6 +616,18 @@ pub async fn fetch_rows(
     size: u16,
     filters: &ListFilters,
 ) -> Result<(Vec<Row>, bool), AppError> {
+    fetch_rows_counted(pool, org_id, query, size, filters).await.map(|(rows, backwards, _)| (rows, backwards))
+}
+
+/// `fetch_rows`, and how many match when the first strategy found them
+/// all (at most `FEW_MATCHES` past the cursor).
+async fn fetch_rows_counted(
+    pool: &PgPool,
+    org_id: Uuid,
+    query: &UserListQuery,
+    size: u16,
+    filters: &ListFilters,
+) -> Result<(Vec<Row>, bool, Option<i64>), AppError> {
     check_search(query)?;
     let strategies = strategies(query);
     for (i, &strategy) in strategies.iter().enumerate() {
@@ -607,7 +648,9 @@ pub async fn fetch_rows(
             Strategy::InOrderWindow => rows.len() > usize::from(size),
         };
         if answered || i + 1 == strategies.len() {
-            return Ok((rows.into_iter().map(|r| r.row).collect(), backwards));
+            let found =
+                (strategy == Strategy::FewMatches).then(|| rows.first().and_then(|r| r.candidates).unwrap_or(0));
+            return Ok((rows.into_iter().map(|r| r.row).collect(), backwards, found));
         }
     }
     Err(crate::server::respond::internal("user list", "no strategy for the query"))
@@ -625,9 +668,21 @@ pub async fn list_users(
     viewer_zone: Tz,
 ) -> Result<UserPage, AppError> {
     let filters = ListFilters::resolve(pool, org_id, query, viewer_zone).await?;
-    let (mut rows, backwards) = fetch_rows(pool, org_id, query, size, &filters).await?;
-    // A filtered view says how many it holds (bounded: see COUNT_LIMIT).
-    let matching = if query.is_filtered() { Some(count_matches(pool, org_id, query, &filters).await?) } else { None };
+    let (mut rows, backwards, found) = fetch_rows_counted(pool, org_id, query, size, &filters).await?;
+    // A filtered view says how many it holds: exactly when the first step
+    // found them all (page 1, at most FEW_MATCHES), else by counting up to
+    // COUNT_LIMIT + 1 within COUNT_BUDGET_MS; a count that takes longer
+    // says "more than FEW_MATCHES" rather than hold the page up.
+    let first_page = query.after.is_none() && query.before.is_none();
+    let (matching, matching_more_than) = match found {
+        _ if !query.is_filtered() => (None, None),
+        Some(n) if first_page => (Some(n), None),
+        _ => match count_within_budget(pool, org_id, query, &filters).await? {
+            Some(n) if n > COUNT_LIMIT => (None, Some(COUNT_LIMIT)),
+            Some(n) => (Some(n), None),
+            None => (None, Some(FEW_MATCHES)),
+        },
+    };
     let more = rows.len() > usize::from(size);
     rows.truncate(usize::from(size));
     if backwards {
@@ -648,6 +703,7 @@ pub async fn list_users(
         size,
         time_zone: viewer_zone.name().to_owned(),
         matching,
+        matching_more_than,
     })
 }
 
@@ -670,6 +726,7 @@ impl Row {
             status: ShownStatus::from_param(&self.shown_status).unwrap_or(ShownStatus::Disabled),
             role: self.role,
             kind: self.kind,
+            photo: self.photo_version.map(|version| super::photo::photo_url(self.id, &version)),
             active: self.activated_at.is_some(),
             access: self.last_sign_in_at.is_some(),
             first_name: self.first_name,

@@ -6,5 +6,6 @@ pub mod details;
 pub mod edit;
 pub mod email_change;
 pub mod list;
+pub mod photo;
 pub mod transfer;
 pub mod validate;

@@ -136,10 +136,10 @@ pub fn UsersTable(
         </div>
         <div class="table-footer">
             <p class="table-meta">
-                {match page.matching {
-                    Some(n) if n > crate::features::users::types::COUNT_LIMIT => format!("{count} shown of more than 10,000 matching · times in {time_zone}"),
-                    Some(n) => format!("{count} shown of {} matching · times in {time_zone}", crate::features::users::types::thousands(n)),
-                    None => format!("{count} shown · times in {time_zone}"),
+                {match (page.matching, page.matching_more_than) {
+                    (Some(n), _) => format!("{count} shown of {} matching · times in {time_zone}", crate::features::users::types::thousands(n)),
+                    (None, Some(n)) => format!("{count} shown of more than {} matching · times in {time_zone}", crate::features::users::types::thousands(n)),
+                    (None, None) => format!("{count} shown · times in {time_zone}"),
                 }}
             </p>
             <Form method="GET" action=query.page.path() attr:class="page-size-form">
@@ -264,7 +264,7 @@ fn UserTableRow(
             <td>{row.role.label()}</td>
             <td>{yes_no(row.active)}</td>
             <td>{yes_no(row.access)}</td>
-            <td class="cell-wrap">{row.first_name}</td>
+            <td class="cell-wrap cell-name"><Avatar photo=row.photo.clone() first=row.first_name.clone() last=row.last_name.clone() />{row.first_name}</td>
             <td class="cell-wrap">{row.last_name}</td>
             <td class="cell-email">{email_with_break(row.email)}</td>
             <td class="cell-time"><LocalTime at=row.created /></td>
@@ -342,5 +342,23 @@ pub fn LocalTime(at: Timestamp) -> impl IntoView {
             " "
             <span class="nowrap">{clock}</span>
         </time>
+    }
+}
+
+/// A user's photo, or their initials where they have none. Decorative: the
+/// name is always written beside it.
+#[component]
+pub fn Avatar(photo: Option<String>, first: String, last: String, #[prop(optional)] large: bool) -> impl IntoView {
+    let size = if large { "avatar avatar-large" } else { "avatar avatar-small" };
+    match photo {
+        Some(src) => {
+            let side = if large { "96" } else { "28" };
+            view! { <img class=size src=src alt="" width=side height=side loading="lazy" /> }.into_any()
+        }
+        None => {
+            let initials: String =
+                first.chars().take(1).chain(last.chars().take(1)).flat_map(char::to_uppercase).collect();
+            view! { <span class=size aria-hidden="true">{initials}</span> }.into_any()
+        }
     }
 }

@@ -177,6 +177,8 @@ fn DetailsBody(
             )),
             "access_enabled" => Some(format!("{name_for_notice} can sign in again.")),
             "saved" => Some(format!("{name_for_notice}'s profile is saved.")),
+            "photo_saved" => Some(format!("{name_for_notice}'s photo is saved.")),
+            "photo_removed" => Some(format!("{name_for_notice}'s photo is removed; their initials show instead.")),
             "unlocked" => Some(format!("{name_for_notice}'s account is unlocked: they can sign in again.")),
             "recovery_sent" => Some(format!(
                 "A link to choose a new password is on its way to {email}. It works for one hour; earlier recovery links no longer do."
@@ -202,6 +204,7 @@ fn DetailsBody(
     let resend_label = if status == ShownStatus::InviteCanceled { "Send invite again" } else { "Resend invite" };
     view! {
         <div class="panel-identity">
+            <super::table::Avatar photo=row.photo.clone() first=row.first_name.clone() last=row.last_name.clone() large=true />
             <p class="panel-name">{name.clone()}</p>
             <p class="muted">{row.email.clone()}</p>
             {user.pending_email.clone().map(|pending| view! {
@@ -582,6 +585,7 @@ fn EditSection(
     view! {
         <section class="panel-section" aria-labelledby="panel-edit">
             <h3 id="panel-edit">{format!("Edit {name}")}</h3>
+            <PhotoForm user=row.id has_photo=row.photo.is_some() view_string=view_string.clone() />
             <ErrorAlert error />
             <ServerForm action=save>
                 <input type="hidden" name="user" value=row.id.to_string() />
@@ -711,5 +715,33 @@ fn PositionsFields(user: UserDetails, error: Signal<Option<AppError>>) -> impl I
             {move || field_error(error, "displayed_position").get().map(|m| view! { <p class="field-error">{m}</p> })}
         </fieldset>
         <Field label="Add a position" name="edit[add_position]" max_chars=crate::features::positions::types::MAX_POSITION_NAME_CHARS autocomplete="off" hint="Its name as in the org chart." error=field_error(error, "add_position") />
+    }
+}
+
+/// The photo: a multipart form of its own (outside the edit form: forms do
+/// not nest) to `/settings/users/<id>/photo`, which answers with the panel.
+/// A plain form post with or without JavaScript; the server checks the
+/// size, the format and the pixels, and says what was wrong beside the field.
+#[component]
+fn PhotoForm(user: Uuid, has_photo: bool, view_string: String) -> impl IntoView {
+    let error = use_query_map().with_untracked(|p| p.get("photo_error"));
+    let invalid = error.is_some();
+    let action = format!(
+        "/settings/users/{user}/photo?{}",
+        form_urlencoded::Serializer::new(String::new()).append_pair("view", &view_string).finish()
+    );
+    view! {
+        <form class="photo-form" method="post" enctype="multipart/form-data" action=action.clone()>
+            <div class="field" class:field-invalid=invalid>
+                <div class="field-label"><label for="field-photo">"Photo"</label><span class="optional">" (optional)"</span></div>
+                <input id="field-photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" aria-describedby="field-photo-hint" />
+                <p class="hint" id="field-photo-hint">"JPEG, PNG or WebP, up to 2 MB. It is cropped to a square."</p>
+                {error.map(|message| view! { <p class="field-error" role="alert">{message}</p> })}
+            </div>
+            <div class="panel-actions">
+                <button type="submit" class="button">"Upload photo"</button>
+                {has_photo.then(|| view! { <button type="submit" class="button button-danger-quiet" name="remove" value="1">"Remove photo"</button> })}
+            </div>
+        </form>
     }
 }
