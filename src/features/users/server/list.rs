@@ -477,33 +477,6 @@ pub async fn count_matches(
     Ok(sql.build_query_scalar().fetch_one(pool).await?)
 }
 
-/// How long a view's count may take before the page gives up on it.
-pub const COUNT_BUDGET_MS: u32 = 20;
-
-/// `count_matches`, or `None` if it would take longer than COUNT_BUDGET_MS
-/// (PostgreSQL stops it: no work goes on after the answer).
-async fn count_within_budget(
-    pool: &PgPool,
-    org_id: Uuid,
-    query: &UserListQuery,
-    filters: &ListFilters,
-) -> Result<Option<i64>, AppError> {
-    let mut tx = pool.begin().await?;
-    sqlx::query(&format!("SET LOCAL statement_timeout = {COUNT_BUDGET_MS}")).execute(&mut *tx).await?;
-    let search = Search::of(query);
-    let mut sql = QueryBuilder::new("SELECT count(*) FROM (SELECT 1 FROM users u WHERE u.org_id = ");
-    sql.push_bind(org_id);
-    push_status_and_kind(&mut sql, query);
-    push_narrowing(&mut sql, query, search.as_ref(), filters);
-    sql.push(" LIMIT ").push_bind(COUNT_LIMIT + 1).push(") matches");
-    match sql.build_query_scalar::<i64>().fetch_one(&mut *tx).await {
-        Ok(n) => Ok(Some(n)),
-        // query_canceled: the budget ran out.
-        Err(sqlx::Error::Database(e)) if e.code().as_deref() == Some("57014") => Ok(None),
-        Err(e) => Err(e.into()),
-    }
-}
-
 /// Builds the page query for one strategy. Public so the benchmark can time
 /// (and `EXPLAIN`, through `prefix`) the very same SQL directly against
 /// PostgreSQL.
@@ -670,17 +643,18 @@ pub async fn list_users(
     let filters = ListFilters::resolve(pool, org_id, query, viewer_zone).await?;
     let (mut rows, backwards, found) = fetch_rows_counted(pool, org_id, query, size, &filters).await?;
     // A filtered view says how many it holds: exactly when the first step
-    // found them all (page 1, at most FEW_MATCHES), else by counting up to
-    // COUNT_LIMIT + 1 within COUNT_BUDGET_MS; a count that takes longer
-    // says "more than FEW_MATCHES" rather than hold the page up.
+    // found them all (page 1, at most FEW_MATCHES); for filters, by
+    // counting up to COUNT_LIMIT + 1 through their indexes. A search with
+    // many matches is not counted (collecting a trigram or prefix match
+    // set costs what the page itself avoids): it says "more than 200".
     let first_page = query.after.is_none() && query.before.is_none();
     let (matching, matching_more_than) = match found {
         _ if !query.is_filtered() => (None, None),
         Some(n) if first_page => (Some(n), None),
-        _ => match count_within_budget(pool, org_id, query, &filters).await? {
-            Some(n) if n > COUNT_LIMIT => (None, Some(COUNT_LIMIT)),
-            Some(n) => (Some(n), None),
-            None => (None, Some(FEW_MATCHES)),
+        _ if query.search().is_some() => (None, Some(FEW_MATCHES)),
+        _ => match count_matches(pool, org_id, query, &filters).await? {
+            n if n > COUNT_LIMIT => (None, Some(COUNT_LIMIT)),
+            n => (Some(n), None),
         },
     };
     let more = rows.len() > usize::from(size);
