@@ -38,30 +38,17 @@ pub async fn list(pool: &PgPool, org_id: Uuid) -> Result<Vec<Dashboard>, AppErro
 
 /// A name and description, checked field by field.
 fn parse(name: &str, description: &str) -> Result<(String, String), AppError> {
-    let mut v = Validator::new();
-    let (name, description) = (name.trim(), description.trim());
-    v.check(!name.is_empty(), "name", "Enter the dashboard's name.");
-    v.check(
-        name.chars().count() <= MAX_DASHBOARD_NAME_CHARS,
-        "name",
-        format!("The name can be at most {MAX_DASHBOARD_NAME_CHARS} characters."),
-    );
-    v.check(
-        description.chars().count() <= MAX_DASHBOARD_DESCRIPTION_CHARS,
-        "description",
-        format!("The description can be at most {MAX_DASHBOARD_DESCRIPTION_CHARS} characters."),
-    );
-    v.finish()?;
-    Ok((name.to_owned(), description.to_owned()))
+    crate::server::named::name_and_description(
+        "dashboard",
+        name,
+        description,
+        MAX_DASHBOARD_NAME_CHARS,
+        MAX_DASHBOARD_DESCRIPTION_CHARS,
+    )
 }
 
 fn taken(error: sqlx::Error, name: &str) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some("dashboards_name_key") => {
-            AppError::field("name", format!("There is already a dashboard called \u{201c}{name}\u{201d}."))
-        }
-        _ => error.into(),
-    }
+    crate::server::named::name_taken(error, "dashboards_name_key", "dashboard", name)
 }
 
 /// Creates a dashboard (`id` None) or renames and describes one.

@@ -11,7 +11,7 @@ use super::types::{
     Candidate, GROUPS_PER_PAGE, Group, GroupList, GroupListQuery, GroupRef, MAX_GROUP_DESCRIPTION_CHARS,
     MAX_GROUP_NAME_CHARS, MEMBER_CANDIDATES,
 };
-use crate::error::{AppError, Validator};
+use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::list::{Cursor, Search, format_time, like_pattern};
 use crate::features::users::types::UserListQuery;
@@ -105,30 +105,17 @@ pub async fn of_user(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Re
 
 /// A name and description, checked field by field.
 fn parse(name: &str, description: &str) -> Result<(String, String), AppError> {
-    let mut v = Validator::new();
-    let (name, description) = (name.trim(), description.trim());
-    v.check(!name.is_empty(), "name", "Enter the group's name.");
-    v.check(
-        name.chars().count() <= MAX_GROUP_NAME_CHARS,
-        "name",
-        format!("The name can be at most {MAX_GROUP_NAME_CHARS} characters."),
-    );
-    v.check(
-        description.chars().count() <= MAX_GROUP_DESCRIPTION_CHARS,
-        "description",
-        format!("The description can be at most {MAX_GROUP_DESCRIPTION_CHARS} characters."),
-    );
-    v.finish()?;
-    Ok((name.to_owned(), description.to_owned()))
+    crate::server::named::name_and_description(
+        "group",
+        name,
+        description,
+        MAX_GROUP_NAME_CHARS,
+        MAX_GROUP_DESCRIPTION_CHARS,
+    )
 }
 
 fn taken(error: sqlx::Error, name: &str) -> AppError {
-    match &error {
-        sqlx::Error::Database(db) if db.constraint() == Some("groups_name_key") => {
-            AppError::field("name", format!("There is already a group called \u{201c}{name}\u{201d}."))
-        }
-        _ => error.into(),
-    }
+    crate::server::named::name_taken(error, "groups_name_key", "group", name)
 }
 
 /// Creates a group (`id` None) or renames and describes one. Returns its id.
