@@ -152,7 +152,7 @@ test('advanced search narrows User Management by role and date, keeps it in the 
   await search.getByLabel('Created from').fill('2026-12-31');
   await search.getByLabel('Created until').fill('2026-01-01');
   await search.getByRole('button', { name: 'Apply filters' }).click();
-  await expect(search.getByText('Created until cannot be before Created from.')).toBeVisible();
+  await expect(page.getByRole('alert').filter({ hasText: 'Created until cannot be before Created from.' })).toBeVisible();
 
   // Clearing keeps the search and drops every filter.
   await search.getByRole('link', { name: 'Clear filters' }).click();

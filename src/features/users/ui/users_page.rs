@@ -142,7 +142,11 @@ pub fn UserList(
         // them when hydrating.
         {move || inviting().then(|| Suspend::new(invite_dialog(list)))}
         {move || panel_user().map(|id| Suspend::new(user_panel(id, query, notice, actions)))}
-        <UsersToolbar query action=list.path() error=Signal::derive(move || page.get().and_then(Result::err)) />
+        // The toolbar does not read the page's resource: a second reader of
+        // a resource outside its Suspense can deadlock Leptos's server
+        // rendering (leptos#4578, #4673; seen here as a hung server). A
+        // refused filter is said below, from the awaited answer.
+        <UsersToolbar query action=list.path() />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
                 match page.await {
@@ -153,6 +157,12 @@ pub fn UserList(
                             None => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
                         }
                     }
+                    Err(crate::error::AppError::Validation { fields }) => view! {
+                        <div class="state state-error" role="alert">
+                            <p class="state-title">"Check the filters"</p>
+                            <ul>{fields.into_iter().map(|f| view! { <li>{f.message}</li> }).collect_view()}</ul>
+                        </div>
+                    }.into_any(),
                     Err(error) => view! { <ErrorState error /> }.into_any(),
                 }
             })}
