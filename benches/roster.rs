@@ -13,7 +13,9 @@
 //!    admitted sign-ins, of the 503s, and of the user table meanwhile.
 //! 5. The sign-in paths (unknown email, wrong password, locked, disabled,
 //!    right password): median time of each, side by side.
-//! 6. The audit page at 1,000,000 entries in one organization (first page,
+//! 6. Under load (`BENCH_ONLY=load`, see `roster/load.rs`): 200 signed-in
+//!    admins asking for User Management pages without think time.
+//! 7. The audit page at 1,000,000 entries in one organization (first page,
 //!    by target user, by action) beside the same SQL, and the cost the audit
 //!    write adds to an edit's and a sign-in's transaction.
 //!
@@ -24,6 +26,9 @@
 //! (scripts/bench.sh provides one).
 
 use std::time::{Duration, Instant};
+
+#[path = "roster/load.rs"]
+mod load;
 
 use leptos::config::LeptosOptions;
 use roster::features::auth::types::Password;
@@ -185,6 +190,9 @@ async fn run(url: &str) -> Result<(), String> {
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "audit") {
         return audit_log(&pool, &client, &base, seeded.org_id).await;
+    }
+    if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "load") {
+        return load::run(&pool, &base, seeded.org_id, &admin_email, ADMIN_PASSWORD).await;
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "permissions") {
         return permission_check(&pool, &base, seeded.org_id).await;
@@ -396,6 +404,9 @@ async fn run(url: &str) -> Result<(), String> {
 
     // 6. The audit log at a million entries, and what writing one costs.
     audit_log(&pool, &client, &base, seeded.org_id).await?;
+
+    // 7. Many admins at once.
+    load::run(&pool, &base, seeded.org_id, &admin_email, ADMIN_PASSWORD).await?;
 
     // 4. The outbox.
     outbox_throughput(&pool, seeded.org_id).await

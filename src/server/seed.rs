@@ -161,31 +161,43 @@ pub async fn seed_organization(
     .await
     .map_err(|e| e.to_string())?;
     let tag = &org_id.simple().to_string()[..8];
+    // Each employee is written with their displayed position, and the
+    // position they hold follows in `seed_memberships`: rewriting a million
+    // user rows afterwards took most of the seeding time.
+    sqlx::query("SET CONSTRAINTS users_displayed_position_held DEFERRED")
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| e.to_string())?;
+    seed_positions(&mut tx, org_id).await.map_err(|e| e.to_string())?;
     sqlx::query(
-        "INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, activated_at, \
-                            last_sign_in_at, created_at, kind, department) \
-         SELECT $1, translate(roster_fold(f || '.' || l), ' ' || chr(39), '__') || '.' || i || '@' || $5 || '.example.com', f, l, \
+        "INSERT INTO users (id, org_id, email, first_name, last_name, role, status, time_zone, activated_at, \
+                            last_sign_in_at, created_at, kind, department, displayed_position_id) \
+         SELECT g.id, $1, translate(roster_fold(f || '.' || l), ' ' || chr(39), '__') || '.' || i || '@' || $5 || '.example.com', f, l, \
                 CASE WHEN i % 10 < 3 THEN 'operator' ELSE 'basic' END::user_role, s, 'Europe/Zurich', \
                 CASE WHEN s IN ('active', 'disabled') THEN created + interval '1 hour' END, \
                 CASE WHEN s IN ('active', 'disabled') AND i % 7 <> 0 THEN created + (i % 500) * interval '1 hour' END, \
                 created, (CASE WHEN i % 10 = 7 THEN 'external' ELSE 'internal' END)::user_kind, \
-                (ARRAY['Sales', 'Quality', 'Logistics', 'Finance', 'Engineering'])[1 + i % 5] \
+                (ARRAY['Sales', 'Quality', 'Logistics', 'Finance', 'Engineering'])[1 + i % 5], \
+                CASE WHEN i % 10 <> 7 THEN (SELECT p.id FROM seeded_positions p \
+                                            WHERE p.k = 1 + abs(hashtext(g.id::text || 'p')::bigint) % $6) END \
          FROM generate_series(1, $2::bigint) AS i, \
               LATERAL (SELECT ($3::text[])[1 + (i * 7919) % cardinality($3::text[])] AS f, \
                               ($4::text[])[1 + (i * 104729 / 7) % cardinality($4::text[])] AS l, \
                               (CASE WHEN i % 20 = 0 THEN 'invited' WHEN i % 50 = 1 THEN 'disabled' \
                                     WHEN i % 97 = 2 THEN 'invite_canceled' ELSE 'active' END)::user_status AS s, \
-                              now() - (i % 1500) * interval '1 day' - (i % 86400) * interval '1 second' AS created) AS g",
+                              now() - (i % 1500) * interval '1 day' - (i % 86400) * interval '1 second' AS created, \
+                              gen_random_uuid() AS id) AS g",
     )
     .bind(org_id)
     .bind(users)
     .bind(FIRST_NAMES)
     .bind(LAST_NAMES)
     .bind(tag)
+    .bind(SEEDED_POSITIONS)
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
-    seed_directory(&mut tx, org_id).await.map_err(|e| e.to_string())?;
+    seed_memberships(&mut tx, org_id).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     // Fresh statistics and visibility map now, rather than an autovacuum
     // competing with whatever runs next.
@@ -201,10 +213,32 @@ pub const SEEDED_GROUPS: i64 = 2_000;
 /// at 5,000); each employee holds one.
 pub const SEEDED_POSITIONS: i64 = 5_000;
 
-/// The directory of a seeded organization: groups with their members, a
-/// tree of positions and who holds them. Set-based statements, so a
+/// The chart of a seeded organization: a tree of positions, kept in a
+/// temporary table too so that users can be given one as they are written.
+async fn seed_positions(tx: &mut sqlx::PgConnection, org_id: Uuid) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "CREATE TEMP TABLE seeded_positions ON COMMIT DROP AS \
+         SELECT k, gen_random_uuid() AS id FROM generate_series(1, $1::bigint) k",
+    )
+    .bind(SEEDED_POSITIONS)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query("CREATE UNIQUE INDEX ON seeded_positions (k)").execute(&mut *tx).await?;
+    sqlx::query(
+        "INSERT INTO positions (id, org_id, parent_id, name) \
+         SELECT p.id, $1, parent.id, 'Position ' || lpad(p.k::text, 4, '0') FROM seeded_positions p \
+         LEFT JOIN seeded_positions parent ON p.k > 1 AND parent.k = (p.k - 2) / 3 + 1 ORDER BY p.k",
+    )
+    .bind(org_id)
+    .execute(&mut *tx)
+    .await?;
+    Ok(())
+}
+
+/// Groups with their members (each user in 0 to 5), and the position each
+/// employee was given as their displayed one. Set-based statements, so a
 /// million users take seconds, not hours.
-async fn seed_directory(tx: &mut sqlx::PgConnection, org_id: Uuid) -> Result<(), sqlx::Error> {
+async fn seed_memberships(tx: &mut sqlx::PgConnection, org_id: Uuid) -> Result<(), sqlx::Error> {
     sqlx::query("INSERT INTO groups (org_id, name, description) SELECT $1, 'Group ' || lpad(g::text, 4, '0'), 'Seeded' FROM generate_series(1, $2::bigint) g")
         .bind(org_id)
         .bind(SEEDED_GROUPS)
@@ -221,33 +255,9 @@ async fn seed_directory(tx: &mut sqlx::PgConnection, org_id: Uuid) -> Result<(),
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "CREATE TEMP TABLE seeded_positions ON COMMIT DROP AS \
-         SELECT k, gen_random_uuid() AS id FROM generate_series(1, $1::bigint) k",
-    )
-    .bind(SEEDED_POSITIONS)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO positions (id, org_id, parent_id, name) \
-         SELECT p.id, $1, parent.id, 'Position ' || lpad(p.k::text, 4, '0') FROM seeded_positions p \
-         LEFT JOIN seeded_positions parent ON p.k > 1 AND parent.k = (p.k - 2) / 3 + 1 ORDER BY p.k",
-    )
-    .bind(org_id)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
         "INSERT INTO user_positions (org_id, user_id, position_id) \
-         SELECT u.org_id, u.id, p.id FROM users u \
-         JOIN seeded_positions p ON p.k = 1 + abs(hashtext(u.id::text || 'p')::bigint) % $2 \
-         WHERE u.org_id = $1 AND u.kind = 'internal' AND u.role <> 'superuser'",
-    )
-    .bind(org_id)
-    .bind(SEEDED_POSITIONS)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE users u SET displayed_position_id = up.position_id FROM user_positions up \
-         WHERE up.org_id = u.org_id AND up.user_id = u.id AND u.org_id = $1",
+         SELECT org_id, id, displayed_position_id FROM users \
+         WHERE org_id = $1 AND displayed_position_id IS NOT NULL",
     )
     .bind(org_id)
     .execute(&mut *tx)

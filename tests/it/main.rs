@@ -35,6 +35,7 @@ mod profile;
 mod recovery;
 mod search;
 mod security;
+mod seed;
 mod settings;
 mod site;
 mod transfer;

@@ -1,8 +1,13 @@
 #!/usr/bin/env bash
-# `BENCH_ONLY=matrix make bench`: the access matrix ("Show Access Settings")
-# in headless Chromium, on the release build as production runs it: a page
-# of 100 users from navigation to interactive, and Space → saved cell, p95
-# over 50 toggles. Its own PostgreSQL database and server on loopback.
+# The browser benchmarks, in headless Chromium on the release build as
+# production runs it, with their own PostgreSQL database and server on
+# loopback:
+#   BENCH_ONLY=matrix     the access matrix ("Show Access Settings"): a page
+#                         of 100 users from navigation to interactive, and
+#                         Space → saved cell, p95 over 50 toggles;
+#   BENCH_ONLY=org-chart  the org chart with 5,000 positions: navigation to
+#                         interactive, opening a branch, searching, moving;
+#   BENCH_ONLY=browser    both.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -33,7 +38,9 @@ server=$!
 for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$app_port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
 echo "$password" | target/release/roster org create --name "Matrix Bench" --time-zone Europe/Zurich \
   --first-name Ada --last-name Lovelace --email "$email" >/dev/null
-# 99 more people, a third of them with settings of their own.
+# 99 more people, a third of them with settings of their own; 5,000
+# positions as a tree (each with three sub-positions, 8 levels below the
+# top one), each held by one of the 99 people (about 50 each).
 scripts/pg.sh psql bench "$port" -d roster_matrix -q <<'SQL'
 UPDATE seats SET quota = 200 WHERE role IN ('basic', 'operator');
 INSERT INTO users (org_id, email, first_name, last_name, role, status, time_zone, activated_at)
@@ -42,6 +49,18 @@ SELECT o.id, 'person' || lpad(n::text, 3, '0') || '@example.com', 'Person', 'No.
 FROM organizations o, generate_series(1, 99) n;
 INSERT INTO user_permissions (org_id, user_id, permission, granted, set_by_name)
 SELECT org_id, id, 'download_reports', false, 'Ada Lovelace' FROM users WHERE email LIKE 'person%' AND right(split_part(email, '@', 1), 1) IN ('1', '4', '7');
+CREATE TEMP TABLE chart AS SELECT k, gen_random_uuid() AS id FROM generate_series(1, 5000) k;
+INSERT INTO positions (id, org_id, parent_id, name)
+SELECT p.id, o.id, parent.id, 'Position ' || lpad(p.k::text, 4, '0')
+FROM organizations o, chart p LEFT JOIN chart parent ON p.k > 1 AND parent.k = (p.k - 2) / 3 + 1 ORDER BY p.k;
+INSERT INTO user_positions (org_id, user_id, position_id)
+SELECT u.org_id, u.id, p.id FROM users u JOIN chart p ON p.k % 99 = substr(u.email, 7, 3)::int - 1
+WHERE u.email LIKE 'person%';
 SQL
+case "${BENCH_ONLY:-browser}" in
+  matrix) specs=(matrix.bench.ts) ;;
+  org-chart) specs=(org-chart.bench.ts) ;;
+  *) specs=(matrix.bench.ts org-chart.bench.ts) ;;
+esac
 (cd end2end && ROSTER_BASE_URL="http://127.0.0.1:$app_port" ROSTER_BENCH_EMAIL="$email" ROSTER_BENCH_PASSWORD="$password" \
-  npx playwright test --config bench/playwright.bench.config.ts)
+  npx playwright test --config bench/playwright.bench.config.ts "${specs[@]}")
