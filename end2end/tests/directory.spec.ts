@@ -153,6 +153,10 @@ test('advanced search narrows User Management by role and date, keeps it in the 
   await search.getByLabel('Created until').fill('2026-01-01');
   await search.getByRole('button', { name: 'Apply filters' }).click();
   await expect(page.getByRole('alert').filter({ hasText: 'Created until cannot be before Created from.' })).toBeVisible();
+  // …next to the field itself, which is marked invalid.
+  await expect(search.getByText('Created until cannot be before Created from.')).toBeVisible();
+  await expect(search.getByLabel('Created until')).toHaveAttribute('aria-invalid', 'true');
+  await expect(search.getByLabel('Created from')).toHaveAttribute('aria-invalid', 'false');
 
   // Clearing keeps the search and drops every filter.
   await search.getByRole('link', { name: 'Clear filters' }).click();

@@ -456,6 +456,41 @@ impl UserListQuery {
         ]
     }
 
+    /// What is wrong with the date filters, as (field, message): a value
+    /// that is not a calendar day written like 2024-03-31, or a range that
+    /// ends before it starts. The one rule: the server refuses such a view
+    /// with these messages, and the toolbar shows them next to the fields
+    /// from the address alone (it must not read the list's answer, see
+    /// `UsersToolbar`).
+    pub fn date_filter_errors(&self) -> Vec<(&'static str, String)> {
+        const LABELS: [&str; 4] = ["Created from", "Created until", "Last sign-in from", "Last sign-in until"];
+        let mut errors = Vec::new();
+        let days: Vec<Option<(u32, u32, u32)>> = self
+            .date_filters()
+            .iter()
+            .zip(LABELS)
+            .map(|((field, value), label)| {
+                let value = (*value)?;
+                let day = calendar_day(value);
+                if day.is_none() {
+                    errors.push((*field, format!("{label} must be a date like 2024-03-31.")));
+                }
+                day
+            })
+            .collect();
+        if let (Some(from), Some(to)) = (days[0], days[1])
+            && to < from
+        {
+            errors.push(("created_to", "Created until cannot be before Created from.".to_owned()));
+        }
+        if let (Some(from), Some(to)) = (days[2], days[3])
+            && to < from
+        {
+            errors.push(("signed_in_to", "Last sign-in until cannot be before Last sign-in from.".to_owned()));
+        }
+        errors
+    }
+
     /// How many advanced-search filters are set (the "Filters" button shows
     /// it; kind and group count where the page does not imply them).
     pub fn advanced_filters(&self) -> usize {
@@ -941,5 +976,64 @@ mod view_tests {
         let group = UserListQuery::parse(&format!("/settings/groups/{id}?kind=external"));
         assert_eq!((group.group, group.kind()), (Some(id), Some(UserKind::External)));
         assert_eq!(group.current_href(), format!("/settings/groups/{id}?kind=external"));
+    }
+}
+
+/// `YYYY-MM-DD` as (year, month, day) when it names a day of the
+/// (proleptic Gregorian) calendar; what an `<input type="date">` sends.
+/// Shared with the browser, which has no date library (and needs none for
+/// this).
+fn calendar_day(value: &str) -> Option<(u32, u32, u32)> {
+    let bytes = value.as_bytes();
+    let digits = |range: std::ops::Range<usize>| -> Option<u32> {
+        let part = value.get(range)?;
+        part.bytes().all(|b| b.is_ascii_digit()).then(|| part.parse().ok())?
+    };
+    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
+        return None;
+    }
+    let (year, month, day) = (digits(0..4)?, digits(5..7)?, digits(8..10)?);
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    (year >= 1 && (1..=days_in_month).contains(&day)).then_some((year, month, day))
+}
+
+#[cfg(test)]
+mod date_filter_tests {
+    use super::*;
+
+    #[test]
+    fn date_filters_are_calendar_days_in_order() {
+        let query = |from: &str, to: &str| UserListQuery {
+            created_from: Some(from.into()),
+            created_to: Some(to.into()),
+            ..Default::default()
+        };
+        assert!(query("2024-02-29", "2024-03-01").date_filter_errors().is_empty());
+        assert!(query("2024-03-01", "2024-03-01").date_filter_errors().is_empty());
+        assert_eq!(
+            query("2023-02-29", "").date_filter_errors(),
+            [("created_from", "Created from must be a date like 2024-03-31.".to_owned())]
+        );
+        for bad in ["2024-13-01", "2024-04-31", "24-01-01", "2024-1-01", "2024-01-01x", "０２０24-01-01", "yesterday"]
+        {
+            assert_eq!(query(bad, "").date_filter_errors().len(), 1, "{bad}");
+        }
+        assert_eq!(
+            query("2024-03-02", "2024-03-01").date_filter_errors(),
+            [("created_to", "Created until cannot be before Created from.".to_owned())]
+        );
+        let signed_in = UserListQuery {
+            signed_in_from: Some("2025-01-02".into()),
+            signed_in_to: Some("2025-01-01".into()),
+            ..Default::default()
+        };
+        assert_eq!(signed_in.date_filter_errors()[0].0, "signed_in_to");
     }
 }

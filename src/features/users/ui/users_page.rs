@@ -145,7 +145,8 @@ pub fn UserList(
         // The toolbar does not read the page's resource: a second reader of
         // a resource outside its Suspense can deadlock Leptos's server
         // rendering (leptos#4578, #4673; seen here as a hung server). A
-        // refused filter is said below, from the awaited answer.
+        // refused date filter is said next to its field from the address, and
+        // below, from the awaited answer.
         <UsersToolbar query action=list.path() />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
             {move || Suspend::new(async move {
@@ -225,21 +226,21 @@ fn preload_when_idle() {
 /// icon) of a user list (and of its access matrix, `action`): one GET form,
 /// so it works without JavaScript, every view has an address, and the sort
 /// and page size stay. The filters fold into a disclosure that is open
-/// whenever one of them is set. `error`: the list's answer, whose field
-/// errors (a date that does not parse) show next to their fields.
+/// whenever one of them is set. A date that is not one, or a range that
+/// ends before it starts, is said next to its field, worked out from the
+/// address (`date_filter_errors`, the server's own rule): the toolbar must
+/// not read the list's resource (see `UserList`).
 #[component]
-pub fn UsersToolbar(
-    query: Memo<UserListQuery>,
-    #[prop(into)] action: String,
-    #[prop(optional, into)] error: Option<Signal<Option<crate::error::AppError>>>,
-) -> impl IntoView {
+pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) -> impl IntoView {
     use crate::features::users::types::{ALL_KINDS, Role, UserKind};
     let status_filter = move || query.with(|q| q.status_filter());
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let page = query.with_untracked(|q| q.page);
     let active = move || query.with(|q| q.advanced_filters());
     let field_error = move |name: &'static str| {
-        Signal::derive(move || error.and_then(|e| e.get()).and_then(|e| e.field_message(name)))
+        Signal::derive(move || {
+            query.with(|q| q.date_filter_errors().into_iter().find(|(field, _)| *field == name).map(|(_, m)| m))
+        })
     };
     let text =
         move |get: fn(&UserListQuery) -> Option<&str>| move || query.with(|q| get(q).unwrap_or_default().to_owned());
