@@ -1,19 +1,11 @@
 import { expect, test } from '@playwright/test';
+import { percentile, signInAsBenchAdmin } from './common';
 
 // The access matrix with a page of 100 users, as a Superuser sees it:
 // navigation → interactive (hydrated: cells answer keys), and Space → the
 // cell saved (the server's answer applied), p95 over 50 toggles.
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-};
-
 test('access matrix: 100 rows, 50 toggles', async ({ page }) => {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(process.env.ROSTER_BENCH_EMAIL!);
-  await page.getByLabel('Password').fill(process.env.ROSTER_BENCH_PASSWORD!);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/settings\/users/);
+  await signInAsBenchAdmin(page);
 
   const loads: number[] = [];
   for (let i = 0; i < 6; i++) {

@@ -1,21 +1,13 @@
 import { expect, test } from '@playwright/test';
+import { percentile, signInAsBenchAdmin } from './common';
 
 // The org chart with 5,000 positions (a tree 9 levels deep, every position
 // held by someone), as a Superuser sees it: navigation → interactive (the
 // page hydrated and the tree answering keys), → opening a branch, typing a
 // search until the matching path is shown, and Ctrl+X / Ctrl+V until the
 // moved position is saved and shown in its new place.
-const percentile = (values: number[], p: number) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)];
-};
-
 test('org chart: 5,000 positions', async ({ page }) => {
-  await page.goto('/sign-in');
-  await page.getByLabel('Email').fill(process.env.ROSTER_BENCH_EMAIL!);
-  await page.getByLabel('Password').fill(process.env.ROSTER_BENCH_PASSWORD!);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/settings\/users/);
+  await signInAsBenchAdmin(page);
 
   const tree = page.getByRole('tree', { name: 'Org chart' });
   const top = tree.getByRole('treeitem', { name: /Position 0001/ });
