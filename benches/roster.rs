@@ -33,12 +33,12 @@ mod load;
 use leptos::config::LeptosOptions;
 use roster::features::auth::types::Password;
 use roster::features::users::server::list::{
-    Counted, Cursor, FEW_MATCHES, ListFilters, SEARCH_WINDOW, Strategy, build_query, count_matches, fetch_rows_counted,
-    how_counted, strategies,
+    COVERED_WINDOW, Counted, Cursor, FEW_MATCHES, ListFilters, SEARCH_WINDOW, Strategy, build_query, count_matches,
+    fetch_rows_counted, how_counted, strategies,
 };
 use roster::features::users::types::UserListQuery;
 use roster::server::config::{Config, available_cores};
-use roster::server::seed::seed_organization;
+use roster::server::seed::{Seeded, seed_organization};
 use roster::server::{AppState, app};
 use sqlx::postgres::PgPoolOptions;
 use sqlx::{Executor, PgPool, Row};
@@ -67,9 +67,16 @@ struct Scenario {
 #[tokio::main(flavor = "current_thread")]
 async fn main() {
     let base_url = std::env::var("DATABASE_URL").expect("DATABASE_URL");
-    let database = format!("roster_bench_{}", &Uuid::new_v4().simple().to_string()[..8]);
+    // `BENCH_DATABASE=<name>`: an organization seeded before (`roster seed`)
+    // is measured as it is, without seeding (which takes minutes at a
+    // million) and without dropping it afterwards.
+    let reused = std::env::var("BENCH_DATABASE").ok().filter(|name| !name.is_empty());
+    let database =
+        reused.clone().unwrap_or_else(|| format!("roster_bench_{}", &Uuid::new_v4().simple().to_string()[..8]));
     let admin: PgPool = PgPoolOptions::new().max_connections(1).connect(&base_url).await.unwrap();
-    admin.execute(format!("CREATE DATABASE {database}").as_str()).await.unwrap();
+    if reused.is_none() {
+        admin.execute(format!("CREATE DATABASE {database}").as_str()).await.unwrap();
+    }
     // The same server (TCP or Unix socket, whatever the query string says),
     // another database.
     let (address, params) = base_url.split_once('?').unwrap_or((&base_url, ""));
@@ -78,12 +85,39 @@ async fn main() {
         Some((server, _)) => format!("{server}/{database}?{params}"),
         None => panic!("DATABASE_URL has no database name"),
     };
-    let result = run(&url).await;
-    admin.execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str()).await.unwrap();
+    let result = run(&url, reused.is_some()).await;
+    if reused.is_none() {
+        admin.execute(format!("DROP DATABASE {database} WITH (FORCE)").as_str()).await.unwrap();
+    }
     if let Err(message) = result {
         eprintln!("benchmark failed: {message}");
         std::process::exit(1);
     }
+}
+
+/// The organization of a database seeded before (`BENCH_DATABASE`): its
+/// first Superuser, whose password becomes the benchmark's.
+async fn reuse_seeded(pool: &PgPool, state: &AppState) -> Result<(Seeded, String), String> {
+    let row = sqlx::query("SELECT org_id, email FROM users WHERE role = 'superuser' ORDER BY created_at LIMIT 1")
+        .fetch_one(pool)
+        .await
+        .map_err(|e| format!("BENCH_DATABASE holds no seeded organization: {e}"))?;
+    let (org_id, email): (Uuid, String) = (row.get("org_id"), row.get("email"));
+    let hash = state.hasher.hash(&Password::new(ADMIN_PASSWORD)).await.map_err(|e| e.to_string())?;
+    sqlx::query("UPDATE users SET password_hash = $2 WHERE org_id = $1 AND email = $3")
+        .bind(org_id)
+        .bind(&hash.0)
+        .bind(&email)
+        .execute(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users WHERE org_id = $1")
+        .bind(org_id)
+        .fetch_one(pool)
+        .await
+        .map_err(|e| e.to_string())?;
+    println!("\n## Seeding\n\nReusing {users} users seeded before (BENCH_DATABASE)\n");
+    Ok((Seeded { org_id, admin_email: email.clone() }, email))
 }
 
 fn bench_config(url: &str) -> Config {
@@ -146,7 +180,7 @@ async fn start_server_with(url: &str, hash_queue_max: Option<usize>) -> Result<S
     addr.await.map_err(|_| "the server thread ended before it was ready".to_owned())?
 }
 
-async fn run(url: &str) -> Result<(), String> {
+async fn run(url: &str, reused: bool) -> Result<(), String> {
     let only_sign_in = std::env::var("BENCH_ONLY").is_ok_and(|v| v == "sign-in");
     // The benchmark's own pool and state: seeding, the direct SQL, and the
     // reference hash timings (same parameters as the server's).
@@ -155,18 +189,24 @@ async fn run(url: &str) -> Result<(), String> {
     let state = AppState::new(pool.clone(), config, leptos_options()).await?;
 
     // 1. Seeding.
-    let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
-    let started = Instant::now();
-    let seeded =
-        seed_organization(&pool, &state.hasher, seeded_users(), &admin_email, &Password::new(ADMIN_PASSWORD)).await?;
-    let seeding = started.elapsed();
-    let total: i64 =
-        sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
-    println!(
-        "\n## Seeding\n\n{total} users ({} seeded + their Superuser) in {:.2} s\n",
-        seeded_users(),
-        seeding.as_secs_f64()
-    );
+    let (seeded, admin_email) = if reused {
+        reuse_seeded(&pool, &state).await?
+    } else {
+        let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
+        let started = Instant::now();
+        let seeded =
+            seed_organization(&pool, &state.hasher, seeded_users(), &admin_email, &Password::new(ADMIN_PASSWORD))
+                .await?;
+        let seeding = started.elapsed();
+        let total: i64 =
+            sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
+        println!(
+            "\n## Seeding\n\n{total} users ({} seeded + their Superuser) in {:.2} s\n",
+            seeded_users(),
+            seeding.as_secs_f64()
+        );
+        (seeded, admin_email)
+    };
 
     let base = start_server(url).await?;
     let client = reqwest::Client::builder().cookie_store(true).build().map_err(|e| e.to_string())?;
@@ -295,9 +335,10 @@ async fn run(url: &str) -> Result<(), String> {
     println!(
         "{CALLS} calls each, page size 25, after 30 warm-up calls. Each HTTP call is followed by the same \
          page's SQL, so both see the machine in the same state. HTTP is timed until the body has arrived; \
-         the SQL is the statement(s) the server function runs (a search sorts its matches if there are at \
-         most {FEW_MATCHES}, else walks {SEARCH_WINDOW} rows in order, and only if that does not fill the \
-         page sorts every match).\n"
+         the SQL is the statement(s) the server function runs, its steps in turn until one answers (a search \
+         sorts its matches if there are at most {FEW_MATCHES}, else walks {SEARCH_WINDOW} rows in order, \
+         {COVERED_WINDOW} by last name where the sort index covers the search, and only if that does not \
+         fill the page sorts every match; a search within a filter walks first).\n"
     );
     println!("| view | HTTP p50 ms | HTTP p95 ms | SQL p50 ms | SQL p95 ms | p95 overhead ms | rows |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
@@ -345,7 +386,7 @@ async fn run(url: &str) -> Result<(), String> {
         let (r50, r95) = (percentile(&mut raw, 0.5), percentile(&mut raw, 0.95));
         println!("| {} | {h50:.2} | {h95:.2} | {r50:.2} | {r95:.2} | {:.2} | {rows} |", scenario.name, h95 - r95);
 
-        for &strategy in strategies(&scenario.query) {
+        for (step, &strategy) in strategies(&scenario.query, &filters).iter().enumerate() {
             let (mut explain, _) = build_query(
                 "EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF, SUMMARY OFF) ",
                 seeded.org_id,
@@ -357,7 +398,7 @@ async fn run(url: &str) -> Result<(), String> {
             .map_err(|e| e.to_string())?;
             let plan: Vec<String> =
                 explain.build().fetch_all(&pool).await.map_err(|e| e.to_string())?.iter().map(|r| r.get(0)).collect();
-            plans.push((scenario.name, strategy, plan));
+            plans.push((scenario.name, step + 1, strategy, plan));
         }
     }
 
@@ -382,14 +423,14 @@ async fn run(url: &str) -> Result<(), String> {
     );
 
     println!("\n### Plans (EXPLAIN ANALYZE of the SQL above)\n");
-    for (name, strategy, plan) in plans {
+    for (name, step, strategy, plan) in plans {
         let how = match strategy {
             Strategy::InOrder => "walking the sort index",
-            Strategy::FewMatches => "step 1: the matches, if at most FEW_MATCHES",
-            Strategy::InOrderWindow => "step 2, if step 1 found more: the next rows in order",
-            Strategy::Matches => "step 3, if step 2 did not fill the page: every match, sorted",
+            Strategy::FewMatches => "the matches, if at most FEW_MATCHES",
+            Strategy::InOrderWindow => "the next rows in order, if they fill the page",
+            Strategy::Matches => "every match, sorted",
         };
-        println!("{name}, {how}:\n```\n{}\n```", plan.join("\n"));
+        println!("{name}, step {step}: {how}:\n```\n{}\n```", plan.join("\n"));
     }
 
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "table") {

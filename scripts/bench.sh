@@ -35,7 +35,9 @@ echo "==> benchmarks (release build of the server)"
 RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench roster
 
 # BENCH_ONLY=sign-in, table, flood, paths, audit, permissions, load, matrix, org-chart or browser runs that part alone, without the bundle.
-# BENCH_USERS=1000000 seeds a million users instead of 100,000.
+# BENCH_USERS=1000000 seeds a million users instead of 100,000; BENCH_DATABASE=<name>
+# measures a database seeded before (`roster seed --admin-password Bench-Admin-1!`,
+# any password: the benchmark sets its own) without seeding or dropping it.
 if [ -n "${BENCH_ONLY:-}" ]; then exit 0; fi
 
 echo "==> release build of the WASM bundle, as production is built (make release)"

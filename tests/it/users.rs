@@ -408,11 +408,8 @@ async fn a_name_search_walks_the_covering_index_alone_and_agrees_with_the_matche
     sqlx::query("VACUUM ANALYZE users").execute(&app.pool).await.unwrap();
 
     for (q, external) in [("smith", false), ("angstrom", false), ("SMITH", true)] {
-        let query = UserListQuery {
-            q: Some(q.into()),
-            kind: external.then(|| "external".to_owned()),
-            ..Default::default()
-        };
+        let query =
+            UserListQuery { q: Some(q.into()), kind: external.then(|| "external".to_owned()), ..Default::default() };
         assert!(window_is_covered(&query), "{q}");
         let walked = strategy_page(&app.pool, org_id, &query, Strategy::InOrder).await;
         assert_eq!(walked.len(), if external { 0 } else { 26 }, "{q}");
