@@ -65,11 +65,7 @@ async fn mix(pool: &PgPool, org_id: Uuid) -> Result<Vec<Kind>, String> {
         .fetch_all(pool)
         .await
         .map_err(err)?;
-    let position: Uuid = sqlx::query_scalar("SELECT id FROM positions WHERE org_id = $1 AND name = 'Position 0005'")
-        .bind(org_id)
-        .fetch_one(pool)
-        .await
-        .map_err(err)?;
+    let position = super::third_level_position(pool, org_id).await?;
     let q = |term: &str| UserListQuery { q: Some(term.to_owned()), ..Default::default() };
     let sorted = |sort: &str, dir: Option<&str>| UserListQuery {
         sort: Some(sort.to_owned()),

@@ -359,6 +359,15 @@ pub fn matches_word_starts(term: &str) -> bool {
         && !term.split(|c: char| !c.is_alphanumeric()).any(|word| word.chars().count() >= 3)
 }
 
+/// The date filters of the advanced search, in their order: the address's
+/// name of each and the label of its field (also in its error messages).
+pub const DATE_FILTERS: [(&str, &str); 4] = [
+    ("created_from", "Created from"),
+    ("created_to", "Created until"),
+    ("signed_in_from", "Last sign-in from"),
+    ("signed_in_to", "Last sign-in until"),
+];
+
 /// What the user table shows, exactly as in the page's query string, so a
 /// view can be bookmarked, shared and reloaded. Unknown values fall back to
 /// the defaults instead of failing the page.
@@ -448,12 +457,8 @@ impl UserListQuery {
         fn value(v: &Option<String>) -> Option<&str> {
             v.as_deref().map(str::trim).filter(|v| !v.is_empty())
         }
-        [
-            ("created_from", value(&self.created_from)),
-            ("created_to", value(&self.created_to)),
-            ("signed_in_from", value(&self.signed_in_from)),
-            ("signed_in_to", value(&self.signed_in_to)),
-        ]
+        let values = [&self.created_from, &self.created_to, &self.signed_in_from, &self.signed_in_to];
+        std::array::from_fn(|i| (DATE_FILTERS[i].0, value(values[i])))
     }
 
     /// What is wrong with the date filters, as (field, message): a value
@@ -463,12 +468,11 @@ impl UserListQuery {
     /// from the address alone (it must not read the list's answer, see
     /// `UsersToolbar`).
     pub fn date_filter_errors(&self) -> Vec<(&'static str, String)> {
-        const LABELS: [&str; 4] = ["Created from", "Created until", "Last sign-in from", "Last sign-in until"];
         let mut errors = Vec::new();
         let days: Vec<Option<(u32, u32, u32)>> = self
             .date_filters()
             .iter()
-            .zip(LABELS)
+            .zip(DATE_FILTERS.map(|(_, label)| label))
             .map(|((field, value), label)| {
                 let value = (*value)?;
                 let day = calendar_day(value);

@@ -232,7 +232,7 @@ fn preload_when_idle() {
 /// not read the list's resource (see `UserList`).
 #[component]
 pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) -> impl IntoView {
-    use crate::features::users::types::{ALL_KINDS, Role, UserKind};
+    use crate::features::users::types::{ALL_KINDS, DATE_FILTERS, Role, UserKind};
     let status_filter = move || query.with(|q| q.status_filter());
     let search = move || query.with(|q| q.search().map(str::to_owned)).unwrap_or_default();
     let page = query.with_untracked(|q| q.page);
@@ -262,13 +262,15 @@ pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) ->
             })
         })
     };
-    let date_field = move |name: &'static str, label: &'static str, get: fn(&UserListQuery) -> Option<&str>| {
+    let date_field = move |i: usize| {
+        let (name, label) = DATE_FILTERS[i];
         let id = format!("filter-{name}");
         let error = field_error(name);
+        let value = move || query.with(|q| q.date_filters()[i].1.unwrap_or_default().to_owned());
         view! {
             <div class="field" class:field-invalid=move || error.get().is_some()>
                 <label for=id.clone()>{label}</label>
-                <input id=id name=name type="date" prop:value=text(get) value=text(get) aria-invalid=move || if error.get().is_some() { "true" } else { "false" } />
+                <input id=id name=name type="date" prop:value=value value=value aria-invalid=move || if error.get().is_some() { "true" } else { "false" } />
                 {move || error.get().map(|message| view! { <p class="field-error">{message}</p> })}
             </div>
         }
@@ -330,10 +332,7 @@ pub fn UsersToolbar(query: Memo<UserListQuery>, #[prop(into)] action: String) ->
                         <label for="filter-department">"Department"</label>
                         <input id="filter-department" name="department" maxlength="100" autocomplete="off" prop:value=text(UserListQuery::department) value=text(UserListQuery::department) />
                     </div>
-                    {date_field("created_from", "Created from", |q| q.date_filters()[0].1)}
-                    {date_field("created_to", "Created until", |q| q.date_filters()[1].1)}
-                    {date_field("signed_in_from", "Last sign-in from", |q| q.date_filters()[2].1)}
-                    {date_field("signed_in_to", "Last sign-in until", |q| q.date_filters()[3].1)}
+                    {(0..DATE_FILTERS.len()).map(date_field).collect_view()}
                 </div>
                 {move || query.with(|q| q.position.map(|p| (p, q.href(|q| q.position = None)))).map(|(position, without)| view! {
                     <p class="filter-note">
