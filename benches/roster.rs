@@ -866,15 +866,15 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
 }
 
 /// Where the HTTP overhead of a server function goes, each step timed
-/// interleaved with the others: a bare round trip to PostgreSQL, the same
-/// query behind axum's HTTP (the health check, asked without a cookie, so no
-/// session is loaded), and a server function that only loads the session
+/// interleaved with the others: a bare round trip to PostgreSQL, a one-row
+/// query behind axum's HTTP (the readiness check, asked without a cookie,
+/// so no session is loaded), and a server function that only loads the session
 /// with its user (`current_user`).
 async fn overhead_breakdown(client: &reqwest::Client, base: &str, pool: &PgPool) -> Result<(), String> {
     let anonymous = reqwest::Client::new();
     let mut steps: [(&str, Vec<Duration>); 3] = [
         ("`SELECT 1` straight to PostgreSQL", Vec::new()),
-        ("`GET /healthz` without a session (HTTP + the same `SELECT 1`)", Vec::new()),
+        ("`GET /readyz` without a session (HTTP + the same kind of one-row query)", Vec::new()),
         ("`current_user` server function (HTTP + the session loaded with its user)", Vec::new()),
     ];
     for i in 0..CALLS + 30 {
@@ -882,7 +882,7 @@ async fn overhead_breakdown(client: &reqwest::Client, base: &str, pool: &PgPool)
         sqlx::query("SELECT 1").execute(pool).await.map_err(|e| e.to_string())?;
         let select = start.elapsed();
         let start = Instant::now();
-        let response = anonymous.get(format!("{base}/healthz")).send().await.map_err(|e| e.to_string())?;
+        let response = anonymous.get(format!("{base}/readyz")).send().await.map_err(|e| e.to_string())?;
         response.bytes().await.map_err(|e| e.to_string())?;
         let health = start.elapsed();
         let start = Instant::now();

@@ -35,7 +35,7 @@ mkdir -p target/bench
 LEPTOS_SITE_ADDR="127.0.0.1:$app_port" PASSWORD_REQUESTS_PER_MINUTE=1000 RUST_LOG=warn \
   target/release/roster serve > target/bench/matrix-server.log 2>&1 &
 server=$!
-for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$app_port/healthz" >/dev/null 2>&1 && break; sleep 0.5; done
+for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$app_port/readyz" >/dev/null 2>&1 && break; sleep 0.5; done
 echo "$password" | target/release/roster org create --name "Matrix Bench" --time-zone Europe/Zurich \
   --first-name Ada --last-name Lovelace --email "$email" >/dev/null
 # 99 more people, a third of them with settings of their own; 5,000

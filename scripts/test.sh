@@ -110,8 +110,8 @@ wait_for() {
   done
   echo "not up: $1"; tail -n 50 target/e2e/*.log; exit 1
 }
-wait_for "http://127.0.0.1:$app_port/healthz"
-wait_for "http://127.0.0.1:$dev_port/healthz"
+wait_for "http://127.0.0.1:$app_port/readyz"
+wait_for "http://127.0.0.1:$dev_port/readyz"
 wait_for "http://127.0.0.1:$mail_web_port/api/email"
 
 step "Playwright" "(Chromium, with and without JavaScript)"

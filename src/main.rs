@@ -4,9 +4,16 @@
 #[cfg(feature = "ssr")]
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
-    use roster::server::{AppState, app, config::Config, db, telemetry};
+    use roster::server::{AppState, app, config, config::Config, db, telemetry};
 
-    telemetry::init();
+    let log_format = match config::LogFormat::from_env() {
+        Ok(format) => format,
+        Err(message) => {
+            eprintln!("roster: {message}");
+            return std::process::ExitCode::from(2);
+        }
+    };
+    telemetry::init(log_format);
     let args: Vec<String> = std::env::args().skip(1).collect();
     let config = match Config::from_env() {
         Ok(config) => config,
@@ -33,6 +40,7 @@ async fn main() -> std::process::ExitCode {
     };
 
     async fn serve(config: Config) -> Result<(), String> {
+        use std::future::IntoFuture as _;
         let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
         let addr = leptos_options.site_addr;
         let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
@@ -56,10 +64,14 @@ async fn main() -> std::process::ExitCode {
                 None
             }
         };
+        let grace = config.shutdown_grace;
         let state = AppState::new(pool, config, leptos_options).await?;
-        if let Some(delivery) = delivery {
-            tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery));
-        }
+        // Turns true on SIGTERM or Ctrl-C: the server stops accepting and the
+        // outbox worker stops claiming.
+        let (stop, stopping) = tokio::sync::watch::channel(false);
+        let worker = delivery.map(|delivery| {
+            tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery, stopping.clone()))
+        });
         // Housekeeping in the background (any instance may do it): expired
         // sessions, sign-ups nobody needs any more, audit entries past their
         // organization's retention.
@@ -84,14 +96,65 @@ async fn main() -> std::process::ExitCode {
         let listener =
             tokio::net::TcpListener::bind(addr).await.map_err(|e| format!("cannot listen on {addr}: {e}"))?;
         tracing::info!("Roster is listening on http://{addr}");
-        println!("Roster is running at http://{addr}");
+        // For a person at a terminal; a log collector reads only JSON lines.
+        if state.config.log_format == config::LogFormat::Text {
+            println!("Roster is running at http://{addr}");
+        }
         // The peer address feeds the per-client rate limits.
-        axum::serve(listener, app(state).into_make_service_with_connect_info::<std::net::SocketAddr>())
-            .with_graceful_shutdown(async {
-                let _ = tokio::signal::ctrl_c().await;
-            })
-            .await
-            .map_err(|e| e.to_string())
+        let mut server_stopping = stopping.clone();
+        let server = tokio::spawn(
+            axum::serve(listener, app(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>())
+                .with_graceful_shutdown(async move {
+                    let _ = server_stopping.wait_for(|stop| *stop).await;
+                })
+                .into_future(),
+        );
+        shutdown_signal().await;
+        // From here on: accept nothing new, let what was accepted finish
+        // (each request is bounded by REQUEST_TIMEOUT_SECONDS, the grace by
+        // SHUTDOWN_GRACE_SECONDS), let the mail being sent be recorded.
+        tracing::info!(grace_seconds = grace.as_secs(), "shutting down: finishing the requests in flight");
+        let _ = stop.send(true);
+        let deadline = tokio::time::Instant::now() + grace;
+        match tokio::time::timeout_at(deadline, server).await {
+            Ok(Ok(Ok(()))) => tracing::info!("every request in flight was answered"),
+            Ok(Ok(Err(error))) => tracing::error!(%error, "the server stopped with an error"),
+            Ok(Err(error)) => tracing::error!(%error, "the server task failed"),
+            Err(_) => tracing::warn!("the grace period ended with requests still in flight"),
+        }
+        if let Some(worker) = worker
+            && tokio::time::timeout_at(deadline, worker).await.is_err()
+        {
+            tracing::warn!(
+                "the grace period ended while mail was being sent; its lease lets another instance retry it"
+            );
+        }
+        // Closing returns the connections to PostgreSQL at once rather than
+        // leaving them to time out.
+        let _ = tokio::time::timeout_at(deadline, state.pool.close()).await;
+        tracing::info!("Roster stopped");
+        Ok(())
+    }
+
+    /// SIGTERM (systemd, an orchestrator) or Ctrl-C (a terminal).
+    async fn shutdown_signal() {
+        #[cfg(unix)]
+        {
+            let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(term) => term,
+                Err(error) => {
+                    tracing::error!(%error, "cannot listen for SIGTERM; Ctrl-C still stops Roster");
+                    let _ = tokio::signal::ctrl_c().await;
+                    return;
+                }
+            };
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = tokio::signal::ctrl_c() => {}
+            }
+        }
+        #[cfg(not(unix))]
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
 

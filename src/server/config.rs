@@ -46,6 +46,31 @@ pub struct Config {
     /// A request still unanswered after this long gets a 503 and its work is
     /// dropped, so a flood cannot keep connections hanging.
     pub request_timeout: Duration,
+    /// On SIGTERM or Ctrl-C, how long requests in flight and the mail being
+    /// sent may take to finish before the process exits anyway. At least
+    /// the request timeout + 5 s, so no request that could still be answered
+    /// is cut off.
+    pub shutdown_grace: Duration,
+    /// How log lines are written: `text` for people, `json` (one object a
+    /// line, with the request id) for a log collector.
+    pub log_format: LogFormat,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+impl LogFormat {
+    /// `LOG_FORMAT`: `text` (the default) or `json`.
+    pub fn from_env() -> Result<Self, String> {
+        match std::env::var("LOG_FORMAT").ok().as_deref().map(str::trim) {
+            None | Some("") | Some("text") => Ok(LogFormat::Text),
+            Some("json") => Ok(LogFormat::Json),
+            Some(other) => Err(format!("LOG_FORMAT must be text or json, not {other:?}")),
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -163,6 +188,8 @@ impl Config {
             api_requests_per_minute: env_or("API_REQUESTS_PER_MINUTE", 600u32)?.max(1),
             trust_proxy_hops: trust_proxy_hops()?,
             request_timeout: Duration::from_secs(env_or::<u64>("REQUEST_TIMEOUT_SECONDS", 30)?.max(1)),
+            shutdown_grace: Duration::from_secs(env_or::<u64>("SHUTDOWN_GRACE_SECONDS", 35)?),
+            log_format: LogFormat::from_env()?,
         };
         config.check()?;
         Ok(config)
@@ -172,6 +199,16 @@ impl Config {
     /// installation (HTTPS cookies, or real mail) must say where users reach
     /// it: otherwise links in mails would point at the listen address.
     pub fn check(&self) -> Result<(), String> {
+        let least = self.request_timeout + Duration::from_secs(5);
+        if self.shutdown_grace < least {
+            return Err(format!(
+                "SHUTDOWN_GRACE_SECONDS is {}, but a request may run for REQUEST_TIMEOUT_SECONDS ({}): \
+                 set it to at least {} so a restart never cuts off a request that could still be answered",
+                self.shutdown_grace.as_secs(),
+                self.request_timeout.as_secs(),
+                least.as_secs()
+            ));
+        }
         if self.public_origin.is_none() && (self.cookie_secure || self.smtp_url.is_some()) {
             let why = if self.cookie_secure { "COOKIE_SECURE=true" } else { "SMTP_URL is set" };
             return Err(format!(
@@ -202,6 +239,8 @@ impl Config {
             api_requests_per_minute: 600,
             trust_proxy_hops: 0,
             request_timeout: Duration::from_secs(30),
+            shutdown_grace: Duration::from_secs(35),
+            log_format: LogFormat::Text,
         }
     }
 
@@ -229,6 +268,8 @@ impl std::fmt::Debug for Config {
             .field("api_requests_per_minute", &self.api_requests_per_minute)
             .field("trust_proxy_hops", &self.trust_proxy_hops)
             .field("request_timeout", &self.request_timeout)
+            .field("shutdown_grace", &self.shutdown_grace)
+            .field("log_format", &self.log_format)
             .finish_non_exhaustive()
     }
 }
@@ -265,6 +306,16 @@ mod tests {
         config.smtp_url = Some("smtp://mail:25".into());
         assert!(config.check().unwrap_err().contains("SMTP_URL is set"));
         config.public_origin = Some("https://roster.example.com".into());
+        assert!(config.check().is_ok());
+    }
+
+    #[test]
+    fn the_shutdown_grace_outlasts_the_longest_request() {
+        let mut config = Config::for_database("postgres://x");
+        config.request_timeout = Duration::from_secs(60);
+        let message = config.check().unwrap_err();
+        assert!(message.contains("set it to at least 65"), "{message}");
+        config.shutdown_grace = Duration::from_secs(65);
         assert!(config.check().is_ok());
     }
 }

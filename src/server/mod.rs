@@ -7,6 +7,7 @@ pub mod client_addr;
 pub mod clock;
 pub mod config;
 pub mod db;
+pub mod health;
 pub mod named;
 pub mod rate_limit;
 pub mod respond;

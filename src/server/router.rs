@@ -8,16 +8,18 @@ use axum::routing::get;
 use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use tower::Layer as _;
+use tower_http::LatencyUnit;
 use tower_http::limit::RequestBodyLimitLayer;
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::services::ServeDir;
 use tower_http::set_header::{SetResponseHeader, SetResponseHeaderLayer};
 use tower_http::timeout::TimeoutLayer;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tower_sessions::cookie::SameSite;
 use tower_sessions::{Expiry, SessionManagerLayer};
 
 use super::AppState;
+use super::health::{self, HEALTH_PATH, READY_PATH};
 use super::security::{CspNonce, refuse_cross_site, security_headers};
 use crate::app::{App, shell};
 use crate::features::api_keys::http as api_v1;
@@ -31,9 +33,8 @@ pub const SESSION_COOKIE: &str = "roster_session";
 
 /// The routes beside server functions, pages and the bundle: all public
 /// (the enforcement test checks this list against its own).
-pub const HEALTH_PATH: &str = "/healthz";
 pub const PLAIN_ROUTES: &[&str] =
-    &[HEALTH_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH, photo::UPLOAD_PATH, photo::PHOTO_PATH];
+    &[HEALTH_PATH, READY_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH, photo::UPLOAD_PATH, photo::PHOTO_PATH];
 
 pub fn app(state: AppState) -> Router {
     let routes = generate_route_list(App);
@@ -64,7 +65,8 @@ pub fn app(state: AppState) -> Router {
         // The multipart reader's own limit (2 MB by default) is this one too.
         .layer(axum::extract::DefaultBodyLimit::max(photo::MAX_PHOTO_REQUEST_BYTES));
     let everything_else = Router::new()
-        .route(HEALTH_PATH, get(health))
+        .route(HEALTH_PATH, get(health::health))
+        .route(READY_PATH, get(health::ready))
         .route(photo::PHOTO_PATH, get(photo::serve))
         // The organization's systems, by API key (not the session).
         .route(api_v1::CHECK_PATH, get(api_v1::check_permission))
@@ -85,11 +87,17 @@ pub fn app(state: AppState) -> Router {
         // A long-lived route (an event stream) must be mounted outside.
         .layer(TimeoutLayer::with_status_code(StatusCode::SERVICE_UNAVAILABLE, state.config.request_timeout))
         .layer(middleware::from_fn_with_state(state.clone(), security_headers))
-        .layer(TraceLayer::new_for_http().make_span_with(|request: &Request<_>| {
-            let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
-            // The path only: query strings may hold search terms.
-            tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
-        }))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request<_>| {
+                    let request_id = request.headers().get("x-request-id").and_then(|v| v.to_str().ok()).unwrap_or("");
+                    // The path only: query strings may hold search terms.
+                    tracing::info_span!("request", request_id, method = %request.method(), path = %request.uri().path())
+                })
+                // One line a request once answered: its status and how long it took
+                // (inside the span, so with its request id).
+                .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)),
+        )
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)
@@ -113,15 +121,4 @@ fn bundle(
     let files =
         SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")).layer(files);
     SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")).layer(files)
-}
-
-/// Liveness and database reachability, for load balancers and `make run`.
-async fn health(axum::extract::State(state): axum::extract::State<AppState>) -> (StatusCode, &'static str) {
-    match sqlx::query("SELECT 1").execute(&state.pool).await {
-        Ok(_) => (StatusCode::OK, "ok"),
-        Err(error) => {
-            tracing::error!(%error, "health check: database unreachable");
-            (StatusCode::SERVICE_UNAVAILABLE, "database unreachable")
-        }
-    }
 }

@@ -197,6 +197,10 @@ pub async fn seed_organization(
     .execute(&mut *tx)
     .await
     .map_err(|e| e.to_string())?;
+    // Statistics for the rows just written, so that what follows in this
+    // transaction (the memberships, their checks) is planned for a million
+    // users, not for the empty table the planner last saw.
+    sqlx::query("ANALYZE users").execute(&mut *tx).await.map_err(|e| e.to_string())?;
     seed_memberships(&mut tx, org_id).await.map_err(|e| e.to_string())?;
     tx.commit().await.map_err(|e| e.to_string())?;
     // Fresh statistics and visibility map now, rather than an autovacuum

@@ -120,11 +120,17 @@ const ENDPOINTS: &[(&str, Needs, &[(&str, &str)])] = &[
 ];
 
 /// The plain axum routes (beside server functions and pages): the health
-/// check is public; `/api/v1` takes an API key (`tests/it/api_keys.rs`);
+/// and readiness checks are public; `/api/v1` takes an API key (`tests/it/api_keys.rs`);
 /// the photo routes take the session through the same guard
 /// (`tests/it/photos.rs` tests each denial).
-const PLAIN_ROUTES: &[&str] =
-    &["/healthz", "/api/v1/permissions/check", "/api/v1/users", "/settings/users/{id}/photo", "/photos/{id}"];
+const PLAIN_ROUTES: &[&str] = &[
+    "/healthz",
+    "/readyz",
+    "/api/v1/permissions/check",
+    "/api/v1/users",
+    "/settings/users/{id}/photo",
+    "/photos/{id}",
+];
 
 /// Every page and the server function that loads its data (checked above):
 /// a page shows nothing its data function would refuse.

@@ -31,6 +31,7 @@ mod mail;
 mod permissions;
 mod photos;
 mod positions;
+mod process;
 mod profile;
 mod recovery;
 mod search;

@@ -90,16 +90,26 @@ pub fn backoff(attempts: i32) -> Duration {
 /// Sends what is due, one claimed batch after another, until nothing is
 /// due. Returns how many mails were accepted.
 pub async fn deliver_due(pool: &PgPool, delivery: &Delivery) -> Result<usize, AppError> {
+    deliver_due_until(pool, delivery, &tokio::sync::watch::channel(false).1).await
+}
+
+/// [`deliver_due`], claiming no further batch once `stop` is true.
+async fn deliver_due_until(
+    pool: &PgPool,
+    delivery: &Delivery,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Result<usize, AppError> {
     let worker = Uuid::new_v4();
     recover_abandoned(pool).await?;
     let mut sent = 0;
-    loop {
+    while !*stop.borrow() {
         let batch = claim(pool, worker, BATCH).await?;
         if batch.is_empty() {
-            return Ok(sent);
+            break;
         }
         sent += send_claimed(pool, delivery, worker, batch).await?;
     }
+    Ok(sent)
 }
 
 /// Leases up to `limit` due mails to `worker`, committed at once.
@@ -249,7 +259,12 @@ async fn send(delivery: &Delivery, mail: &Claimed) -> Result<(), String> {
 
 /// The background worker: delivers at once when notified, and every few
 /// seconds anyway (for retries and missed notifications).
-pub async fn run(pool: PgPool, delivery: Delivery) {
+///
+/// Until `stop` turns true (the server is shutting down): then the batch
+/// being sent is finished and recorded, no new one is claimed, and the
+/// worker returns. A mail claimed but never started (the process killed
+/// instead) is claimed again by any instance once its lease runs out.
+pub async fn run(pool: PgPool, delivery: Delivery, mut stop: tokio::sync::watch::Receiver<bool>) {
     let mut listener = match PgListener::connect_with(&pool).await {
         Ok(mut listener) => match listener.listen("outbox").await {
             Ok(()) => Some(listener),
@@ -257,17 +272,24 @@ pub async fn run(pool: PgPool, delivery: Delivery) {
         },
         Err(_) => None,
     };
-    loop {
-        if let Err(error) = deliver_due(&pool, &delivery).await {
+    while !*stop.borrow() {
+        if let Err(error) = deliver_due_until(&pool, &delivery, &stop).await {
             tracing::error!(?error, "outbox delivery failed");
         }
-        match listener.as_mut() {
-            Some(listener) => {
-                let _ = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+        let wait = async {
+            match listener.as_mut() {
+                Some(listener) => {
+                    let _ = tokio::time::timeout(Duration::from_secs(5), listener.recv()).await;
+                }
+                None => tokio::time::sleep(Duration::from_secs(2)).await,
             }
-            None => tokio::time::sleep(Duration::from_secs(2)).await,
+        };
+        tokio::select! {
+            () = wait => {}
+            _ = stop.changed() => {}
         }
     }
+    tracing::info!("outbox worker stopped");
 }
 
 #[cfg(test)]

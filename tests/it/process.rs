@@ -1,0 +1,154 @@
+//! The `roster` binary as an installation runs it, on a database of the
+//! test's own: readiness once it listens, JSON logs that carry the request
+//! id, and a stop on SIGTERM that answers the request it had accepted,
+//! refuses new connections and exits 0. Readiness failing is tested on the
+//! in-process app, where the database can be taken away.
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use reqwest::StatusCode;
+use serde_json::Value;
+use sqlx::PgPool;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+/// `DATABASE_URL` (the test cluster) with the test's own database.
+async fn url_of(pool: &PgPool) -> String {
+    let database: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
+    let base = std::env::var("DATABASE_URL").unwrap();
+    let (address, params) = base.split_once('?').unwrap_or((&base, ""));
+    let (server, _) = address.rsplit_once('/').unwrap();
+    if params.is_empty() { format!("{server}/{database}") } else { format!("{server}/{database}?{params}") }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+#[db_test]
+async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(pool: PgPool) {
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roster"))
+        .env("DATABASE_URL", url_of(&pool).await)
+        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
+        .env("LEPTOS_OUTPUT_NAME", "roster")
+        .env("LEPTOS_SITE_ROOT", "target/site")
+        .env("LOG_FORMAT", "json")
+        .env("RUST_LOG", "info")
+        .env("SHUTDOWN_GRACE_SECONDS", "35")
+        .env_remove("SMTP_URL")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("start the roster binary");
+
+    // Ready once it listens with its migrations applied.
+    let client = reqwest::Client::new();
+    let started = Instant::now();
+    loop {
+        if let Ok(response) = client.get(format!("{base}/readyz")).send().await
+            && response.status() == StatusCode::OK
+        {
+            assert_eq!(response.text().await.unwrap(), "ready");
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(60), "not ready within 60 s");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let health = client.get(format!("{base}/healthz")).header("x-request-id", "probe-1").send().await.unwrap();
+    assert_eq!((health.status(), health.headers()["x-request-id"].to_str().unwrap()), (StatusCode::OK, "probe-1"));
+
+    // A request accepted before the signal, its body still on the way.
+    let body = "email=nobody%40example.com&password=not-the-password";
+    let mut in_flight = TcpStream::connect(("127.0.0.1", port)).await.unwrap();
+    let head = format!(
+        "POST /api/sign_in HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nOrigin: {base}\r\nx-request-id: in-flight-1\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    in_flight.write_all(head.as_bytes()).await.unwrap();
+    in_flight.write_all(&body.as_bytes()[..10]).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+
+    let pid = child.id().unwrap().to_string();
+    assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
+    // New connections are refused from the moment it stops accepting.
+    let refused_by = Instant::now() + Duration::from_secs(5);
+    while TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+        assert!(Instant::now() < refused_by, "still accepting connections 5 s after SIGTERM");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    // The accepted one is answered in full.
+    in_flight.write_all(&body.as_bytes()[10..]).await.unwrap();
+    let mut answer = String::new();
+    tokio::time::timeout(Duration::from_secs(30), in_flight.read_to_string(&mut answer))
+        .await
+        .expect("the request in flight is answered")
+        .expect("no reset connection");
+    assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+    assert!(answer.contains("x-request-id: in-flight-1"), "{answer}");
+
+    let status = tokio::time::timeout(Duration::from_secs(40), child.wait()).await.expect("exits").unwrap();
+    assert!(status.success(), "exit status {status}");
+
+    // One JSON object a line; the lines logged for a request carry its id.
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).await.unwrap();
+    child.stderr.take().unwrap().read_to_string(&mut out).await.unwrap();
+    let lines: Vec<Value> = out
+        .lines()
+        .filter(|line| line.starts_with('{'))
+        .map(|line| serde_json::from_str(line).unwrap_or_else(|e| panic!("not JSON ({e}): {line}")))
+        .collect();
+    let of_request = |id: &str| -> Vec<&Value> { lines.iter().filter(|l| l["span"]["request_id"] == id).collect() };
+    let answered = of_request("in-flight-1");
+    assert!(
+        answered
+            .iter()
+            .any(|l| l["status"].is_number() && l["latency"].is_string() && l["span"]["path"] == "/api/sign_in"),
+        "no access line for the request in flight: {out}"
+    );
+    assert!(!of_request("probe-1").is_empty(), "{out}");
+    for said in ["shutting down", "every request in flight was answered", "Roster stopped"] {
+        assert!(lines.iter().any(|l| l["message"].as_str().is_some_and(|m| m.starts_with(said))), "{said}: {out}");
+    }
+    // Nothing but JSON on its output.
+    assert!(out.lines().filter(|l| !l.trim().is_empty()).all(|l| l.starts_with('{')), "{out}");
+}
+
+#[db_test]
+async fn readiness_fails_when_migrations_are_missing_or_the_database_is_gone(pool: PgPool) {
+    let app = spawn_app(pool).await;
+    let client = reqwest::Client::new();
+    let ready = || async { client.get(app.url("/readyz")).send().await.unwrap() };
+    let response = ready().await;
+    assert_eq!((response.status(), response.text().await.unwrap()), (StatusCode::OK, "ready".to_owned()));
+
+    // An older schema than this build's: not ready, but alive.
+    sqlx::query("DELETE FROM _sqlx_migrations WHERE version = $1")
+        .bind(roster::server::health::newest_migration())
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let response = ready().await;
+    assert_eq!(
+        (response.status(), response.text().await.unwrap()),
+        (StatusCode::SERVICE_UNAVAILABLE, "migrations pending".to_owned())
+    );
+    assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+
+    // No database at all: a quick 503, never a hang.
+    app.pool.close().await;
+    let started = Instant::now();
+    let response = ready().await;
+    assert_eq!(
+        (response.status(), response.text().await.unwrap()),
+        (StatusCode::SERVICE_UNAVAILABLE, "database unreachable".to_owned())
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert_eq!(client.get(app.url("/healthz")).send().await.unwrap().status(), StatusCode::OK);
+}
