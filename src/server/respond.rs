@@ -154,6 +154,51 @@ where
     run(Some(page), body).await
 }
 
+/// The reads of one server-rendered page, each run once (see
+/// [`respond_read`]). Made for every request by `router::app`.
+#[derive(Clone, Default)]
+pub struct RenderReads(
+    std::sync::Arc<
+        std::sync::Mutex<
+            std::collections::HashMap<
+                String,
+                std::sync::Arc<tokio::sync::OnceCell<Box<dyn std::any::Any + Send + Sync>>>,
+            >,
+        >,
+    >,
+);
+
+/// `respond` for a read that a page's resource makes: while a page is
+/// rendered on the server, the first call with this `key` (the function and
+/// its arguments) runs and every later one gets its answer.
+///
+/// Leptos's `Suspense` walks its children more than once on the server
+/// (leptos#2956, #4688), and a page inside the settings layout's
+/// `Suspense` is built anew on each walk, so its resources called their
+/// server functions two or three times per request with the same
+/// arguments: User Management ran its list query three times a page. A
+/// read has the same answer each time within one render; writes never come
+/// here. Outside a server render (a server function called over HTTP) there
+/// is no `RenderReads` and the body simply runs.
+pub async fn respond_read<T, Fut>(key: String, body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>
+where
+    T: Clone + Send + Sync + 'static,
+    Fut: Future<Output = Result<T, AppError>>,
+{
+    let Some(reads) = use_context::<RenderReads>() else {
+        return run(None, body).await;
+    };
+    let cell = reads.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).entry(key).or_default().clone();
+    let answer =
+        cell.get_or_init(|| async { Box::new(run(None, body).await) as Box<dyn std::any::Any + Send + Sync> }).await;
+    match answer.downcast_ref::<Result<T, AppError>>() {
+        Some(answer) => answer.clone(),
+        // Two reads of different types under one key: a programming error,
+        // reported rather than answered with the other's value.
+        None => Err(internal("render reads", "one key read with two answer types")),
+    }
+}
+
 async fn run<T, Fut>(form_page: Option<&str>, body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>
 where
     Fut: Future<Output = Result<T, AppError>>,

@@ -41,6 +41,9 @@ pub fn app(state: AppState) -> Router {
     let context_state = state.clone();
     let provide_state = move || {
         provide_context(context_state.clone());
+        // This request's reads, each run once however often the page's
+        // Suspense walks it (`respond_read`).
+        provide_context(super::respond::RenderReads::default());
         // Leptos puts its own nonce on its inline scripts; use the one this
         // response's Content-Security-Policy names instead.
         let nonce = use_context::<http::request::Parts>().and_then(|p| p.extensions.get::<CspNonce>().cloned());

@@ -53,3 +53,33 @@ async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
     assert!(!log.contains("Wrong-Secret-99"), "a wrong password leaked into the log");
     assert!(!log.contains(&session_id), "a session id leaked into the log");
 }
+
+/// Leptos's `Suspense` builds a page more than once while rendering it on
+/// the server; the page's reads must still reach the database once each
+/// (`respond_read`). Counted from sqlx's own log of every statement.
+#[db_test]
+async fn a_server_rendered_page_runs_each_read_once(pool: PgPool) {
+    let capture = Capture::default();
+    let writer = capture.clone();
+    let _capturing = tracing_subscriber::fmt()
+        .with_env_filter("sqlx::query=debug")
+        .with_ansi(false)
+        .with_writer(move || writer.clone())
+        .finish()
+        .set_default();
+    let app = spawn_app(pool).await;
+    let (browser, _) = app.signed_up("Acme").await;
+    let count = |needle: &str| {
+        let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+        log.lines().filter(|line| line.contains(needle)).count()
+    };
+    let (lists, seats) = (count("FROM users u WHERE u.org_id"), count("FROM seats WHERE org_id"));
+    let html = browser.page_html("/settings/users").await;
+    assert!(html.contains("User Management"));
+    assert_eq!(count("FROM users u WHERE u.org_id") - lists, 1, "the list query, once");
+    assert_eq!(count("FROM seats WHERE org_id") - seats, 1, "the seat counters, once");
+    // Over HTTP, each call still runs (nothing is kept between requests).
+    browser.list(&[]).await;
+    browser.list(&[]).await;
+    assert_eq!(count("FROM users u WHERE u.org_id") - lists, 3);
+}

@@ -11,8 +11,9 @@ use crate::features::users::types::{UserListQuery, UserPage};
 pub async fn list_users(#[server(default)] query: UserListQuery) -> Result<UserPage, AppError> {
     use crate::features::auth::server::guard::{Actor, Permission};
     use crate::features::users::server::list;
-    use crate::server::respond::respond;
-    respond(|ctx| async move {
+    use crate::server::respond::respond_read;
+    let key = format!("list_users {}", serde_json::to_string(&query).unwrap_or_default());
+    respond_read(key, |ctx| async move {
         let actor = Actor::require(&ctx, Permission::UserMenu).await?;
         let state = &ctx.state;
         let size = list::page_size(query.size, actor.page_size);
