@@ -68,3 +68,56 @@ async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: P
 
     std::fs::remove_dir_all(site).unwrap();
 }
+
+/// Pages and server-function answers travel compressed to browsers that
+/// accept it (Brotli first, else gzip), and as they are to those that do
+/// not.
+#[db_test]
+async fn pages_and_answers_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
+    use std::io::Read;
+    let app = crate::common::spawn_app(pool).await;
+    let (browser, _) = app.signed_up("Acme").await;
+    let page = app.url("/settings/users");
+    let fetch = |encoding: &'static str| {
+        let request = browser.client.get(&page).header(header::ACCEPT, "text/html");
+        let request = if encoding.is_empty() { request } else { request.header(header::ACCEPT_ENCODING, encoding) };
+        async move { request.send().await.unwrap() }
+    };
+
+    let plain = fetch("").await;
+    assert!(plain.headers().get(header::CONTENT_ENCODING).is_none());
+    let html = plain.text().await.unwrap();
+    assert!(html.contains("User Management"));
+
+    let brotli = fetch("gzip, deflate, br").await;
+    assert_eq!(brotli.headers()[header::CONTENT_ENCODING], "br");
+    assert!(brotli.headers()[header::VARY].to_str().unwrap().contains("accept-encoding"));
+    let bytes = brotli.bytes().await.unwrap();
+    let mut decoded = String::new();
+    brotli::Decompressor::new(&bytes[..], 4096).read_to_string(&mut decoded).unwrap();
+    assert!(decoded.contains("User Management"));
+    assert!(bytes.len() * 4 < decoded.len(), "{} bytes for {}", bytes.len(), decoded.len());
+
+    let gzip = fetch("gzip").await;
+    assert_eq!(gzip.headers()[header::CONTENT_ENCODING], "gzip");
+    let bytes = gzip.bytes().await.unwrap();
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut decoded).unwrap();
+    assert!(decoded.contains("User Management"));
+
+    // A server function's JSON too.
+    let answer = browser
+        .client
+        .post(app.url("/api/list_users"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .header(header::ORIGIN, app.url(""))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert_eq!(answer.headers()[header::CONTENT_ENCODING], "gzip");
+    let bytes = answer.bytes().await.unwrap();
+    let mut decoded = String::new();
+    flate2::read::GzDecoder::new(&bytes[..]).read_to_string(&mut decoded).unwrap();
+    assert!(decoded.contains("\"rows\""), "{decoded}");
+}
