@@ -73,8 +73,8 @@ async fn main() -> std::process::ExitCode {
             tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery, stopping.clone()))
         });
         // Housekeeping in the background (any instance may do it): expired
-        // sessions, sign-ups nobody needs any more, audit entries past their
-        // organization's retention.
+        // sessions, idle rate limits, sign-ups nobody needs any more, audit
+        // entries past their organization's retention.
         let store = state.sessions.clone();
         let pool = state.pool.clone();
         tokio::spawn(async move {
@@ -84,6 +84,9 @@ async fn main() -> std::process::ExitCode {
                 every.tick().await;
                 if let Err(error) = store.delete_expired().await {
                     tracing::warn!(%error, "could not delete expired sessions");
+                }
+                if let Err(error) = roster::server::rate_limit::forget_idle(&pool).await {
+                    tracing::warn!(%error, "could not forget idle rate limits");
                 }
                 if let Err(error) = roster::features::auth::server::sign_up::delete_old(&pool).await {
                     tracing::warn!(?error, "could not delete old sign-ups");

@@ -36,6 +36,7 @@ impl AppState {
         let sessions = Sessions::new(pool.clone(), clock.clone());
         let hasher = PasswordHasher::new(config.argon2).await?;
         let limits = Arc::new(RateLimits::new(
+            pool.clone(),
             config.token_requests_per_minute,
             config.password_requests_per_minute,
             config.api_requests_per_minute,

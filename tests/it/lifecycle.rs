@@ -277,6 +277,33 @@ async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
     assert!(html.contains("Too many attempts"), "the page says so too");
 }
 
+/// Two instances on one database are one installation: a client gets the
+/// configured quota across both, not once from each, and it refills.
+#[db_test]
+async fn rate_limits_hold_across_instances_and_refill(pool: PgPool) {
+    let config = || Config { token_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
+    let first = spawn_app_with(pool.clone(), config()).await;
+    let second = spawn_app_with(pool.clone(), config()).await;
+    let (one, two) = (first.browser(), second.browser());
+    for (i, visitor) in [&one, &two, &one].into_iter().enumerate() {
+        let (status, _) = visitor.call_json("activation_link", &[("token", "guess")]).await;
+        assert_eq!(status, StatusCode::OK, "request {i}");
+    }
+    for visitor in [&two, &one] {
+        let (status, body) = visitor.call_json("activation_link", &[("token", "guess")]).await;
+        assert_eq!((status, body["kind"].as_str()), (StatusCode::TOO_MANY_REQUESTS, Some("rate_limited")));
+    }
+    // 20 s later (a third of a minute's quota of 3), one more gets in.
+    sqlx::query("UPDATE rate_limits SET tat = tat - interval '20 seconds'").execute(&pool).await.unwrap();
+    let (status, _) = two.call_json("activation_link", &[("token", "guess")]).await;
+    assert_eq!(status, StatusCode::OK);
+    let (status, _) = one.call_json("activation_link", &[("token", "guess")]).await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    // Housekeeping forgets a key once its quota is whole again.
+    sqlx::query("UPDATE rate_limits SET tat = now() - interval '1 second'").execute(&pool).await.unwrap();
+    assert_eq!(roster::server::rate_limit::forget_idle(&pool).await.unwrap(), 1);
+}
+
 #[db_test]
 async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPool) {
     let app = spawn_app(pool).await;

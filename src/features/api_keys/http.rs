@@ -84,7 +84,7 @@ async fn key_of(state: &AppState, headers: &HeaderMap) -> Result<KeyHolder, ApiE
     let holder = authenticate(&state.pool, presented)
         .await?
         .ok_or_else(|| ApiError::unauthorized("The API key is unknown or was revoked."))?;
-    state.limits.api_request(holder.key_id)?;
+    state.limits.api_request(holder.key_id).await?;
     Ok(holder)
 }
 

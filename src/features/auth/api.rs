@@ -23,7 +23,7 @@ pub async fn sign_up(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         // It sends mail: limited per client like the other link endpoints.
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         let input = sign_up::SignUpRequest { organization, time_zone, first_name, last_name, email };
         sign_up::request(&ctx.state.pool, &ctx.base_url(), input).await?;
         ctx.redirect("/sign-up/sent");
@@ -39,7 +39,7 @@ pub async fn sign_up_link(token: String) -> Result<crate::features::auth::types:
     use crate::features::auth::server::sign_up::inspect;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         inspect(&ctx.state.pool, &token).await
     })
     .await
@@ -58,7 +58,7 @@ pub async fn confirm_sign_up(
     use crate::server::respond::respond_on_page;
     let page = sign_up_page(&token);
     respond_on_page(&page, |ctx| async move {
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let state = &ctx.state;
         let auth = sign_up::confirm(
             &state.pool,
@@ -90,7 +90,7 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
     use crate::features::auth::types::safe_next;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let origin = crate::features::audit::server::Origin::of(&ctx, None);
         let state = &ctx.state;
         let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password, &origin, &ctx.base_url()).await?;
@@ -111,7 +111,7 @@ pub async fn forgot_password(email: String) -> Result<(), AppError> {
     use crate::features::auth::server::recovery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         let (pool, base_url, origin) = (ctx.state.pool.clone(), ctx.base_url(), Origin::of(&ctx, None));
         tokio::spawn(async move {
             if let Err(error) = recovery::request(&pool, &email, &base_url, &origin).await {
@@ -131,7 +131,7 @@ pub async fn recovery_link(token: String) -> Result<crate::features::auth::types
     use crate::features::auth::server::recovery;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         recovery::inspect(&ctx.state.pool, &token).await
     })
     .await
@@ -151,7 +151,7 @@ pub async fn recover_password(
     use crate::server::respond::{path_segment, respond_on_page};
     let page = format!("/recover/{}", path_segment(&token));
     respond_on_page(&page, |ctx| async move {
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let state = &ctx.state;
         let origin = Origin::of(&ctx, None);
         let email =
@@ -234,7 +234,7 @@ pub async fn change_password(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::OwnAccount).await?;
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let origin = Origin::of(&ctx, Some(&actor));
         let state = &ctx.state;
         let auth = own_account::change_password(

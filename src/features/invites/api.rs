@@ -85,7 +85,7 @@ pub async fn activation_link(token: String) -> Result<crate::features::invites::
     use crate::features::invites::server::activate::inspect;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         inspect(&ctx.state.pool, &token).await
     })
     .await
@@ -106,7 +106,7 @@ pub async fn activate_account(
     use crate::features::invites::server::activate::{Activation, activate};
     use crate::server::respond::respond_on_page;
     respond_on_page(&activation_page(&token), |ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         let origin = crate::features::audit::server::Origin::of(&ctx, None);
         let input = Activation { first_name, last_name, time_zone, password, password_confirmation, origin };
         let auth = activate(&ctx.state.pool, &ctx.state.hasher, &token, input).await?;
@@ -163,7 +163,7 @@ pub async fn request_new_link(token: String) -> Result<crate::features::invites:
     use crate::features::invites::types::NewLinkSent;
     use crate::server::respond::respond_on_page;
     respond_on_page(&activation_page(&token), |ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         let origin = crate::features::audit::server::Origin::of(&ctx, None);
         let sent = lifecycle::request_new_link(&ctx.state.pool, &token, &ctx.base_url(), &origin).await?;
         let back: String = form_urlencoded::Serializer::new(String::new()).append_pair("sent", &sent.email).finish();

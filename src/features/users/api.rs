@@ -140,7 +140,7 @@ pub async fn delete_user(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::DeleteUsers).await?;
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let admin = Admin::of(&ctx, &actor);
         let name = delete::delete_user(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
         let back = UserListQuery::parse(&view).current_href();
@@ -182,7 +182,7 @@ pub async fn email_change_link(token: String) -> Result<crate::features::users::
     use crate::features::users::server::email_change;
     use crate::server::respond::respond;
     respond(|ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         email_change::inspect(&ctx.state.pool, &token).await
     })
     .await
@@ -198,7 +198,7 @@ pub async fn confirm_email_change(token: String) -> Result<(), AppError> {
     use crate::server::respond::{path_segment, respond_on_page};
     let page = format!("/confirm-email/{}", path_segment(&token));
     respond_on_page(&page, |ctx| async move {
-        ctx.state.limits.link_request(ctx.client_ip)?;
+        ctx.state.limits.link_request(ctx.client_ip).await?;
         let email = email_change::confirm(&ctx.state.pool, &token, &Origin::of(&ctx, None)).await?;
         let query = form_urlencoded::Serializer::new(String::new())
             .append_pair("email", &email)
@@ -225,7 +225,7 @@ pub async fn transfer_superuser(
     use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::TransferSuperuser).await?;
-        ctx.state.limits.password_attempt(ctx.client_ip)?;
+        ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let admin = Admin::of(&ctx, &actor);
         transfer::transfer_superuser(&ctx.state.pool, &ctx.state.hasher, &admin, &password, user).await?;
         ctx.redirect("/account?notice=handed_over");
