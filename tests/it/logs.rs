@@ -24,18 +24,30 @@ impl Write for Capture {
     }
 }
 
+impl Capture {
+    /// Captures what this thread logs under `filter` until the guard drops.
+    fn start(filter: &str) -> (Capture, tracing::subscriber::DefaultGuard) {
+        let capture = Capture::default();
+        let writer = capture.clone();
+        let guard = tracing_subscriber::fmt()
+            .with_env_filter(filter)
+            .with_ansi(false)
+            .with_writer(move || writer.clone())
+            .finish()
+            .set_default();
+        (capture, guard)
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8(self.0.lock().unwrap().clone()).unwrap()
+    }
+}
+
 #[db_test]
 async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _capturing = tracing_subscriber::fmt()
-        // Everything the server logs, at the most verbose level. The test's
-        // own HTTP client (reqwest's cookie jar) is not the server: off.
-        .with_env_filter("trace,cookie_store=off,reqwest=off")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .set_default();
+    // Everything the server logs, at the most verbose level. The test's own
+    // HTTP client (reqwest's cookie jar) is not the server: off.
+    let (capture, _capturing) = Capture::start("trace,cookie_store=off,reqwest=off");
 
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
@@ -46,7 +58,7 @@ async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
     browser.list(&[("q", "ada")]).await;
     browser.call("sign_out", &[]).await;
 
-    let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let log = capture.text();
     assert!(log.contains("request_id="), "requests are logged with their id");
     assert!(log.contains("signed in"), "the capture saw the sign-in");
     assert!(!log.contains(PASSWORD), "a password leaked into the log");
@@ -59,20 +71,10 @@ async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
 /// (`respond_read`). Counted from sqlx's own log of every statement.
 #[db_test]
 async fn a_server_rendered_page_runs_each_read_once(pool: PgPool) {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    let _capturing = tracing_subscriber::fmt()
-        .with_env_filter("sqlx::query=debug")
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .finish()
-        .set_default();
+    let (capture, _capturing) = Capture::start("sqlx::query=debug");
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;
-    let count = |needle: &str| {
-        let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-        log.lines().filter(|line| line.contains(needle)).count()
-    };
+    let count = |needle: &str| capture.text().lines().filter(|line| line.contains(needle)).count();
     let (lists, seats) = (count("FROM users u WHERE u.org_id"), count("FROM seats WHERE org_id"));
     let html = browser.page_html("/settings/users").await;
     assert!(html.contains("User Management"));
