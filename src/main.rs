@@ -69,6 +69,15 @@ async fn main() -> std::process::ExitCode {
         // Turns true on SIGTERM or Ctrl-C: the server stops accepting and the
         // outbox worker stops claiming.
         let (stop, stopping) = tokio::sync::watch::channel(false);
+        if let Some(addr) = state.config.metrics_addr {
+            let handle = roster::server::metrics::install()?;
+            let metrics = roster::server::metrics::serve(addr, handle, state.clone(), stopping.clone());
+            tokio::spawn(async move {
+                if let Err(error) = metrics.await {
+                    tracing::error!(%error, "the metrics server stopped");
+                }
+            });
+        }
         let worker = delivery.map(|delivery| {
             tokio::spawn(roster::features::mail::worker::run(state.pool.clone(), delivery, stopping.clone()))
         });

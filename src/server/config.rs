@@ -54,6 +54,9 @@ pub struct Config {
     /// How log lines are written: `text` for people, `json` (one object a
     /// line, with the request id) for a log collector.
     pub log_format: LogFormat,
+    /// Where Prometheus metrics are served (`/metrics`), apart from the app:
+    /// off unless set.
+    pub metrics_addr: Option<std::net::SocketAddr>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -190,6 +193,12 @@ impl Config {
             request_timeout: Duration::from_secs(env_or::<u64>("REQUEST_TIMEOUT_SECONDS", 30)?.max(1)),
             shutdown_grace: Duration::from_secs(env_or::<u64>("SHUTDOWN_GRACE_SECONDS", 35)?),
             log_format: LogFormat::from_env()?,
+            metrics_addr: match std::env::var("METRICS_ADDR").ok().filter(|v| !v.trim().is_empty()) {
+                Some(addr) => Some(addr.trim().parse().map_err(|_| {
+                    format!("METRICS_ADDR must be an address and port such as 127.0.0.1:9100, not {addr:?}")
+                })?),
+                None => None,
+            },
         };
         config.check()?;
         Ok(config)
@@ -241,6 +250,7 @@ impl Config {
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(35),
             log_format: LogFormat::Text,
+            metrics_addr: None,
         }
     }
 
@@ -270,6 +280,7 @@ impl std::fmt::Debug for Config {
             .field("request_timeout", &self.request_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
             .field("log_format", &self.log_format)
+            .field("metrics_addr", &self.metrics_addr)
             .finish_non_exhaustive()
     }
 }

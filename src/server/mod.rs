@@ -8,6 +8,7 @@ pub mod clock;
 pub mod config;
 pub mod db;
 pub mod health;
+pub mod metrics;
 pub mod named;
 pub mod rate_limit;
 pub mod respond;

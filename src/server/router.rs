@@ -114,6 +114,8 @@ pub fn app(state: AppState) -> Router {
                 // (inside the span, so with its request id).
                 .on_response(DefaultOnResponse::new().level(tracing::Level::INFO).latency_unit(LatencyUnit::Millis)),
         )
+        // Counted and timed by route for `/metrics` (free without a recorder).
+        .layer(middleware::from_fn(super::metrics::track))
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeRequestUuid))
         .with_state(state)

@@ -1,7 +1,7 @@
 //! The `roster` binary as an installation runs it, on a database of the
-//! test's own: readiness once it listens, JSON logs that carry the request
-//! id, and a stop on SIGTERM that answers the request it had accepted,
-//! refuses new connections and exits 0. Readiness failing is tested on the
+//! test's own: readiness once it listens, metrics on their own address,
+//! JSON logs that carry the request id, and a stop on SIGTERM that answers
+//! the request it had accepted, refuses new connections and exits 0. Readiness failing is tested on the
 //! in-process app, where the database can be taken away.
 
 use std::process::Stdio;
@@ -30,6 +30,7 @@ fn free_port() -> u16 {
 #[db_test]
 async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(pool: PgPool) {
     let port = free_port();
+    let metrics_port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roster"))
         .env("DATABASE_URL", url_of(&pool).await)
@@ -39,6 +40,7 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
         .env("LOG_FORMAT", "json")
         .env("RUST_LOG", "info")
         .env("SHUTDOWN_GRACE_SECONDS", "35")
+        .env("METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
         .env_remove("SMTP_URL")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -61,6 +63,40 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
     }
     let health = client.get(format!("{base}/healthz")).header("x-request-id", "probe-1").send().await.unwrap();
     assert_eq!((health.status(), health.headers()["x-request-id"].to_str().unwrap()), (StatusCode::OK, "probe-1"));
+
+    // Metrics: on their own address only, counting what happened.
+    let refused = client
+        .post(format!("{base}/api/sign_in"))
+        .header("origin", &base)
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("email=nobody%40example.com&password=not-the-password")
+        .send()
+        .await
+        .unwrap();
+    assert!(refused.status().is_client_error(), "{}", refused.status());
+    assert_eq!(client.get(format!("{base}/metrics")).send().await.unwrap().status(), StatusCode::NOT_FOUND);
+    let metrics = client.get(format!("http://127.0.0.1:{metrics_port}/metrics")).send().await.unwrap();
+    assert_eq!(metrics.status(), StatusCode::OK);
+    let metrics = metrics.text().await.unwrap();
+    let has = |line: &str| metrics.lines().any(|l| l.starts_with(line));
+    assert!(has(r#"roster_sign_ins_total{result="failure"} 1"#), "{metrics}");
+    assert!(
+        metrics.lines().any(|l| l.starts_with("roster_http_requests_total{")
+            && l.contains(r#"route="/readyz""#)
+            && l.contains(r#"status="200""#)),
+        "{metrics}"
+    );
+    assert!(has(r#"roster_http_request_duration_seconds_bucket{route="/healthz",le="0.005"}"#), "{metrics}");
+    assert!(has("roster_password_hash_wait_seconds_count 1"), "{metrics}");
+    for gauge in [
+        "roster_outbox_depth 0",
+        "roster_outbox_oldest_seconds 0",
+        "roster_password_hash_queue_depth 0",
+        "roster_db_pool_connections ",
+        "roster_db_pool_max_connections 20",
+    ] {
+        assert!(has(gauge), "{gauge}: {metrics}");
+    }
 
     // A request accepted before the signal, its body still on the way.
     let body = "email=nobody%40example.com&password=not-the-password";

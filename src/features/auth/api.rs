@@ -93,8 +93,15 @@ pub async fn sign_in(email: String, password: Password, next: Option<String>) ->
         ctx.state.limits.password_attempt(ctx.client_ip).await?;
         let origin = crate::features::audit::server::Origin::of(&ctx, None);
         let state = &ctx.state;
-        let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password, &origin, &ctx.base_url()).await?;
-        session::begin(&ctx, auth).await?;
+        let auth = sign_in::sign_in(&state.pool, &state.hasher, &email, &password, &origin, &ctx.base_url()).await;
+        let result = match &auth {
+            Ok(_) => "success",
+            Err(AppError::InvalidCredentials) => "failure",
+            Err(AppError::Busy { .. }) => "busy",
+            Err(_) => "error",
+        };
+        metrics::counter!(crate::server::metrics::SIGN_INS, "result" => result).increment(1);
+        session::begin(&ctx, auth?).await?;
         ctx.redirect(&safe_next(next.as_deref()));
         Ok(())
     })

@@ -198,10 +198,12 @@ async fn deliver_one(pool: &PgPool, delivery: &Delivery, worker: Uuid, mail: Cla
                 .await?;
             }
             tx.commit().await?;
+            metrics::counter!(crate::server::metrics::MAILS, "result" => "sent").increment(1);
             Ok(true)
         }
         Err(error) => {
             let state = if attempts >= MAX_ATTEMPTS { "failed" } else { "retrying" };
+            metrics::counter!(crate::server::metrics::MAILS, "result" => state).increment(1);
             tracing::warn!(outbox_id = %mail.id, attempts, %error, "mail not delivered");
             sqlx::query(
                 "UPDATE outbox SET state = $3::mail_state, last_error = $4, \

@@ -84,6 +84,7 @@ pub async fn count_failure(
         let occasion = RecoveryOccasion::Locked { failures: counted.failed_sign_ins, until };
         recovery::send_link(&mut tx, failure.org_id, failure.user_id, occasion, LinkReason::Lockout, base_url).await?;
         tracing::warn!(org_id = %failure.org_id, user_id = %failure.user_id, "account locked after failed sign-ins");
+        metrics::counter!(crate::server::metrics::LOCKOUTS).increment(1);
     }
     tx.commit().await?;
     Ok(())

@@ -216,8 +216,10 @@ impl PasswordHasher {
         LinePlace(place): LinePlace,
         work: impl FnOnce() -> Result<T, String> + Send + 'static,
     ) -> Result<T, AppError> {
+        let queued = std::time::Instant::now();
         let work = move || {
             drop(place);
+            metrics::histogram!(crate::server::metrics::HASH_WAIT_SECONDS).record(queued.elapsed().as_secs_f64());
             work()
         };
         match run_on(&self.inner.jobs, work).await {
