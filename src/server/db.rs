@@ -7,7 +7,14 @@ use sqlx::postgres::{PgPool, PgPoolOptions};
 
 use super::config::Config;
 
-pub static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+/// The migrations compiled into this build. Those a newer release applied
+/// are not an error (`ignore_missing`): during a rolling upgrade an older
+/// instance may restart on the schema a newer one has already expanded, and
+/// it must come up and keep serving (migrations only expand within a
+/// release; see the README's "Upgrading"). A migration this build knows
+/// whose file changed still fails, as sqlx checks.
+pub static MIGRATOR: sqlx::migrate::Migrator =
+    sqlx::migrate::Migrator { ignore_missing: true, ..sqlx::migrate!("./migrations") };
 
 /// A pooled connection idle for longer than this is pinged before use.
 const CHECK_IF_IDLE_FOR: Duration = Duration::from_secs(5);
