@@ -378,11 +378,8 @@ impl ListFilters {
             None => None,
         };
         let large = Search::of(query).is_some() && narrows(query) && {
-            let users: i64 = sqlx::query_scalar("SELECT coalesce(sum(used), 0)::bigint FROM seats WHERE org_id = $1")
-                .bind(org_id)
-                .fetch_one(pool)
-                .await?;
-            users > EXACT_WITHIN_FILTERS
+            let seats = crate::features::orgs::server::seat_usage(pool, org_id).await?;
+            seats.iter().map(|seat| i64::from(seat.used)).sum::<i64>() > EXACT_WITHIN_FILTERS
         };
         Ok(ListFilters { bounds, positions, large })
     }
