@@ -113,6 +113,12 @@ impl AppError {
         AppError::Busy { message: "Roster is very busy right now. Please try again in a few seconds.".into() }
     }
 
+    /// The answer while the database cannot be reached (a 503 with
+    /// Retry-After, like [`AppError::busy`]).
+    pub fn database_unavailable() -> Self {
+        AppError::Busy { message: "Roster cannot reach its database right now. Please try again in a moment.".into() }
+    }
+
     /// A single field error.
     pub fn field(field: &str, message: impl Into<String>) -> Self {
         AppError::Validation { fields: vec![FieldError { field: field.into(), message: message.into() }] }
@@ -216,8 +222,16 @@ fn malformed_request() -> AppError {
 
 #[cfg(feature = "ssr")]
 impl From<sqlx::Error> for AppError {
+    /// A database that cannot be reached (stopped, restarting, every
+    /// connection busy past the pool's wait) is a 503 the client may retry,
+    /// logged as a warning; anything else is our fault, a 500.
     fn from(error: sqlx::Error) -> Self {
-        crate::server::respond::internal("database", error)
+        if crate::server::db::is_unavailable(&error) {
+            tracing::warn!(%error, "the database is unavailable");
+            AppError::database_unavailable()
+        } else {
+            crate::server::respond::internal("database", error)
+        }
     }
 }
 

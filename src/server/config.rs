@@ -7,6 +7,9 @@ use std::time::Duration;
 pub struct Config {
     pub database_url: String,
     pub db_max_connections: u32,
+    /// How long a request waits for a database connection (and for a
+    /// database that is down) before it is answered 503.
+    pub db_acquire_timeout: Duration,
     /// Mark the session cookie `Secure` (set when served over HTTPS).
     pub cookie_secure: bool,
     /// A session unused for this long is signed out.
@@ -171,6 +174,7 @@ impl Config {
         let config = Self {
             database_url,
             db_max_connections: env_or("DB_MAX_CONNECTIONS", 20)?,
+            db_acquire_timeout: Duration::from_secs(env_or::<u64>("DB_ACQUIRE_TIMEOUT_SECONDS", 3)?.max(1)),
             cookie_secure: env_or("COOKIE_SECURE", false)?,
             session_idle: Duration::from_secs(60 * env_or::<u64>("SESSION_IDLE_MINUTES", 8 * 60)?),
             public_origin: match std::env::var("PUBLIC_ORIGIN") {
@@ -235,6 +239,7 @@ impl Config {
         Self {
             database_url: database_url.into(),
             db_max_connections: 20,
+            db_acquire_timeout: Duration::from_secs(3),
             cookie_secure: false,
             session_idle: Duration::from_secs(8 * 3600),
             public_origin: None,
@@ -265,6 +270,7 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("db_max_connections", &self.db_max_connections)
+            .field("db_acquire_timeout", &self.db_acquire_timeout)
             .field("cookie_secure", &self.cookie_secure)
             .field("session_idle", &self.session_idle)
             .field("public_origin", &self.public_origin)

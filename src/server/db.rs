@@ -29,7 +29,9 @@ const CHECK_IF_IDLE_FOR: Duration = Duration::from_secs(5);
 pub fn pool_options(config: &Config) -> PgPoolOptions {
     PgPoolOptions::new()
         .max_connections(config.db_max_connections)
-        .acquire_timeout(Duration::from_secs(10))
+        // Also how long a request waits for a database that is down (sqlx
+        // keeps reconnecting until then): it answers 503 after this.
+        .acquire_timeout(config.db_acquire_timeout)
         .test_before_acquire(false)
         .before_acquire(|connection, meta| {
             Box::pin(async move {
@@ -39,6 +41,21 @@ pub fn pool_options(config: &Config) -> PgPoolOptions {
                 Ok(true)
             })
         })
+}
+
+/// Whether `error` says the database cannot be reached now, rather than that
+/// a statement was wrong: no connection within the wait, the pool closed,
+/// the socket broken, or PostgreSQL shutting down, starting up or refusing
+/// connections (SQLSTATE classes 08 and 57P). Such a request is worth
+/// retrying, so it is answered 503, not 500.
+pub fn is_unavailable(error: &sqlx::Error) -> bool {
+    match error {
+        sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Io(_) | sqlx::Error::Tls(_) => true,
+        sqlx::Error::Database(error) => {
+            error.code().is_some_and(|code| code.starts_with("08") || code.starts_with("57P") || code == "53300")
+        }
+        _ => false,
+    }
 }
 
 pub async fn connect(config: &Config) -> Result<PgPool, sqlx::Error> {

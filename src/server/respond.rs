@@ -133,6 +133,31 @@ impl RequestContext {
     }
 }
 
+/// The answer to a request that could not even read its session because the
+/// database is unreachable: a 503 with Retry-After at once, rather than
+/// waiting for the database a second time inside the page or endpoint. An
+/// endpoint (`/api/…`) called by the app gets the error as the app reads
+/// it; a browser gets a short page.
+pub fn database_unavailable_response(path: &str, accepts_html: bool) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    use leptos::server_fn::error::FromServerFnError;
+    let error = AppError::database_unavailable();
+    let retry = [(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS))];
+    if path.starts_with("/api/") && !accepts_html {
+        let json = [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))];
+        (StatusCode::SERVICE_UNAVAILABLE, retry, json, error.ser()).into_response()
+    } else {
+        let page = format!(
+            "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>Roster is unavailable</title></head><body style=\"font-family: system-ui, sans-serif; \
+             max-width: 32rem; margin: 4rem auto; padding: 0 1rem\"><main><h1>Roster is unavailable</h1>\
+             <p>{error}</p><p><a href=\"\">Try again</a></p></main></body></html>"
+        );
+        (StatusCode::SERVICE_UNAVAILABLE, retry, axum::response::Html(page)).into_response()
+    }
+}
+
 /// Runs the body of a server function with its request context and gives
 /// its error the right status.
 pub async fn respond<T, Fut>(body: impl FnOnce(RequestContext) -> Fut) -> Result<T, AppError>

@@ -1,9 +1,9 @@
 //! The outbox against a real SMTP server: maildev, started by each test on
-//! ports of its own (from end2end/node_modules, installed by `make test`).
+//! ports of its own (see `common::mail_catcher`).
 
-use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+use crate::common::mail_catcher::MailCatcher;
 use crate::common::*;
 use roster::features::invites::server::create::{Inviter, create_invite};
 use roster::features::invites::server::validate;
@@ -16,67 +16,6 @@ use sqlx::PgPool;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-
-/// A maildev process: a real SMTP server with an HTTP API to read mail.
-struct MailCatcher {
-    child: Option<Child>,
-    smtp: u16,
-    web: u16,
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
-impl MailCatcher {
-    async fn start() -> Self {
-        let mut catcher = MailCatcher { child: None, smtp: free_port(), web: free_port() };
-        catcher.restart().await;
-        catcher
-    }
-
-    async fn restart(&mut self) {
-        let binary = concat!(env!("CARGO_MANIFEST_DIR"), "/end2end/node_modules/.bin/maildev");
-        assert!(std::path::Path::new(binary).exists(), "maildev is missing: run `make tools` (npm ci in end2end)");
-        let child = Command::new(binary)
-            .args(["--ip", "127.0.0.1", "--smtp", &self.smtp.to_string(), "--web", &self.web.to_string()])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start maildev");
-        self.child = Some(child);
-        for _ in 0..100 {
-            if reqwest::get(format!("http://127.0.0.1:{}/api/email", self.web)).await.is_ok() {
-                return;
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        panic!("maildev did not start");
-    }
-
-    fn stop(&mut self) {
-        if let Some(mut child) = self.child.take() {
-            let _ = child.kill();
-            let _ = child.wait();
-        }
-    }
-
-    fn delivery(&self) -> Delivery {
-        Delivery::from_config(Some(&format!("smtp://127.0.0.1:{}", self.smtp)), "Roster <roster@example.com>").unwrap()
-    }
-
-    async fn mails(&self) -> Vec<Value> {
-        let body: Value =
-            reqwest::get(format!("http://127.0.0.1:{}/api/email", self.web)).await.unwrap().json().await.unwrap();
-        body.as_array().unwrap().clone()
-    }
-}
-
-impl Drop for MailCatcher {
-    fn drop(&mut self) {
-        self.stop();
-    }
-}
 
 /// Invites `n` users directly through the service; returns their emails.
 async fn invite_many(app: &TestApp, n: usize) -> Vec<String> {

@@ -21,6 +21,7 @@ mod email_change;
 mod enforcement;
 mod external;
 mod filters;
+mod fleet;
 mod fuzz;
 mod groups;
 mod invites;

@@ -4,9 +4,9 @@
 //! the request it had accepted, refuses new connections and exits 0. Readiness failing is tested on the
 //! in-process app, where the database can be taken away.
 
-use std::process::Stdio;
 use std::time::{Duration, Instant};
 
+use crate::common::instance::{Instance, url_of};
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -14,53 +14,14 @@ use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-/// `DATABASE_URL` (the test cluster) with the test's own database.
-async fn url_of(pool: &PgPool) -> String {
-    let database: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
-    let base = std::env::var("DATABASE_URL").unwrap();
-    let (address, params) = base.split_once('?').unwrap_or((&base, ""));
-    let (server, _) = address.rsplit_once('/').unwrap();
-    if params.is_empty() { format!("{server}/{database}") } else { format!("{server}/{database}?{params}") }
-}
-
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
-}
-
 #[db_test]
 async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(pool: PgPool) {
-    let port = free_port();
-    let metrics_port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_roster"))
-        .env("DATABASE_URL", url_of(&pool).await)
-        .env("LEPTOS_SITE_ADDR", format!("127.0.0.1:{port}"))
-        .env("LEPTOS_OUTPUT_NAME", "roster")
-        .env("LEPTOS_SITE_ROOT", "target/site")
-        .env("LOG_FORMAT", "json")
-        .env("RUST_LOG", "info")
-        .env("SHUTDOWN_GRACE_SECONDS", "35")
-        .env("METRICS_ADDR", format!("127.0.0.1:{metrics_port}"))
-        .env_remove("SMTP_URL")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("start the roster binary");
-
-    // Ready once it listens with its migrations applied.
+    let mut roster =
+        Instance::start(&url_of(&pool).await, &[("LOG_FORMAT", "json"), ("SHUTDOWN_GRACE_SECONDS", "35")]).await;
+    let (port, metrics_port, base) = (roster.port, roster.metrics_port, roster.base.clone());
     let client = reqwest::Client::new();
-    let started = Instant::now();
-    loop {
-        if let Ok(response) = client.get(format!("{base}/readyz")).send().await
-            && response.status() == StatusCode::OK
-        {
-            assert_eq!(response.text().await.unwrap(), "ready");
-            break;
-        }
-        assert!(started.elapsed() < Duration::from_secs(60), "not ready within 60 s");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let response = client.get(format!("{base}/readyz")).send().await.unwrap();
+    assert_eq!(response.text().await.unwrap(), "ready");
     let health = client.get(format!("{base}/healthz")).header("x-request-id", "probe-1").send().await.unwrap();
     assert_eq!((health.status(), health.headers()["x-request-id"].to_str().unwrap()), (StatusCode::OK, "probe-1"));
 
@@ -110,7 +71,7 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
     in_flight.write_all(&body.as_bytes()[..10]).await.unwrap();
     tokio::time::sleep(Duration::from_millis(300)).await;
 
-    let pid = child.id().unwrap().to_string();
+    let pid = roster.pid().to_string();
     assert!(std::process::Command::new("kill").args(["-TERM", &pid]).status().unwrap().success());
     // New connections are refused from the moment it stops accepting.
     let refused_by = Instant::now() + Duration::from_secs(5);
@@ -128,13 +89,11 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
     assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
     assert!(answer.contains("x-request-id: in-flight-1"), "{answer}");
 
-    let status = tokio::time::timeout(Duration::from_secs(40), child.wait()).await.expect("exits").unwrap();
+    let status = roster.wait_exit(Duration::from_secs(40)).await;
     assert!(status.success(), "exit status {status}");
 
     // One JSON object a line; the lines logged for a request carry its id.
-    let mut out = String::new();
-    child.stdout.take().unwrap().read_to_string(&mut out).await.unwrap();
-    child.stderr.take().unwrap().read_to_string(&mut out).await.unwrap();
+    let out = roster.output();
     let lines: Vec<Value> = out
         .lines()
         .filter(|line| line.starts_with('{'))

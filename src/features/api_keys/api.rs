@@ -22,20 +22,19 @@ struct WaitingKey {
 /// The key a form post created, for this request only.
 #[cfg(feature = "ssr")]
 async fn take_waiting_key(ctx: &crate::server::respond::RequestContext) -> Result<Option<CreatedApiKey>, AppError> {
-    use crate::server::respond::internal;
+    use crate::features::auth::server::session::failure;
     let session = ctx.session()?;
-    let waiting: Option<WaitingKey> =
-        session.get(NEW_KEY_SESSION_KEY).await.map_err(|e| internal("session read", e))?;
+    let waiting: Option<WaitingKey> = session.get(NEW_KEY_SESSION_KEY).await.map_err(|e| failure("session read", e))?;
     let Some(mut waiting) = waiting else { return Ok(None) };
     match &waiting.shown_by {
         Some(request) if *request != ctx.request_id => {
-            session.remove::<WaitingKey>(NEW_KEY_SESSION_KEY).await.map_err(|e| internal("session write", e))?;
+            session.remove::<WaitingKey>(NEW_KEY_SESSION_KEY).await.map_err(|e| failure("session write", e))?;
             Ok(None)
         }
         Some(_) => Ok(Some(waiting.key)),
         None => {
             waiting.shown_by = Some(ctx.request_id.clone());
-            session.insert(NEW_KEY_SESSION_KEY, &waiting).await.map_err(|e| internal("session write", e))?;
+            session.insert(NEW_KEY_SESSION_KEY, &waiting).await.map_err(|e| failure("session write", e))?;
             Ok(Some(waiting.key))
         }
     }
@@ -62,7 +61,8 @@ pub async fn list_api_keys() -> Result<ApiKeys, AppError> {
 pub async fn create_api_key(#[server(default)] name: String) -> Result<CreatedApiKey, AppError> {
     use crate::features::audit::server::Origin;
     use crate::features::auth::server::guard::{Actor, Permission};
-    use crate::server::respond::{internal, respond};
+    use crate::features::auth::server::session::failure;
+    use crate::server::respond::respond;
     respond(|ctx| async move {
         let actor = Actor::require(&ctx, Permission::ManageApiKeys).await?;
         let origin = Origin::of(&ctx, Some(&actor));
@@ -71,7 +71,7 @@ pub async fn create_api_key(#[server(default)] name: String) -> Result<CreatedAp
                 .await?;
         if ctx.is_form_post() {
             let waiting = WaitingKey { key: created.clone(), shown_by: None };
-            ctx.session()?.insert(NEW_KEY_SESSION_KEY, &waiting).await.map_err(|e| internal("session write", e))?;
+            ctx.session()?.insert(NEW_KEY_SESSION_KEY, &waiting).await.map_err(|e| failure("session write", e))?;
             ctx.redirect("/settings/api-keys");
         }
         Ok(created)

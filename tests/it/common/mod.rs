@@ -4,6 +4,8 @@
 #![allow(dead_code)]
 
 pub mod db;
+pub mod instance;
+pub mod mail_catcher;
 
 pub use roster_test_macros::db_test;
 
@@ -212,7 +214,25 @@ pub fn unique_email(hint: &str) -> String {
     format!("{}.{}@example.com", local.to_lowercase(), &Uuid::new_v4().simple().to_string()[..8])
 }
 
+/// A free TCP port on 127.0.0.1 (for a process the test starts).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
 impl Browser {
+    /// A browser of its own (cookie jar, no redirects) on the server at `base`.
+    pub fn at(base: &str) -> Browser {
+        Browser { client: client(true, header::HeaderMap::new()), base: base.to_owned() }
+    }
+
+    /// A client without a jar that sends exactly this session cookie to the
+    /// server at `base`.
+    pub fn with_session(base: &str, cookie: &str) -> Browser {
+        let mut headers = header::HeaderMap::new();
+        headers.insert(header::COOKIE, format!("roster_session={cookie}").parse().unwrap());
+        Browser { client: client(false, headers), base: base.to_owned() }
+    }
+
     /// The full address of `path` on the app under test.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
@@ -297,9 +317,7 @@ pub fn set_session_cookie(response: &Response) -> Option<String> {
 
 /// A client without a jar that sends exactly the cookie it is given.
 pub fn with_cookie(app: &TestApp, cookie: &str) -> Browser {
-    let mut headers = header::HeaderMap::new();
-    headers.insert(header::COOKIE, format!("roster_session={cookie}").parse().unwrap());
-    Browser { client: client(false, headers), base: format!("http://{}", app.addr) }
+    Browser::with_session(&format!("http://{}", app.addr), cookie)
 }
 
 /// An HTTP client that does not follow redirects (tests look at them).

@@ -42,13 +42,13 @@ pub struct SessionAuth {
 pub async fn begin(ctx: &RequestContext, auth: SessionAuth) -> Result<(), AppError> {
     let session = ctx.session()?;
     if session.id().is_some() {
-        session.cycle_id().await.map_err(|e| internal("session rotate", e))?;
+        session.cycle_id().await.map_err(|e| failure("session rotate", e))?;
     }
     // A user row loaded with the session belongs to whoever was signed in
     // before; the next request loads the new one's.
-    session.remove_value(super::guard::ACTOR_SNAPSHOT_KEY).await.map_err(|e| internal("session update", e))?;
-    session.insert(AUTH_KEY, auth).await.map_err(|e| internal("session insert", e))?;
-    session.insert(RENEWED_KEY, ctx.state.clock.unix_seconds()).await.map_err(|e| internal("session insert", e))?;
+    session.remove_value(super::guard::ACTOR_SNAPSHOT_KEY).await.map_err(|e| failure("session update", e))?;
+    session.insert(AUTH_KEY, auth).await.map_err(|e| failure("session insert", e))?;
+    session.insert(RENEWED_KEY, ctx.state.clock.unix_seconds()).await.map_err(|e| failure("session insert", e))?;
     Ok(())
 }
 
@@ -70,6 +70,15 @@ pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, n
     let session = request.extensions().get::<Session>().cloned();
     if let Some(session) = session.filter(|s| s.id().is_some() && !is_static_file(request.uri().path())) {
         if let Err(error) = renew_if_due(&session, state.config.session_idle, state.clock.unix_seconds()).await {
+            if store_unavailable(&error) {
+                tracing::warn!(%error, "the database is unavailable");
+                let accepts_html = request
+                    .headers()
+                    .get(http::header::ACCEPT)
+                    .and_then(|v| v.to_str().ok())
+                    .is_some_and(|v| v.contains("text/html"));
+                return crate::server::respond::database_unavailable_response(request.uri().path(), accepts_html);
+            }
             // The request goes on: at worst the session ends on time.
             tracing::warn!(%error, "could not renew the session");
         }
@@ -138,8 +147,26 @@ async fn renew_if_due(session: &Session, idle: Duration, now: i64) -> Result<(),
     Ok(())
 }
 
+/// Whether the session store failed because the database is unreachable.
+fn store_unavailable(error: &tower_sessions::session::Error) -> bool {
+    use tower_sessions::session::Error;
+    use tower_sessions::session_store::Error as StoreError;
+    matches!(error, Error::Store(StoreError::Backend(message)) if message.starts_with(super::session_store::UNAVAILABLE))
+}
+
+/// A session operation's error as the client gets it: a 503 to retry when
+/// the store could not reach the database, else an internal error.
+pub fn failure(context: &str, error: tower_sessions::session::Error) -> AppError {
+    if store_unavailable(&error) {
+        tracing::warn!(context, %error, "the database is unavailable");
+        AppError::database_unavailable()
+    } else {
+        internal(context, error)
+    }
+}
+
 pub async fn read(ctx: &RequestContext) -> Result<Option<SessionAuth>, AppError> {
-    ctx.session()?.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| internal("session read", e))
+    ctx.session()?.get::<SessionAuth>(AUTH_KEY).await.map_err(|e| failure("session read", e))
 }
 
 /// The signed-in user's row the session store read along with the session.
@@ -147,7 +174,7 @@ pub(super) async fn actor_snapshot(ctx: &RequestContext) -> Result<Option<super:
     ctx.session()?
         .get::<super::guard::ActorRow>(super::guard::ACTOR_SNAPSHOT_KEY)
         .await
-        .map_err(|e| internal("session read", e))
+        .map_err(|e| failure("session read", e))
 }
 
 /// Ends every session of a user (their next request is signed out), on the
@@ -165,7 +192,7 @@ pub async fn end_all_of(conn: &mut sqlx::PgConnection, org_id: Uuid, user_id: Uu
 
 /// Deletes the session row and clears the cookie.
 pub async fn end(ctx: &RequestContext) -> Result<(), AppError> {
-    ctx.session()?.flush().await.map_err(|e| internal("session delete", e))
+    ctx.session()?.flush().await.map_err(|e| failure("session delete", e))
 }
 
 #[cfg(test)]

@@ -34,8 +34,17 @@ impl Sessions {
     }
 }
 
-fn backend(error: impl std::fmt::Display) -> session_store::Error {
-    session_store::Error::Backend(error.to_string())
+/// How a store error says the database could not be reached: tower-sessions
+/// keeps only a string, and the request must still learn it is a 503 (try
+/// again), not a 500 (see [`super::session::failure`]).
+pub(super) const UNAVAILABLE: &str = "database unavailable: ";
+
+fn backend(error: sqlx::Error) -> session_store::Error {
+    if crate::server::db::is_unavailable(&error) {
+        session_store::Error::Backend(format!("{UNAVAILABLE}{error}"))
+    } else {
+        session_store::Error::Backend(error.to_string())
+    }
 }
 
 /// The stored form of a record (without the actor snapshot, which is only
