@@ -1,5 +1,5 @@
 # Roster: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test bench release seed tools fmt
+.PHONY: run test bench release dist dist-test seed tools fmt
 
 run:
 	@scripts/run.sh
@@ -14,6 +14,14 @@ bench:
 # The production build: target/release/roster and target/site (see README.md).
 release:
 	@scripts/release.sh
+
+# The installable tarball (target/dist/roster-<version>-linux-<arch>.tar.gz),
+# and its test: unpacked elsewhere, started as installed, signed up through.
+dist:
+	@scripts/dist.sh
+
+dist-test:
+	@scripts/dist-test.sh
 
 tools:
 	@scripts/tools.sh build test

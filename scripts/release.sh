@@ -9,11 +9,17 @@ export PATH="$HOME/.cargo/bin:$PATH"
 
 # "release": wasm-opt comes with the npm package binaryen (end2end/).
 scripts/tools.sh build release
-PATH="$(pwd)/end2end/node_modules/.bin:$PATH" cargo leptos build --release --precompress --split
+# Content-hashed file names (roster.<hash>.wasm, ...; the names are in
+# target/release/hash.txt, which the server reads beside its binary), so
+# browsers may keep the bundle for a year: a new build has new names.
+rm -f target/release/hash.txt
+LEPTOS_HASH_FILES=true PATH="$(pwd)/end2end/node_modules/.bin:$PATH" \
+  cargo leptos build --release --precompress --split
+test -s target/release/hash.txt
 
 # cargo-leptos gzips at a middle level (the bundle: 462 KB); -9 takes it
 # under 400 KB for clients that accept gzip but not Brotli.
 for twin in target/site/pkg/*.gz; do
   gzip -9 -n -c "${twin%.gz}" > "$twin"
 done
-echo "==> release build done: run target/release/roster with LEPTOS_SITE_ROOT=target/site LEPTOS_OUTPUT_NAME=roster (see README.md)"
+echo "==> release build done: run target/release/roster with LEPTOS_SITE_ROOT=target/site (see README.md; make dist packs it)"

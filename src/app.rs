@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the page layout.
 
 use leptos::prelude::*;
-use leptos_meta::{MetaTags, Title, provide_meta_context};
+use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
@@ -36,7 +36,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta name="color-scheme" content="light" />
                 // Static head tags live in the server-only shell, not in the
                 // hydrated app, so they add nothing to the WASM bundle.
-                <link rel="stylesheet" id="leptos" href="/pkg/roster.css" />
+                // /pkg/roster.css, or its content-hashed name in a release.
+                <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 <HydrationScripts options />

@@ -41,7 +41,10 @@ async fn main() -> std::process::ExitCode {
 
     async fn serve(config: Config) -> Result<(), String> {
         use std::future::IntoFuture as _;
-        let leptos_options = leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options;
+        let leptos_options = roster::server::site::as_installed(
+            leptos::config::get_configuration(None).map_err(|e| e.to_string())?.leptos_options,
+        );
+        tracing::info!(site = %leptos_options.site_root, hashed_names = leptos_options.hash_files, "serving the site");
         let addr = leptos_options.site_addr;
         let pool = db::connect(&config).await.map_err(|e| format!("cannot connect to the database: {e}"))?;
         // Every instance runs an outbox worker; they share the work safely.

@@ -15,6 +15,7 @@ pub mod respond;
 pub mod router;
 pub mod security;
 pub mod seed;
+pub mod site;
 pub mod state;
 pub mod telemetry;
 pub mod token;

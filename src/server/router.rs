@@ -124,9 +124,13 @@ pub fn app(state: AppState) -> Router {
 /// The WASM bundle, its script and the styles.
 ///
 /// Served here rather than by Leptos's file fallback, which drops a
-/// request's `If-Modified-Since`: the file names carry no hash, so browsers
-/// must revalidate (`no-cache`) rather than guess a freshness and run an old
-/// bundle against a new server, and revalidating must be a cheap 304.
+/// request's `If-Modified-Since`. A release names each file by a hash of
+/// its content (`hash.txt`, see `site::as_installed`): a new build has new
+/// names, so browsers keep these for a year without asking again
+/// (`immutable`), while the HTML that names them is `no-cache`. A
+/// development build's names carry no hash: browsers must revalidate
+/// (`no-cache`) rather than run an old bundle against a new server, and
+/// revalidating is a cheap 304.
 /// A release build made with `--precompress` has `.br` and `.gz` twins of
 /// each file; they are sent to browsers that accept them, at no CPU cost.
 /// A shared cache (a CDN, a proxy) learns from `Vary` to keep one copy per
@@ -138,5 +142,10 @@ fn bundle(
     let files = ServeDir::new(dir).precompressed_br().precompressed_gzip();
     let files =
         SetResponseHeaderLayer::if_not_present(header::VARY, HeaderValue::from_static("accept-encoding")).layer(files);
-    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, HeaderValue::from_static("no-cache")).layer(files)
+    let caching = if options.hash_files {
+        HeaderValue::from_static("public, max-age=31536000, immutable")
+    } else {
+        HeaderValue::from_static("no-cache")
+    };
+    SetResponseHeaderLayer::if_not_present(header::CACHE_CONTROL, caching).layer(files)
 }

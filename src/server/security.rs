@@ -104,6 +104,12 @@ pub async fn security_headers(State(state): State<AppState>, mut request: Reques
     let page =
         headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).is_some_and(|v| v.starts_with("text/html"));
     let policy = content_security_policy(page.then_some(&*nonce.0));
+    if page && !headers.contains_key(header::CACHE_CONTROL) {
+        // A page is built for its reader and names the bundle it runs with:
+        // a browser asks again each time (a cheap answer), no shared cache
+        // keeps it, and after an upgrade it names the new bundle at once.
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    }
     headers.insert(header::CONTENT_SECURITY_POLICY, HeaderValue::from_str(&policy).expect("ASCII policy"));
     // Same-origin elsewhere: no other site learns our URLs, and our own
     // no-JavaScript form posts keep the Referer their error redirect uses.

@@ -69,6 +69,37 @@ async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: P
     std::fs::remove_dir_all(site).unwrap();
 }
 
+/// A release names the bundle's files by their content (`hash.txt`), so
+/// browsers keep them for a year; the pages naming them are asked for again
+/// each time, and never kept by a shared cache.
+#[db_test]
+async fn hashed_bundle_names_are_kept_for_a_year_and_pages_are_revalidated(pool: PgPool) {
+    let site = release_site();
+    let hashed = site.join("pkg/roster.Zm9vYmFyYmF6cXV4cXV1eA.wasm");
+    std::fs::copy(site.join("pkg/roster.wasm"), &hashed).unwrap();
+    std::fs::copy(site.join("pkg/roster.wasm.br"), hashed.with_extension("wasm.br")).unwrap();
+    let root = site.to_str().unwrap().to_owned();
+    let app = crate::common::spawn_app_with_options(pool, Config::for_database("postgres://unused"), |options| {
+        options.site_root = root.as_str().into();
+        options.hash_files = true;
+    })
+    .await;
+    let client = Client::new();
+    let bundle =
+        get(&client, &app.url("/pkg/roster.Zm9vYmFyYmF6cXV4cXV1eA.wasm"), &[(header::ACCEPT_ENCODING, "br")]).await;
+    assert_eq!(bundle.status(), StatusCode::OK);
+    assert_eq!(bundle.headers()[header::CONTENT_ENCODING], "br");
+    assert_eq!(bundle.headers()[header::CACHE_CONTROL], "public, max-age=31536000, immutable");
+
+    // (A page of this app would need the build's hash.txt beside the test
+    // binary to name the files: `make dist-test` checks real pages.)
+    let plain = crate::common::spawn_app(app.pool.clone()).await;
+    let page = get(&client, &plain.url("/sign-in"), &[]).await;
+    assert_eq!(page.status(), StatusCode::OK);
+    assert_eq!(page.headers()[header::CACHE_CONTROL], "private, no-cache");
+    std::fs::remove_dir_all(site).unwrap();
+}
+
 /// Pages and server-function answers travel compressed to browsers that
 /// accept it (Brotli first, else gzip), and as they are to those that do
 /// not.

@@ -40,12 +40,22 @@ pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
 /// The app serving its static files from `site_root` (a folder the test
 /// builds, since the real bundle is only built after the Rust tests).
 pub async fn spawn_app_with_site(pool: PgPool, config: Config, site_root: &str) -> TestApp {
+    spawn_app_with_options(pool, config, |options| options.site_root = site_root.into()).await
+}
+
+/// The app with its Leptos options as `adjust` leaves them.
+pub async fn spawn_app_with_options(pool: PgPool, config: Config, adjust: impl FnOnce(&mut LeptosOptions)) -> TestApp {
     // Listening first, so the configured address (where links in mails
     // point without PUBLIC_ORIGIN) is the one the app really serves.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let options =
-        LeptosOptions::builder().output_name("roster").site_root(site_root).site_pkg_dir("pkg").site_addr(addr).build();
+    let mut options = LeptosOptions::builder()
+        .output_name("roster")
+        .site_root("target/site")
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .build();
+    adjust(&mut options);
     let state = AppState::new(pool.clone(), config, options).await.expect("app state");
     let router = app(state.clone());
     tokio::spawn(async move {
