@@ -23,7 +23,7 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-if [ ! -x target/release/roster ] || [ ! -f target/site/pkg/roster.wasm ]; then
+if [ ! -x target/release/roster ] || [ ! -f target/release/hash.txt ] || ! ls target/site/pkg/roster.*.wasm >/dev/null 2>&1; then
   scripts/release.sh
 fi
 scripts/pg.sh psql bench "$port" -d postgres -qc "DROP DATABASE IF EXISTS roster_matrix WITH (FORCE)" -c "CREATE DATABASE roster_matrix" >/dev/null

@@ -96,12 +96,16 @@ for kind in js wasm css; do
   echo "$headers" | grep -qi '^cache-control: public, max-age=31536000, immutable' || { echo "$file is not immutable: $headers"; exit 1; }
   echo "    $file: Brotli, immutable"
 done
-# Every file the split bundle loads is where its loader looks.
-manifest=$(ls "$release"/site/pkg/__wasm_split_manifest.*.json)
-for chunk in $(grep -o '"[A-Za-z0-9_.-]*\.wasm"' "$manifest" | tr -d '"' | sort -u); do
+# Every file the split bundle's loader fetches is there, under the name it
+# asks for (the loader is itself named by its hash in hash.txt).
+loader="$release/site/pkg/__wasm_split.$(sed -n 's/^split: //p' "$release/hash.txt").js"
+test -f "$loader" || { echo "the split loader named in hash.txt is missing: $loader"; exit 1; }
+chunks=$(grep -o '"\./[A-Za-z0-9_.-]*\.wasm"' "$loader" | tr -d '"' | sed 's|^\./||' | sort -u)
+[ -n "$chunks" ] || { echo "the split loader names no chunks"; exit 1; }
+for chunk in $chunks; do
   curl -fsS -o /dev/null "$base/pkg/$chunk" || { echo "a split chunk is missing: $chunk"; exit 1; }
 done
-echo "    $(grep -o '"[A-Za-z0-9_.-]*\.wasm"' "$manifest" | sort -u | wc -l) split chunks served"
+echo "    $(echo "$chunks" | wc -l) split chunks, each served under the name the loader asks for"
 
 echo "==> the browser sign-up flow through the release (Chromium, with and without JavaScript)"
 (cd end2end && ROSTER_BASE_URL="$base" ROSTER_MAIL_API="http://127.0.0.1:$mail_web_port" \

@@ -11,7 +11,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-scripts/release.sh
+# (ROSTER_DIST_REUSE_BUILD=1 packs the release build already in target/,
+# for a quick retry of the packing or of `make dist-test`.)
+[ "${ROSTER_DIST_REUSE_BUILD:-}" = 1 ] || scripts/release.sh
 version=$(sed -n 's/^version = "\(.*\)"$/\1/p' Cargo.toml | head -n 1)
 name="roster-$version-linux-$(uname -m)"
 out="target/dist/$name"
