@@ -5,7 +5,7 @@ use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
-use crate::components::form::TimeZoneOptions;
+use crate::components::form::TimeZoneScript;
 use crate::components::layout::SettingsLayout;
 use crate::features::access::matrix::AccessMatrixPage;
 use crate::features::access::types::AccessPermission;
@@ -45,7 +45,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
             </head>
             <body>
                 <App />
-                <TimeZoneOptions />
+                <TimeZoneScript />
             </body>
         </html>
     }

@@ -186,7 +186,7 @@ pub fn NewPasswordField(
 }
 
 /// An IANA time-zone picker: a text field searchable through the datalist of
-/// every zone the server knows (`TimeZoneOptions`, in every page's shell). With JavaScript it starts at the browser's
+/// every zone the server knows (`TimeZoneScript`, loaded once and cached). With JavaScript it starts at the browser's
 /// zone (`prefer_browser_zone`), else at `initial`.
 #[component]
 pub fn TimeZoneField(
@@ -245,21 +245,14 @@ pub fn SubmitButton(
     }
 }
 
-/// The `<datalist>` behind every `TimeZoneField`: all IANA zone names from
-/// the server's tz database. It is part of the server-rendered shell, outside
-/// the hydrated app, so the tz database stays out of the WASM bundle and no
-/// resource has to load it (a resource created inside a dialog's Suspense
-/// hydrated in a different order than it was rendered).
+/// The script that gives every `TimeZoneField` its suggestions (the
+/// `<datalist>` of all IANA zone names; see `server::time_zones`). In the
+/// server-rendered shell, outside the hydrated app.
 #[component]
-pub fn TimeZoneOptions() -> impl IntoView {
+pub fn TimeZoneScript() -> impl IntoView {
     #[cfg(feature = "ssr")]
-    let zones: Vec<&'static str> =
-        chrono_tz::TZ_VARIANTS.iter().map(|tz| tz.name()).filter(|n| n.contains('/') || *n == "UTC").collect();
+    let src = crate::server::time_zones::script_path();
     #[cfg(not(feature = "ssr"))]
-    let zones: Vec<&'static str> = Vec::new();
-    view! {
-        <datalist id="time-zone-options">
-            {zones.into_iter().map(|zone| view! { <option value=zone></option> }).collect_view()}
-        </datalist>
-    }
+    let src = "";
+    view! { <script src=src defer nonce=leptos::nonce::use_nonce()></script> }
 }

@@ -4,53 +4,100 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, Redirect};
 use leptos_router::hooks::use_location;
 
-use crate::components::feedback::{ErrorState, LoadingState};
+use crate::components::feedback::ErrorState;
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::features::access::types::AccessPermission;
 use crate::features::auth::api::SignOut;
 use crate::features::auth::types::CurrentUser;
 use crate::features::auth::ui::current_user;
 
+/// The signed-in frame around the settings pages and the account: the top
+/// bar and the Settings navigation, built from who is signed in, and the
+/// page in `<main>`.
+///
+/// The page (the `<Outlet />`) is deliberately outside the `Suspense`s that
+/// wait for the user: Leptos builds a `Suspense`'s children again in each
+/// server pass (leptos#2956, #2188), so a page built in there created and
+/// serialized its resources two or three times (User Management's list
+/// travelled in the HTML three times). Out here each page is built once; a
+/// page that needs the signed-in user awaits [`signed_in_user`] inside its
+/// own `Suspense`, reading the one resource this layout loads.
 #[component]
 pub fn SettingsLayout() -> impl IntoView {
     let me = current_user();
     provide_context(crate::features::auth::ui::SignedInUser(me));
     let location = use_location();
-    view! {
-        <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
-            {move || Suspend::new(async move {
-                match me.await {
-                    Ok(Some(user)) => view! { <SignedIn user /> }.into_any(),
-                    Ok(None) => {
-                        // The router's `search` comes without its leading "?".
-                        let search = location.search.get_untracked();
-                        let search = search.trim_start_matches('?');
-                        let here = if search.is_empty() {
-                            location.pathname.get_untracked()
-                        } else {
-                            format!("{}?{search}", location.pathname.get_untracked())
-                        };
-                        let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
-                        view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
-                    }
-                    Err(error) => view! { <main class="centered-page"><ErrorState error /></main> }.into_any(),
+    // What the frame shows once the user is known: `Some` to draw, `None`
+    // when it is drawn elsewhere (the top bar's Suspense handles the
+    // redirect and the error; the navigation's stays empty).
+    let topbar = move || {
+        Suspend::new(async move {
+            match me.await {
+                Ok(Some(user)) => view! { <TopBar user /> }.into_any(),
+                Ok(None) => {
+                    // The router's `search` comes without its leading "?".
+                    let search = location.search.get_untracked();
+                    let search = search.trim_start_matches('?');
+                    let here = if search.is_empty() {
+                        location.pathname.get_untracked()
+                    } else {
+                        format!("{}?{search}", location.pathname.get_untracked())
+                    };
+                    let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
+                    view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
                 }
-            })}
-        </Suspense>
+                Err(error) => view! {
+                    <header class="topbar"></header>
+                    <div class="centered-page"><ErrorState error /></div>
+                }
+                .into_any(),
+            }
+        })
+    };
+    let navigation = move || {
+        Suspend::new(async move {
+            match me.await {
+                Ok(Some(user)) => view! { <SettingsNav user /> }.into_any(),
+                _ => view! { <nav class="sidenav" aria-label="Settings"></nav> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        // Transitions: reloading the user (after a profile change) keeps
+        // the frame in place instead of flashing a placeholder.
+        <Transition fallback=|| view! { <header class="topbar" aria-busy="true"></header> }>{topbar}</Transition>
+        <div class="settings-shell">
+            <Transition fallback=|| view! { <nav class="sidenav" aria-label="Settings" aria-busy="true"></nav> }>
+                {navigation}
+            </Transition>
+            <main id="main" class="content" tabindex="-1">
+                <Outlet />
+            </main>
+        </div>
+    }
+}
+
+/// The signed-in user, for a page inside the settings layout: awaited
+/// inside the page's own `Suspense`, it reads the layout's one resource
+/// (no second request, nothing serialized twice). `None` for a visitor.
+pub fn signed_in_user() -> impl std::future::Future<Output = Option<CurrentUser>> + Send + 'static {
+    let me = use_context::<crate::features::auth::ui::SignedInUser>();
+    async move {
+        match me {
+            Some(crate::features::auth::ui::SignedInUser(me)) => me.await.ok().flatten(),
+            None => None,
+        }
     }
 }
 
 #[component]
-fn SignedIn(user: CurrentUser) -> impl IntoView {
-    // The pages in the `<Outlet />` read who is signed in from here instead
-    // of asking the server again.
-    provide_context(user.clone());
+fn TopBar(user: CurrentUser) -> impl IntoView {
     let sign_out = FormAction::new::<SignOut>();
     // Upper-cased by the stylesheet: Unicode case tables would cost the WASM
     // bundle more than the rest of this component.
     let initials: String = user.first_name.chars().take(1).chain(user.last_name.chars().take(1)).collect();
     view! {
-        <a class="skip-link" href="#main">"Skip to content"</a>
         <header class="topbar">
             <a class="brand" href="/">
                 <span class="brand-mark" aria-hidden="true">"R"</span>
@@ -68,7 +115,12 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                 </ServerForm>
             </div>
         </header>
-        <div class="settings-shell">
+    }
+}
+
+#[component]
+fn SettingsNav(user: CurrentUser) -> impl IntoView {
+    view! {
             <nav class="sidenav" aria-label="Settings">
                 <p class="sidenav-title">"Settings"</p>
                 <ul>
@@ -119,10 +171,6 @@ fn SignedIn(user: CurrentUser) -> impl IntoView {
                     </li>
                 </ul>
             </nav>
-            <main id="main" class="content" tabindex="-1">
-                <Outlet />
-            </main>
-        </div>
     }
 }
 

@@ -18,6 +18,7 @@ pub mod seed;
 pub mod site;
 pub mod state;
 pub mod telemetry;
+pub mod time_zones;
 pub mod token;
 
 pub use router::app;

@@ -33,7 +33,8 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
 pub const SESSION_COOKIE: &str = "roster_session";
 
-/// The routes beside server functions, pages and the bundle: all public
+/// The routes beside server functions, pages and the static files (the
+/// bundle, the time-zone script `time_zones::script_path`): all public
 /// (the enforcement test checks this list against its own).
 pub const PLAIN_ROUTES: &[&str] =
     &[HEALTH_PATH, READY_PATH, api_v1::CHECK_PATH, api_v1::USERS_PATH, photo::UPLOAD_PATH, photo::PHOTO_PATH];
@@ -77,6 +78,7 @@ pub fn app(state: AppState) -> Router {
         .route(api_v1::CHECK_PATH, get(api_v1::check_permission))
         .route(api_v1::USERS_PATH, get(api_v1::users_with_permission))
         .nest_service(&format!("/{}", state.leptos_options.site_pkg_dir), bundle(&state.leptos_options))
+        .route(super::time_zones::script_path(), axum::routing::get(super::time_zones::serve_script))
         .leptos_routes_with_context(&state, routes, provide_state.clone(), move || shell(shell_options.clone()))
         .fallback(leptos_axum::file_and_error_handler_with_context::<AppState, _>(provide_state, shell))
         .layer(RequestBodyLimitLayer::new(MAX_BODY_BYTES));

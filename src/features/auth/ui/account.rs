@@ -1,11 +1,11 @@
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-use crate::components::feedback::{ErrorAlert, ErrorState, SuccessAlert};
+use crate::components::feedback::{ErrorAlert, ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::{
     Field, NewPasswordWithConfirmation, SubmitButton, TimeZoneField, action_error, field_error,
 };
-use crate::components::layout::SettingsHead;
+use crate::components::layout::{SettingsHead, signed_in_user};
 use crate::components::server_form::{FormAction, ServerForm};
 use crate::error::AppError;
 use crate::features::access::ui::MyAccess;
@@ -19,7 +19,6 @@ use crate::features::users::types::MAX_NAME_CHARS;
 /// loaded the signed-in user.
 #[component]
 pub fn AccountPage() -> impl IntoView {
-    let me = use_context::<CurrentUser>();
     let params = use_query_map();
     let saved = move || match params.with(|p| p.get("notice")).as_deref() {
         Some("profile_saved") => Some("Your profile is saved."),
@@ -32,16 +31,24 @@ pub fn AccountPage() -> impl IntoView {
     view! {
         <SettingsHead title="Your account" />
         {move || saved().map(|message| view! { <SuccessAlert message /> })}
-        {match me {
-            Some(user) => view! {
-                <div class="account-grid">
-                    <ProfileForm user=user.clone() />
-                    <PasswordForm policy=user.password_policy />
-                </div>
-                <MyAccess />
-            }.into_any(),
-            None => view! { <ErrorState error=AppError::Unauthorized /> }.into_any(),
-        }}
+        <Transition fallback=|| view! { <LoadingState label="Loading your profile…" /> }>
+            {move || {
+                let me = signed_in_user();
+                Suspend::new(async move {
+                    match me.await {
+                        Some(user) => view! {
+                            <div class="account-grid">
+                                <ProfileForm user=user.clone() />
+                                <PasswordForm policy=user.password_policy />
+                            </div>
+                        }.into_any(),
+                        None => view! { <ErrorState error=AppError::Unauthorized /> }.into_any(),
+                    }
+                })
+            }}
+        </Transition>
+        // Outside the Transition: it loads its own data, once.
+        <MyAccess />
     }
 }
 

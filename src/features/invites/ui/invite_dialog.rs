@@ -30,12 +30,19 @@ pub fn InviteDialog(#[prop(optional)] list: ListPage) -> impl IntoView {
                 <p class="lead">"They get an email with a link to activate their account and choose a password."</p>
                 <ErrorAlert error />
                 <Suspense fallback=|| view! { <LoadingState label="Loading…" /> }>
-                    {move || Suspend::new(async move {
-                        match options.await {
-                            Ok(options) => view! { <InviteForm options action error pending list /> }.into_any(),
-                            Err(error) => view! { <ErrorState error /> }.into_any(),
-                        }
-                    })}
+                    {move || {
+                        let me = crate::components::layout::signed_in_user();
+                        Suspend::new(async move {
+                            match options.await {
+                                Ok(options) => {
+                                    // Dashboard permissions are access settings: a Superuser's choice.
+                                    let superuser = me.await.is_some_and(|me| me.is_superuser());
+                                    view! { <InviteForm options action error pending list superuser /> }.into_any()
+                                }
+                                Err(error) => view! { <ErrorState error /> }.into_any(),
+                            }
+                        })
+                    }}
                 </Suspense>
         </Modal>
     }
@@ -48,14 +55,13 @@ fn InviteForm(
     error: Signal<Option<AppError>>,
     pending: Memo<bool>,
     list: ListPage,
+    superuser: bool,
 ) -> impl IntoView {
     let seats = options.seats.clone();
     // Opened from the External users list, the invite is for one of them.
     let initial_kind = if list == ListPage::External { UserKind::External } else { UserKind::Internal };
     let kind = RwSignal::new(initial_kind);
     let kind_error = field_error(error, "kind");
-    // Dashboard permissions are access settings: a Superuser's choice.
-    let superuser = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.is_superuser());
     let seat = move |role: Role| seats.iter().find(|s| s.role == role).copied();
     let first_free = [Role::Basic, Role::Operator].into_iter().find(|r| seat(*r).is_some_and(|s| !s.is_full()));
     let all_full = first_free.is_none();

@@ -14,6 +14,9 @@ use crate::features::users::types::{
 pub fn UsersTable(
     page: UserPage,
     query: UserListQuery,
+    /// The signed-in admin: no action on their own row takes their access
+    /// away.
+    me: Option<crate::features::auth::types::CurrentUser>,
     /// On a group's page: "Remove from group" on each row.
     #[prop(optional)]
     remove: Option<crate::components::server_form::FormAction<String>>,
@@ -60,9 +63,6 @@ pub fn UsersTable(
         }
     };
     let empty = page.rows.is_empty();
-    // The signed-in admin (the settings layout provides it): no action on
-    // their own row takes their access away.
-    let me = use_context::<crate::features::auth::types::CurrentUser>();
     let search = query.search().map(str::to_owned);
     let word_start = query.word_start_search().is_some();
     let clear_href = query.href(|q| q.q = None);

@@ -118,10 +118,12 @@ pub fn UserPanel(
                 {move || {
                     let (view_string, confirm_href) = (view_string.clone(), confirm_href.clone());
                     let (delete_href, cancel_href) = (delete_href.clone(), panel_href.clone());
+                    let me = crate::components::layout::signed_in_user();
                     Suspend::new(async move {
                         let user = details.await;
                         let access = access.await;
                         dashboards.loaded().await;
+                        let me = me.await;
                         match user {
                             Ok(user) if deleting => view! {
                                 <DeleteSection user error actions view_string cancel_href />
@@ -131,10 +133,10 @@ pub fn UserPanel(
                             }
                             .into_any(),
                             Ok(user) if editing => view! {
-                                <EditSection user error actions view_string cancel_href />
+                                <EditSection user me error actions view_string cancel_href />
                             }.into_any(),
                             Ok(user) => view! {
-                                <DetailsBody user notice error actions view_string confirming unlocking confirm_href delete_href access dashboards />
+                                <DetailsBody user me notice error actions view_string confirming unlocking confirm_href delete_href access dashboards />
                             }.into_any(),
                             Err(error) => view! { <ErrorState error /> }.into_any(),
                         }
@@ -148,6 +150,8 @@ pub fn UserPanel(
 #[component]
 fn DetailsBody(
     user: UserDetails,
+    /// The signed-in admin (what they may do to this user).
+    me: Option<crate::features::auth::types::CurrentUser>,
     notice: Signal<Option<String>>,
     error: Signal<Option<AppError>>,
     actions: PanelActions,
@@ -194,7 +198,6 @@ fn DetailsBody(
     };
     let status = row.status;
     let (resend_view, cancel_view) = (view_string.clone(), view_string.clone());
-    let me = use_context::<crate::features::auth::types::CurrentUser>();
     let own = me.as_ref().is_some_and(|me| me.id == row.id);
     // A holder of the user menu manages Basic and Operator users; deleting,
     // handing over the role and the audit log are the Superuser's (the
@@ -571,6 +574,8 @@ fn DeleteSection(
 #[component]
 fn EditSection(
     user: UserDetails,
+    /// The signed-in admin: editing yourself keeps your own role.
+    me: Option<crate::features::auth::types::CurrentUser>,
     error: Signal<Option<AppError>>,
     actions: PanelActions,
     view_string: String,
@@ -579,7 +584,7 @@ fn EditSection(
     let save = actions.edit;
     let row = user.row.clone();
     let name = format!("{} {}", row.first_name, row.last_name);
-    let own = use_context::<crate::features::auth::types::CurrentUser>().is_some_and(|me| me.id == row.id);
+    let own = me.is_some_and(|me| me.id == row.id);
     let superuser = row.role == crate::features::users::types::Role::Superuser;
     let role = row.role.param();
     view! {

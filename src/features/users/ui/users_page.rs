@@ -10,6 +10,7 @@ use super::table::UsersTable;
 use super::user_panel::{PanelActions, UserPanel};
 use crate::components::feedback::{ErrorState, LoadingState, SuccessAlert};
 use crate::components::form::submit_own_form;
+use crate::components::layout::signed_in_user;
 use crate::components::polling::refresh_while;
 use crate::components::resource::server_resource;
 use crate::components::server_form::FormAction;
@@ -149,13 +150,16 @@ pub fn UserList(
         // below, from the awaited answer.
         <UsersToolbar query action=list.path() />
         <Transition fallback=|| view! { <LoadingState label="Loading users…" /> }>
-            {move || Suspend::new(async move {
+            {move || {
+                let me = signed_in_user();
+                Suspend::new(async move {
                 match page.await {
                     Ok(page) => {
+                        let me = me.await;
                         let remove = group_actions.map(|g| g.remove);
                         match remove {
-                            Some(remove) => view! { <UsersTable page query=query.get_untracked() remove /> }.into_any(),
-                            None => view! { <UsersTable page query=query.get_untracked() /> }.into_any(),
+                            Some(remove) => view! { <UsersTable page query=query.get_untracked() me remove /> }.into_any(),
+                            None => view! { <UsersTable page query=query.get_untracked() me /> }.into_any(),
                         }
                     }
                     Err(crate::error::AppError::Validation { fields }) => view! {
@@ -166,7 +170,7 @@ pub fn UserList(
                     }.into_any(),
                     Err(error) => view! { <ErrorState error /> }.into_any(),
                 }
-            })}
+            })}}
         </Transition>
     }
 }
