@@ -7,7 +7,12 @@
 #                         Space → saved cell, p95 over 50 toggles;
 #   BENCH_ONLY=org-chart  the org chart with 5,000 positions: navigation to
 #                         interactive, opening a branch, searching, moving;
-#   BENCH_ONLY=browser    both.
+#   BENCH_ONLY=lighthouse Lighthouse (mobile preset, its default) on User
+#                         Management signed in: performance, accessibility
+#                         and best-practices scores, LCP, TBT and CLS,
+#                         median of 3 runs (Lighthouse 12.8.2, installed into
+#                         target/lighthouse on first use);
+#   BENCH_ONLY=browser    the matrix and the org chart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -57,6 +62,38 @@ INSERT INTO user_positions (org_id, user_id, position_id)
 SELECT u.org_id, u.id, p.id FROM users u JOIN chart p ON p.k % 99 = substr(u.email, 7, 3)::int - 1
 WHERE u.email LIKE 'person%';
 SQL
+if [ "${BENCH_ONLY:-}" = lighthouse ]; then
+  lighthouse=target/lighthouse/node_modules/.bin/lighthouse
+  if [ ! -x "$lighthouse" ]; then
+    echo "==> installing Lighthouse 12.8.2 into target/lighthouse (once)"
+    mkdir -p target/lighthouse
+    npm install --prefix target/lighthouse --no-audit --no-fund --loglevel=error lighthouse@12.8.2
+  fi
+  base="http://127.0.0.1:$app_port"
+  cookie=$(curl -fsS -D - -o /dev/null -H "Origin: $base" --data-urlencode "email=$email" \
+    --data-urlencode "password=$password" "$base/api/sign_in" | sed -n 's/^set-cookie: \(roster_session=[^;]*\).*/\1/Ip')
+  [ -n "$cookie" ] || { echo "could not sign in for Lighthouse"; exit 1; }
+  echo
+  echo "## Lighthouse on /settings/users (mobile preset, 100 users)"
+  echo
+  echo "| run | performance | accessibility | best practices | LCP ms | TBT ms | CLS |"
+  echo "|---|---:|---:|---:|---:|---:|---:|"
+  for run in 1 2 3; do
+    CHROME_PATH=${CHROMIUM_PATH:-/usr/bin/chromium} "$lighthouse" "$base/settings/users" --quiet \
+      --only-categories=performance,accessibility,best-practices \
+      --chrome-flags="--headless=new --no-sandbox" --extra-headers="{\"Cookie\":\"$cookie\"}" \
+      --output=json --output-path="target/bench/lighthouse-$run.json" >/dev/null
+    node -e '
+      const r = require(process.argv[1]);
+      const s = (c) => Math.round(r.categories[c].score * 100);
+      const a = (id) => r.audits[id].numericValue;
+      console.log(`| ${process.argv[2]} | ${s("performance")} | ${s("accessibility")} | ${s("best-practices")} | ${Math.round(a("largest-contentful-paint"))} | ${Math.round(a("total-blocking-time"))} | ${a("cumulative-layout-shift").toFixed(3)} |`);
+      for (const c of ["accessibility", "best-practices"]) for (const ref of r.categories[c].auditRefs)
+        if (ref.weight > 0 && r.audits[ref.id].score !== null && r.audits[ref.id].score < 1) console.error(`    ${c}: ${ref.id} (${r.audits[ref.id].title})`);
+    ' "$(pwd)/target/bench/lighthouse-$run.json" "$run"
+  done
+  exit 0
+fi
 case "${BENCH_ONLY:-browser}" in
   matrix) specs=(matrix.bench.ts) ;;
   org-chart) specs=(org-chart.bench.ts) ;;

@@ -26,7 +26,7 @@ export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DI
 
 # The browser benchmarks (the access matrix, the org chart) in headless
 # Chromium: a script of their own.
-case "${BENCH_ONLY:-}" in matrix | org-chart | browser) exec scripts/bench-browser.sh ;; esac
+case "${BENCH_ONLY:-}" in matrix | org-chart | browser | lighthouse) exec scripts/bench-browser.sh ;; esac
 
 echo "==> benchmarks (release build of the server)"
 # Component types erased, as every cargo-leptos build of Roster compiles them
@@ -34,7 +34,7 @@ echo "==> benchmarks (release build of the server)"
 # code production runs and compiles whatever production compiles.
 RUSTFLAGS="--cfg erase_components" cargo bench --features ssr --bench roster
 
-# BENCH_ONLY=sign-in, table, flood, paths, audit, permissions, load, matrix, org-chart or browser runs that part alone, without the bundle.
+# BENCH_ONLY=sign-in, table, flood, paths, audit, permissions, load, matrix, org-chart, browser or lighthouse runs that part alone, without the bundle.
 # BENCH_USERS=1000000 seeds a million users instead of 100,000; BENCH_DATABASE=<name>
 # measures a database seeded before (`roster seed --admin-password Bench-Admin-1!`,
 # any password: the benchmark sets its own) without seeding or dropping it.

@@ -6,6 +6,7 @@ use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneScript;
+use crate::components::hydration::Hydration;
 use crate::components::layout::SettingsLayout;
 use crate::features::access::matrix::AccessMatrixPage;
 use crate::features::access::types::AccessPermission;
@@ -40,7 +41,8 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <HashedStylesheet options=options.clone() id="leptos" />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
-                <HydrationScripts options />
+                // Leptos's HydrationScripts, fetching the bundle after the first paint.
+                <Hydration options />
                 <MetaTags />
             </head>
             <body>

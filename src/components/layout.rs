@@ -27,13 +27,12 @@ pub fn SettingsLayout() -> impl IntoView {
     let me = current_user();
     provide_context(crate::features::auth::ui::SignedInUser(me));
     let location = use_location();
-    // What the frame shows once the user is known: `Some` to draw, `None`
-    // when it is drawn elsewhere (the top bar's Suspense handles the
-    // redirect and the error; the navigation's stays empty).
-    let topbar = move || {
+    // The top bar and the navigation come from one answer: drawn together,
+    // placed by the grid (`.settings-shell`) around the page.
+    let frame = move || {
         Suspend::new(async move {
             match me.await {
-                Ok(Some(user)) => view! { <TopBar user /> }.into_any(),
+                Ok(Some(user)) => view! { <TopBar user=user.clone() /><SettingsNav user /> }.into_any(),
                 Ok(None) => {
                     // The router's `search` comes without its leading "?".
                     let search = location.search.get_untracked();
@@ -46,31 +45,14 @@ pub fn SettingsLayout() -> impl IntoView {
                     let next: String = form_urlencoded::byte_serialize(here.as_bytes()).collect();
                     view! { <Redirect path=format!("/sign-in?next={next}") /> }.into_any()
                 }
-                Err(error) => view! {
-                    <header class="topbar"></header>
-                    <div class="centered-page"><ErrorState error /></div>
-                }
-                .into_any(),
-            }
-        })
-    };
-    let navigation = move || {
-        Suspend::new(async move {
-            match me.await {
-                Ok(Some(user)) => view! { <SettingsNav user /> }.into_any(),
-                _ => view! { <nav class="sidenav" aria-label="Settings"></nav> }.into_any(),
+                Err(error) => view! { <div class="frame-error"><ErrorState error /></div> }.into_any(),
             }
         })
     };
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
-        // Transitions: reloading the user (after a profile change) keeps
-        // the frame in place instead of flashing a placeholder.
-        <Transition fallback=|| view! { <header class="topbar" aria-busy="true"></header> }>{topbar}</Transition>
         <div class="settings-shell">
-            <Transition fallback=|| view! { <nav class="sidenav" aria-label="Settings" aria-busy="true"></nav> }>
-                {navigation}
-            </Transition>
+            <Suspense fallback=|| view! { <header class="topbar" aria-busy="true"></header> }>{frame}</Suspense>
             <main id="main" class="content" tabindex="-1">
                 <Outlet />
             </main>

@@ -2,6 +2,7 @@
 
 pub mod feedback;
 pub mod form;
+pub mod hydration;
 pub mod layout;
 pub mod link_page;
 pub mod modal;
