@@ -50,6 +50,9 @@ export async function settled(page: Page, testInfo: TestInfo) {
  */
 export async function expectAccessible(page: Page, testInfo: TestInfo) {
   if (!hasJs(testInfo)) return;
+  // The page as people use it: hydrated (the bundle loads after the first
+  // paint, and hydrating a lazy page puts its head tags back in place).
+  await settled(page, testInfo);
   const results = await new AxeBuilder({ page }).analyze();
   const bad = results.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
   expect(bad.map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`)).toEqual([]);
