@@ -28,12 +28,13 @@ cleanup() {
   exit $status
 }
 trap cleanup EXIT
-if [ ! -x target/release/roster ] || [ ! -f target/release/hash.txt ] || ! ls target/site/pkg/roster.*.wasm >/dev/null 2>&1; then
+if [ ! -x target/release/roster ] || [ ! -f target/release/hash.txt ] || ! ls target/release/site/pkg/roster.*.wasm >/dev/null 2>&1; then
   scripts/release.sh
 fi
 scripts/pg.sh psql bench "$port" -d postgres -qc "DROP DATABASE IF EXISTS roster_matrix WITH (FORCE)" -c "CREATE DATABASE roster_matrix" >/dev/null
 export DATABASE_URL="postgres://roster@127.0.0.1:$port/roster_matrix"
-export LEPTOS_OUTPUT_NAME=roster LEPTOS_SITE_ROOT=target/site LEPTOS_SITE_PKG_DIR=pkg
+# The release binary finds its site (target/release/site) beside itself.
+unset LEPTOS_SITE_ROOT
 email="matrix-bench@example.com"
 password="Tr0ub4dor&3-matrix-bench-$(date +%s)"
 mkdir -p target/bench

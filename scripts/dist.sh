@@ -22,7 +22,7 @@ mkdir -p "$out"
 # Debug symbols are most of the binary's size; backtraces keep function names.
 strip --strip-debug -o "$out/roster" target/release/roster
 cp target/release/hash.txt "$out/"
-cp -r target/site "$out/site"
+cp -r target/release/site "$out/site"
 cp scripts/dist/roster.env.example scripts/dist/roster.service README.md "$out/"
 tar -C target/dist --owner=0 --group=0 -czf "target/dist/$name.tar.gz" "$name"
 echo "==> target/dist/$name.tar.gz ($(du -h "target/dist/$name.tar.gz" | cut -f1))"

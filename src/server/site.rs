@@ -18,11 +18,35 @@ fn beside_binary() -> Option<PathBuf> {
 ///   left its `hash.txt` beside the binary (a release build, see
 ///   `scripts/release.sh`), so the page names the files that exist and the
 ///   server may let browsers keep them for a year.
+///
+/// A `hash.txt` whose script is not in the site (a site from another build)
+/// is ignored with a warning: the page then names the files the site has,
+/// rather than files that are not there.
 pub fn as_installed(mut options: LeptosOptions) -> LeptosOptions {
     let Some(dir) = beside_binary() else { return options };
     if std::env::var_os("LEPTOS_SITE_ROOT").is_none() && dir.join("site").is_dir() {
         options.site_root = dir.join("site").to_string_lossy().into();
     }
-    options.hash_files = dir.join(&*options.hash_file).is_file();
+    let hashes = std::fs::read_to_string(dir.join(&*options.hash_file)).ok();
+    let script = hashes.as_deref().and_then(|hashes| {
+        hashes.lines().find_map(|line| line.strip_prefix("js:")).map(|hash| {
+            Path::new(&*options.site_root)
+                .join(&*options.site_pkg_dir)
+                .join(format!("{}.{}.js", options.output_name, hash.trim()))
+        })
+    });
+    options.hash_files = match script {
+        Some(script) if script.is_file() => true,
+        Some(script) => {
+            tracing::warn!(
+                missing = %script.display(),
+                site = %options.site_root,
+                "hash.txt beside the binary names a script the site does not have (a site from another build?): \
+                 serving the site's names as they are"
+            );
+            false
+        }
+        None => false,
+    };
     options
 }
