@@ -30,9 +30,11 @@ pub fn as_installed(mut options: LeptosOptions) -> LeptosOptions {
     let hashes = std::fs::read_to_string(dir.join(&*options.hash_file)).ok();
     let script = hashes.as_deref().and_then(|hashes| {
         hashes.lines().find_map(|line| line.strip_prefix("js:")).map(|hash| {
-            Path::new(&*options.site_root)
-                .join(&*options.site_pkg_dir)
-                .join(format!("{}.{}.js", options.output_name, hash.trim()))
+            Path::new(&*options.site_root).join(&*options.site_pkg_dir).join(format!(
+                "{}.{}.js",
+                options.output_name,
+                hash.trim()
+            ))
         })
     });
     options.hash_files = match script {
