@@ -67,7 +67,7 @@ async fn main() -> std::process::ExitCode {
                 None
             }
         };
-        let grace = config.shutdown_grace;
+        let (grace, drain) = (config.shutdown_grace, config.shutdown_drain);
         let state = AppState::new(pool, config, leptos_options).await?;
         // Turns true on SIGTERM or Ctrl-C: the server stops accepting and the
         // outbox worker stops claiming.
@@ -125,6 +125,17 @@ async fn main() -> std::process::ExitCode {
                 .into_future(),
         );
         shutdown_signal().await;
+        // First, if asked: say "not ready" while still serving, so load
+        // balancers stop sending before the door closes (a connection
+        // waiting in the kernel's queue when the listener closes is reset).
+        state.draining.store(true, std::sync::atomic::Ordering::Relaxed);
+        if !drain.is_zero() {
+            tracing::info!(
+                drain_seconds = drain.as_secs(),
+                "shutting down: /readyz answers 503 while requests are still served"
+            );
+            tokio::time::sleep(drain).await;
+        }
         // From here on: accept nothing new, let what was accepted finish
         // (each request is bounded by REQUEST_TIMEOUT_SECONDS, the grace by
         // SHUTDOWN_GRACE_SECONDS), let the mail being sent be recorded.

@@ -54,6 +54,11 @@ pub struct Config {
     /// the request timeout + 5 s, so no request that could still be answered
     /// is cut off.
     pub shutdown_grace: Duration,
+    /// After SIGTERM, how long `/readyz` says "shutting down" while Roster
+    /// still accepts and serves, before it stops accepting: time for a load
+    /// balancer's health check to take it out of rotation, so no client is
+    /// sent to a closing door. 0 (the default) for a single instance.
+    pub shutdown_drain: Duration,
     /// How log lines are written: `text` for people, `json` (one object a
     /// line, with the request id) for a log collector.
     pub log_format: LogFormat,
@@ -196,6 +201,7 @@ impl Config {
             trust_proxy_hops: trust_proxy_hops()?,
             request_timeout: Duration::from_secs(env_or::<u64>("REQUEST_TIMEOUT_SECONDS", 30)?.max(1)),
             shutdown_grace: Duration::from_secs(env_or::<u64>("SHUTDOWN_GRACE_SECONDS", 35)?),
+            shutdown_drain: Duration::from_secs(env_or::<u64>("SHUTDOWN_DRAIN_SECONDS", 0)?),
             log_format: LogFormat::from_env()?,
             metrics_addr: match std::env::var("METRICS_ADDR").ok().filter(|v| !v.trim().is_empty()) {
                 Some(addr) => Some(addr.trim().parse().map_err(|_| {
@@ -254,6 +260,7 @@ impl Config {
             trust_proxy_hops: 0,
             request_timeout: Duration::from_secs(30),
             shutdown_grace: Duration::from_secs(35),
+            shutdown_drain: Duration::ZERO,
             log_format: LogFormat::Text,
             metrics_addr: None,
         }
@@ -285,6 +292,7 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy_hops", &self.trust_proxy_hops)
             .field("request_timeout", &self.request_timeout)
             .field("shutdown_grace", &self.shutdown_grace)
+            .field("shutdown_drain", &self.shutdown_drain)
             .field("log_format", &self.log_format)
             .field("metrics_addr", &self.metrics_addr)
             .finish_non_exhaustive()

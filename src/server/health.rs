@@ -36,6 +36,9 @@ pub async fn health() -> &'static str {
 /// `GET /readyz`: the database answers within [`READY_WITHIN`] and has this
 /// build's migrations; a 503 otherwise, with the reason in the log.
 pub async fn ready(State(state): State<AppState>) -> (StatusCode, &'static str) {
+    if state.draining.load(std::sync::atomic::Ordering::Relaxed) {
+        return (StatusCode::SERVICE_UNAVAILABLE, "shutting down");
+    }
     let check = sqlx::query_scalar::<_, bool>(READY_SQL).bind(newest_migration()).fetch_one(&state.pool);
     match tokio::time::timeout(READY_WITHIN, check).await {
         Ok(Ok(true)) => (StatusCode::OK, "ready"),

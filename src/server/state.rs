@@ -26,6 +26,10 @@ pub struct AppState {
     /// Where links in mails point: `PUBLIC_ORIGIN`, or in development the
     /// address this instance listens on (`make run` sets it).
     pub link_origin: Arc<str>,
+    /// Set on SIGTERM: `/readyz` answers 503 so load balancers stop sending
+    /// while the requests already on their way are still served
+    /// (`SHUTDOWN_DRAIN_SECONDS`).
+    pub draining: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl AppState {
@@ -46,7 +50,17 @@ impl AppState {
             None => format!("http://{}", leptos_options.site_addr),
         }
         .into();
-        Ok(Self { pool, config: Arc::new(config), leptos_options, sessions, hasher, limits, clock, link_origin })
+        Ok(Self {
+            pool,
+            config: Arc::new(config),
+            leptos_options,
+            sessions,
+            hasher,
+            limits,
+            clock,
+            link_origin,
+            draining: Default::default(),
+        })
     }
 
     /// The state inside a server function.

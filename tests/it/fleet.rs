@@ -311,3 +311,86 @@ async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubl
     let readiness = reqwest::get(roster.url("/readyz")).await.unwrap();
     assert_eq!(readiness.status(), StatusCode::OK);
 }
+
+/// SIGTERM while clients are busy behind a load balancer: `/readyz` turns
+/// 503 at once while Roster keeps serving for `SHUTDOWN_DRAIN_SECONDS`, the
+/// balancer (here: a watcher polling `/readyz` every 100 ms) stops sending,
+/// and every request that reached Roster is answered in full; none is cut
+/// off. Afterwards the door is closed (connections refused).
+#[db_test]
+async fn sigterm_under_load_answers_every_accepted_request(pool: PgPool) {
+    let seed = spawn_app(pool.clone()).await;
+    let (_, admin_email) = seed.signed_up("Acme").await;
+    let mut roster =
+        Instance::start(&url_of(&pool).await, &[("SHUTDOWN_GRACE_SECONDS", "35"), ("SHUTDOWN_DRAIN_SECONDS", "1")])
+            .await;
+    let signed_in = roster.browser().call("sign_in", &[("email", &admin_email), ("password", PASSWORD)]).await;
+    let cookie = set_session_cookie(&signed_in).unwrap();
+
+    // A new connection for every request, as many clients behind a load
+    // balancer make them: a kept-alive connection the server closes while
+    // idle would be a race of the client's, not a lost request.
+    let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let watcher = {
+        let (stop, ready) = (stop.clone(), roster.url("/readyz"));
+        tokio::spawn(async move {
+            let started = Instant::now();
+            while started.elapsed() < Duration::from_secs(30) {
+                if !reqwest::get(&ready).await.is_ok_and(|r| r.status() == StatusCode::OK) {
+                    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+                    return started.elapsed();
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            panic!("/readyz never said no");
+        })
+    };
+    let mut clients = Vec::new();
+    for _ in 0..8 {
+        let (stop, base, cookie) = (stop.clone(), roster.base.clone(), cookie.clone());
+        clients.push(tokio::spawn(async move {
+            let client =
+                reqwest::Client::builder().pool_max_idle_per_host(0).timeout(Duration::from_secs(30)).build().unwrap();
+            let (mut answered, mut refused, mut cut_off) = (0, 0, Vec::new());
+            for _ in 0..100_000 {
+                if stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    break;
+                }
+                let request = client
+                    .get(format!("{base}/settings/users"))
+                    .header("cookie", format!("roster_session={cookie}"))
+                    .header("accept", "text/html");
+                match request.send().await {
+                    Ok(response) => match response.text().await {
+                        Ok(body) if body.contains("User Management") => answered += 1,
+                        Ok(body) => cut_off.push(format!("an incomplete page: {}", &body[..body.len().min(200)])),
+                        Err(error) => cut_off.push(format!("body: {error:?}")),
+                    },
+                    Err(error) if error.is_connect() => {
+                        refused += 1;
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    Err(error) => cut_off.push(format!("{error:?}")),
+                }
+            }
+            (answered, refused, cut_off)
+        }));
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let signalled = Instant::now();
+    let status = roster.terminate(Duration::from_secs(40)).await;
+    assert!(status.success(), "exit status {status}");
+    assert!(signalled.elapsed() >= Duration::from_secs(1), "it kept serving for the drain");
+    watcher.await.unwrap();
+    let (mut answered, mut refused) = (0, 0);
+    for client in clients {
+        let (a, r, cut_off) = client.await.unwrap();
+        assert!(cut_off.is_empty(), "a client was cut off: {cut_off:?}");
+        answered += a;
+        refused += r;
+    }
+    assert!(answered >= 8, "pages were served before the signal ({answered})");
+    assert_eq!(refused, 0, "the balancer stopped sending before the door closed");
+    assert!(tokio::net::TcpStream::connect(("127.0.0.1", roster.port)).await.is_err(), "closed afterwards");
+    assert!(roster.output().contains("every request in flight was answered"), "{}", roster.output());
+}
