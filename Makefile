@@ -1,5 +1,5 @@
 # Roster: the two commands are `make run` and `make test` (see README.md).
-.PHONY: run test bench release dist dist-test seed tools fmt
+.PHONY: run test bench soak release dist dist-test seed tools fmt
 
 run:
 	@scripts/run.sh
@@ -10,6 +10,11 @@ test:
 # Benchmarks: seeding 100,000 users, the user table, sign-ins, WASM size.
 bench:
 	@scripts/bench.sh
+
+# The slow proofs: the fault tests several times, then a long load against
+# the release binary (SOAK_ROUNDS, SOAK_SECONDS).
+soak:
+	@scripts/soak.sh
 
 # The production build: target/release/roster and target/site (see README.md).
 release:
