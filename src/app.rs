@@ -1,12 +1,12 @@
 //! The HTML shell, the router and the page layout.
 
 use leptos::prelude::*;
-use leptos_meta::{HashedStylesheet, MetaTags, Title, provide_meta_context};
+use leptos_meta::{MetaTags, Title, provide_meta_context};
 use leptos_router::components::{ParentRoute, Redirect, Route, Router, Routes};
 use leptos_router::{Lazy, LazyRoute, SsrMode, lazy_route, path};
 
 use crate::components::form::TimeZoneScript;
-use crate::components::hydration::Hydration;
+use crate::components::hydration::{BundleStylesheet, Hydration};
 use crate::components::layout::SettingsLayout;
 use crate::features::access::matrix::AccessMatrixPage;
 use crate::features::access::types::AccessPermission;
@@ -38,7 +38,7 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 // Static head tags live in the server-only shell, not in the
                 // hydrated app, so they add nothing to the WASM bundle.
                 // /pkg/roster.css, or its content-hashed name in a release.
-                <HashedStylesheet options=options.clone() id="leptos" />
+                <BundleStylesheet options=options.clone() />
                 <link rel="icon" type="image/svg+xml" href="/favicon.svg" />
                 <AutoReload options=options.clone() />
                 // Leptos's HydrationScripts, fetching the bundle after the first paint.

@@ -29,6 +29,21 @@ const HYDRATE_AFTER_PAINT: &str = r#"(function (root, pkg, js, wasm) {
 	requestAnimationFrame(() => setTimeout(hydrate, 0));
 })"#;
 
+/// The stylesheet, by its content-hashed name in a release (read once, like
+/// the scripts' names; leptos_meta's `HashedStylesheet` reads `hash.txt`
+/// on every page).
+#[component]
+pub fn BundleStylesheet(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let href = format!("/{}/{}.css", options.site_pkg_dir, server::names(&options).css);
+    #[cfg(not(feature = "ssr"))]
+    let href = {
+        let _ = options;
+        String::new()
+    };
+    view! { <link rel="stylesheet" id="leptos" href=href /> }
+}
+
 #[component]
 pub fn Hydration(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
@@ -89,21 +104,33 @@ mod server {
             .clone()
     }
 
+    /// The bundle's file names without their extensions.
+    pub struct Names {
+        pub js: String,
+        pub wasm: String,
+        pub css: String,
+        hashes: HashMap<String, String>,
+    }
+
+    /// Read once: the names cannot change while the server runs.
+    pub fn names(options: &LeptosOptions) -> &'static Names {
+        static NAMES: OnceLock<Names> = OnceLock::new();
+        NAMES.get_or_init(|| {
+            let hashes = hashes(options);
+            let name = options.output_name.to_string();
+            let named = |kind: &str| match hashes.get(kind) {
+                Some(hash) => format!("{name}.{hash}"),
+                None => name.clone(),
+            };
+            Names { js: named("js"), wasm: named("wasm"), css: named("css"), hashes }
+        })
+    }
+
     pub fn hydration(options: LeptosOptions) -> impl IntoView {
-        // Read once: the names cannot change while the server runs.
-        static NAMES: OnceLock<(String, String)> = OnceLock::new();
-        static HASHES: OnceLock<HashMap<String, String>> = OnceLock::new();
-        let hashes = HASHES.get_or_init(|| hashes(&options));
+        let Names { js, wasm, hashes, .. } = names(&options);
         if let Some(manifest) = split_manifest(&options, hashes) {
             provide_context(manifest);
         }
-        let (js, wasm) = NAMES.get_or_init(|| {
-            let name = options.output_name.to_string();
-            match (hashes.get("js"), hashes.get("wasm")) {
-                (Some(js), Some(wasm)) => (format!("{name}.{js}"), format!("{name}.{wasm}")),
-                _ => (name.clone(), name),
-            }
-        });
         let pkg = options.site_pkg_dir.to_string();
         let nonce = leptos::nonce::use_nonce();
         view! {
