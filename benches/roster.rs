@@ -243,7 +243,7 @@ async fn run(url: &str, reused: bool) -> Result<(), String> {
         return audit_log(&pool, &client, &base, seeded.org_id).await;
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "load") {
-        return load::run_against_binary(&pool, url, seeded.org_id, &admin_email, ADMIN_PASSWORD).await;
+        return load::run_against_binary(&pool, &state.hasher, url, seeded.org_id, &admin_email, ADMIN_PASSWORD).await;
     }
     if std::env::var("BENCH_ONLY").is_ok_and(|v| v == "permissions") {
         return permission_check(&pool, &base, seeded.org_id).await;
@@ -435,7 +435,7 @@ async fn run(url: &str, reused: bool) -> Result<(), String> {
     audit_log(&pool, &client, &base, seeded.org_id).await?;
 
     // 7. Many admins at once.
-    load::run_against_binary(&pool, url, seeded.org_id, &admin_email, ADMIN_PASSWORD).await?;
+    load::run_against_binary(&pool, &state.hasher, url, seeded.org_id, &admin_email, ADMIN_PASSWORD).await?;
 
     // 4. The outbox.
     outbox_throughput(&pool, seeded.org_id).await

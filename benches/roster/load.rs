@@ -177,6 +177,7 @@ struct Sample {
 /// memory is its own (`VmHWM`), apart from the load generator's.
 pub async fn run_against_binary(
     pool: &PgPool,
+    hasher: &roster::features::auth::server::password::PasswordHasher,
     url: &str,
     org_id: Uuid,
     admin_email: &str,
@@ -209,7 +210,28 @@ pub async fn run_against_binary(
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
-    let result = run(pool, &base, org_id, admin_email, password, Some(pid)).await;
+    // What this machine's cores sustain hashing alone (argon2 with the
+    // server's parameters, every core, no HTTP or database), measured in
+    // this run just before the load, for the sign-ins under load beside it.
+    let bare = {
+        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
+        let until = Instant::now() + Duration::from_secs(5);
+        let threads: Vec<_> = (0..cores)
+            .map(|_| {
+                let hasher = hasher.clone();
+                std::thread::spawn(move || {
+                    let mut n = 0u64;
+                    while Instant::now() < until {
+                        hasher.time_one_pooled_hash();
+                        n += 1;
+                    }
+                    n
+                })
+            })
+            .collect();
+        threads.into_iter().map(|t| t.join().unwrap_or(0)).sum::<u64>() as f64 / 5.0
+    };
+    let result = run(pool, &base, org_id, admin_email, password, Some(pid), Some(bare)).await;
     let _ = server.kill().await;
     result
 }
@@ -223,6 +245,7 @@ pub async fn run(
     admin_email: &str,
     password: &str,
     server: Option<u32>,
+    bare_hashes_per_second: Option<f64>,
 ) -> Result<(), String> {
     let admins_wanted = env_number("LOAD_ADMINS", 200) as usize;
     let seconds = env_number("LOAD_SECONDS", 60);
@@ -264,6 +287,32 @@ pub async fn run(
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let started = Instant::now();
     let mut workers = Vec::new();
+    // Beside the 200 readers, four people signing in again and again (a
+    // fresh client each time, the right password): what sign-ins cost
+    // while the pages are busy.
+    let sign_ins_under_load = Arc::new(Mutex::new(Vec::<Duration>::new()));
+    let sign_in_errors = Arc::new(Mutex::new(0usize));
+    let mut signers = Vec::new();
+    for n in 0..4 {
+        let (base, email, password) = (base.to_owned(), emails[n % emails.len()].clone(), password.to_owned());
+        let (done, failed) = (sign_ins_under_load.clone(), sign_in_errors.clone());
+        signers.push(tokio::spawn(async move {
+            while Instant::now() < deadline {
+                let client = reqwest::Client::new();
+                let start = Instant::now();
+                let answer = client
+                    .post(format!("{base}/api/sign_in"))
+                    .header("origin", &base)
+                    .form(&[("email", email.as_str()), ("password", password.as_str())])
+                    .send()
+                    .await;
+                match answer {
+                    Ok(response) if response.status().is_success() => done.lock().await.push(start.elapsed()),
+                    _ => *failed.lock().await += 1,
+                }
+            }
+        }));
+    }
     for (n, client) in clients.into_iter().enumerate() {
         let (schedule, samples, errors, stop) = (schedule.clone(), samples.clone(), errors.clone(), stop.clone());
         let base = base.to_owned();
@@ -296,7 +345,7 @@ pub async fn run(
             samples.lock().await.extend(mine);
         }));
     }
-    for worker in workers {
+    for worker in workers.into_iter().chain(signers) {
         worker.await.map_err(|e| e.to_string())?;
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -329,6 +378,29 @@ pub async fn run(
         row(kind.name, samples.iter().filter(|s| s.kind == k).map(|s| s.took).collect());
     }
     row("**all**", samples.iter().map(|s| s.took).collect());
+    {
+        let mut sign_ins = sign_ins_under_load.lock().await.clone();
+        let count = sign_ins.len();
+        if count > 0 {
+            let p50 = super::percentile(&mut sign_ins, 0.5);
+            let p95 = super::percentile(&mut sign_ins, 0.95);
+            let rate = count as f64 / elapsed;
+            let beside = match bare_hashes_per_second {
+                // Four people who each wait for their answer: the rate
+                // follows that wait (the pages' queue), not the hashing.
+                Some(bare) => format!(
+                    "; each waits in the same queue as the pages, so the rate follows the wait: argon2 alone on \
+                     every core sustains {bare:.1} hashes/s on this machine (this run)"
+                ),
+                None => String::new(),
+            };
+            println!(
+                "\nSign-ins under the same load (4 people signing in again and again): {count} in {elapsed:.0} s, \
+                 {rate:.1}/s, p50 {p50:.0} ms, p95 {p95:.0} ms, {} refused{beside}.",
+                *sign_in_errors.lock().await
+            );
+        }
+    }
     println!("\nErrors: {}", errors.len());
     for error in errors.iter().take(5) {
         println!("- {error}");
