@@ -920,6 +920,26 @@ fn query_form(query: &UserListQuery) -> Vec<(String, String)> {
     form
 }
 
+/// Password hashes a second with argon2 alone on `cores` threads for 5 s
+/// (the server's parameters and pooled memory; no HTTP or database).
+fn argon2_on_every_core(hasher: &roster::features::auth::server::password::PasswordHasher, cores: usize) -> f64 {
+    let until = Instant::now() + Duration::from_secs(5);
+    let threads: Vec<_> = (0..cores)
+        .map(|_| {
+            let hasher = hasher.clone();
+            std::thread::spawn(move || {
+                let mut n = 0u64;
+                while Instant::now() < until {
+                    hasher.time_one_pooled_hash();
+                    n += 1;
+                }
+                n
+            })
+        })
+        .collect();
+    threads.into_iter().map(|t| t.join().unwrap_or(0)).sum::<u64>() as f64 / 5.0
+}
+
 async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: Uuid) -> Result<(), String> {
     const CLIENTS: usize = 8;
     const DURATION: Duration = Duration::from_secs(20);
@@ -965,25 +985,7 @@ async fn sign_in_throughput(state: &AppState, base: &str, email: &str, org_id: U
     // The same hashes on every core at once, with no HTTP or database: what
     // the hardware really sustains (argon2's 19 MiB per hash contend for the
     // memory bus and the shared cache).
-    let parallel = {
-        let hasher = state.hasher.clone();
-        let until = Instant::now() + Duration::from_secs(5);
-        let threads: Vec<_> = (0..cores)
-            .map(|_| {
-                let hasher = hasher.clone();
-                std::thread::spawn(move || {
-                    let mut n = 0u64;
-                    while Instant::now() < until {
-                        hasher.time_one_pooled_hash();
-                        n += 1;
-                    }
-                    n
-                })
-            })
-            .collect();
-        let done: u64 = threads.into_iter().map(|t| t.join().unwrap()).sum();
-        done as f64 / 5.0
-    };
+    let parallel = argon2_on_every_core(&state.hasher, cores);
 
     // Meanwhile, an admin pages through the user table (signed in once).
     let reader = reqwest::Client::builder().cookie_store(true).build().unwrap();

@@ -213,24 +213,7 @@ pub async fn run_against_binary(
     // What this machine's cores sustain hashing alone (argon2 with the
     // server's parameters, every core, no HTTP or database), measured in
     // this run just before the load, for the sign-ins under load beside it.
-    let bare = {
-        let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
-        let until = Instant::now() + Duration::from_secs(5);
-        let threads: Vec<_> = (0..cores)
-            .map(|_| {
-                let hasher = hasher.clone();
-                std::thread::spawn(move || {
-                    let mut n = 0u64;
-                    while Instant::now() < until {
-                        hasher.time_one_pooled_hash();
-                        n += 1;
-                    }
-                    n
-                })
-            })
-            .collect();
-        threads.into_iter().map(|t| t.join().unwrap_or(0)).sum::<u64>() as f64 / 5.0
-    };
+    let bare = super::argon2_on_every_core(hasher, std::thread::available_parallelism().map_or(2, |n| n.get()));
     let result = run(pool, &base, org_id, admin_email, password, Some(pid), Some(bare)).await;
     let _ = server.kill().await;
     result
