@@ -66,24 +66,6 @@ mod server {
     use leptos::config::LeptosOptions;
     use leptos::prelude::*;
 
-    /// The `name: hash` lines cargo-leptos writes beside the binary when it
-    /// hashed the bundle's names (`site::as_installed` switched them on).
-    fn hashes(options: &LeptosOptions) -> HashMap<String, String> {
-        if !options.hash_files {
-            return HashMap::new();
-        }
-        let path = std::env::current_exe()
-            .ok()
-            .and_then(|exe| exe.parent().map(|dir| dir.join(&*options.hash_file)))
-            .unwrap_or_default();
-        std::fs::read_to_string(path)
-            .unwrap_or_default()
-            .lines()
-            .filter_map(|line| line.split_once(':'))
-            .map(|(name, hash)| (name.trim().to_owned(), hash.trim().to_owned()))
-            .collect()
-    }
-
     /// The split bundle's manifest (which chunks each lazy page needs), read
     /// once: Leptos's server rendering preloads a lazy page's chunks from it.
     fn split_manifest(options: &LeptosOptions, hashes: &HashMap<String, String>) -> Option<WasmSplitManifest> {
@@ -116,7 +98,8 @@ mod server {
     pub fn names(options: &LeptosOptions) -> &'static Names {
         static NAMES: OnceLock<Names> = OnceLock::new();
         NAMES.get_or_init(|| {
-            let hashes = hashes(options);
+            // Hashed names only when `site::as_installed` found them in the site.
+            let hashes = if options.hash_files { crate::server::site::bundle_hashes(options) } else { HashMap::new() };
             let name = options.output_name.to_string();
             let named = |kind: &str| match hashes.get(kind) {
                 Some(hash) => format!("{name}.{hash}"),

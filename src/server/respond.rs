@@ -72,7 +72,7 @@ impl RequestContext {
             request_id: header(HeaderName::from_static("x-request-id")).unwrap_or_else(|| "none".to_owned()),
             session: parts.as_ref().and_then(|p| p.extensions.get::<Session>().cloned()),
             response,
-            accepts_html: header(header::ACCEPT).is_some_and(|v| v.contains("text/html")),
+            accepts_html: parts.as_ref().is_some_and(|p| accepts_html(&p.headers)),
             via_api: parts.as_ref().is_some_and(|p| p.uri.path().starts_with("/api/")),
             path: parts.as_ref().map(|p| p.uri.path().to_owned()).unwrap_or_default(),
             user_agent: header(header::USER_AGENT),
@@ -133,17 +133,23 @@ impl RequestContext {
     }
 }
 
+/// Whether the request is a browser's own (a plain form post or page load,
+/// not the app's `fetch`): it accepts HTML.
+pub fn accepts_html(headers: &http::HeaderMap) -> bool {
+    headers.get(header::ACCEPT).and_then(|v| v.to_str().ok()).is_some_and(|v| v.contains("text/html"))
+}
+
 /// The answer to a request that could not even read its session because the
 /// database is unreachable: a 503 with Retry-After at once, rather than
 /// waiting for the database a second time inside the page or endpoint. An
 /// endpoint (`/api/…`) called by the app gets the error as the app reads
 /// it; a browser gets a short page.
-pub fn database_unavailable_response(path: &str, accepts_html: bool) -> axum::response::Response {
+pub fn database_unavailable_response(path: &str, headers: &http::HeaderMap) -> axum::response::Response {
     use axum::response::IntoResponse;
     use leptos::server_fn::error::FromServerFnError;
     let error = AppError::database_unavailable();
     let retry = [(header::RETRY_AFTER, HeaderValue::from_static(BUSY_RETRY_AFTER_SECONDS))];
-    if path.starts_with("/api/") && !accepts_html {
+    if path.starts_with("/api/") && !accepts_html(headers) {
         let json = [(header::CONTENT_TYPE, HeaderValue::from_static("application/json"))];
         (StatusCode::SERVICE_UNAVAILABLE, retry, json, error.ser()).into_response()
     } else {

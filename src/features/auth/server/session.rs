@@ -72,12 +72,7 @@ pub async fn keep_alive(State(state): State<AppState>, request: Request<Body>, n
         if let Err(error) = renew_if_due(&session, state.config.session_idle, state.clock.unix_seconds()).await {
             if store_unavailable(&error) {
                 tracing::warn!(%error, "the database is unavailable");
-                let accepts_html = request
-                    .headers()
-                    .get(http::header::ACCEPT)
-                    .and_then(|v| v.to_str().ok())
-                    .is_some_and(|v| v.contains("text/html"));
-                return crate::server::respond::database_unavailable_response(request.uri().path(), accepts_html);
+                return crate::server::respond::database_unavailable_response(request.uri().path(), request.headers());
             }
             // The request goes on: at worst the session ends on time.
             tracing::warn!(%error, "could not renew the session");
