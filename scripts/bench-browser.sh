@@ -11,7 +11,9 @@
 #                         Management signed in: performance, accessibility
 #                         and best-practices scores, LCP, TBT and CLS,
 #                         median of 3 runs (Lighthouse 12.8.2, installed into
-#                         target/lighthouse on first use);
+#                         target/lighthouse on first use; LIGHTHOUSE_FLAGS
+#                         adds flags, e.g. --save-assets keeps each run's
+#                         trace beside its report in target/bench);
 #   BENCH_ONLY=browser    the matrix and the org chart.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -83,7 +85,7 @@ if [ "${BENCH_ONLY:-}" = lighthouse ]; then
     CHROME_PATH=${CHROMIUM_PATH:-/usr/bin/chromium} "$lighthouse" "$base/settings/users" --quiet \
       --only-categories=performance,accessibility,best-practices \
       --chrome-flags="--headless=new --no-sandbox" --extra-headers="{\"Cookie\":\"$cookie\"}" \
-      --output=json --output-path="target/bench/lighthouse-$run.json" >/dev/null
+      --output=json --output-path="target/bench/lighthouse-$run.json" ${LIGHTHOUSE_FLAGS:-} >/dev/null
     node -e '
       const r = require(process.argv[1]);
       const s = (c) => Math.round(r.categories[c].score * 100);

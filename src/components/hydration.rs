@@ -18,14 +18,16 @@
 use leptos::config::LeptosOptions;
 use leptos::prelude::*;
 
-/// Starts hydration after the first paint (see the module's note). The
-/// arguments are the site's root, the package folder, and the script's and
-/// the bundle's file names.
+/// Starts hydration after the first paint (see the module's note), in a
+/// task of its own after the bundle's instantiation (each task the browser
+/// runs at once blocks input for its whole length). The arguments are the
+/// site's root, the package folder, and the script's and the bundle's file
+/// names.
 #[cfg(feature = "ssr")]
 const HYDRATE_AFTER_PAINT: &str = r#"(function (root, pkg, js, wasm) {
 	const hydrate = () =>
 		import(`${root}/${pkg}/${js}.js`).then((mod) =>
-			mod.default({ module_or_path: `${root}/${pkg}/${wasm}.wasm` }).then(() => mod.hydrate()));
+			mod.default({ module_or_path: `${root}/${pkg}/${wasm}.wasm` }).then(() => setTimeout(mod.hydrate, 0)));
 	requestAnimationFrame(() => setTimeout(hydrate, 0));
 })"#;
 
