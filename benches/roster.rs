@@ -38,6 +38,7 @@ use roster::features::users::server::list::{
 };
 use roster::features::users::types::UserListQuery;
 use roster::server::config::{Config, available_cores};
+use roster::server::db::Db;
 use roster::server::seed::{Seeded, seed_organization};
 use roster::server::{AppState, app};
 use sqlx::postgres::PgPoolOptions;
@@ -204,9 +205,14 @@ async fn run(url: &str, reused: bool) -> Result<(), String> {
     } else {
         let admin_email = format!("bench-{}@example.com", Uuid::new_v4().simple());
         let started = Instant::now();
-        let seeded =
-            seed_organization(&pool, &state.hasher, seeded_users(), &admin_email, &Password::new(ADMIN_PASSWORD))
-                .await?;
+        let seeded = seed_organization(
+            &Db::from(pool.clone()),
+            &state.hasher,
+            seeded_users(),
+            &admin_email,
+            &Password::new(ADMIN_PASSWORD),
+        )
+        .await?;
         let seeding = started.elapsed();
         let total: i64 =
             sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&pool).await.map_err(|e| e.to_string())?;
@@ -330,9 +336,10 @@ async fn run(url: &str, reused: bool) -> Result<(), String> {
     let mut plans = Vec::new();
     for scenario in &scenarios {
         let form = query_form(&scenario.query);
-        let filters = ListFilters::resolve(&pool, seeded.org_id, &scenario.query, chrono_tz::Europe::Zurich)
-            .await
-            .map_err(|e| e.to_string())?;
+        let filters =
+            ListFilters::resolve(&Db::from(pool.clone()), seeded.org_id, &scenario.query, chrono_tz::Europe::Zurich)
+                .await
+                .map_err(|e| e.to_string())?;
         let mut http = Vec::with_capacity(CALLS);
         let mut raw = Vec::with_capacity(CALLS);
         let mut rows = 0;
@@ -350,14 +357,17 @@ async fn run(url: &str, reused: bool) -> Result<(), String> {
             rows = body["rows"].as_array().map_or(0, Vec::len);
 
             let start = Instant::now();
-            let (fetched, _, found) = fetch_rows_counted(&pool, seeded.org_id, &scenario.query, 25, &filters)
-                .await
-                .map_err(|e| e.to_string())?;
+            let (fetched, _, found) =
+                fetch_rows_counted(&Db::from(pool.clone()), seeded.org_id, &scenario.query, 25, &filters)
+                    .await
+                    .map_err(|e| e.to_string())?;
             // A filtered view also counts its matches (up to 10,001) when
             // the server does.
             if how_counted(&scenario.query, found) == Counted::ByIndex {
                 std::hint::black_box(
-                    count_matches(&pool, seeded.org_id, &scenario.query, &filters).await.map_err(|e| e.to_string())?,
+                    count_matches(&Db::from(pool.clone()), seeded.org_id, &scenario.query, &filters)
+                        .await
+                        .map_err(|e| e.to_string())?,
                 );
             }
             let sql_elapsed = start.elapsed();
@@ -567,7 +577,7 @@ async fn permission_check(pool: &PgPool, base: &str, org_id: Uuid) -> Result<(),
         .fetch_one(pool)
         .await
         .map_err(err)?;
-    let key = roster::features::api_keys::server::create(pool, org_id, admin, &origin, "Bench")
+    let key = roster::features::api_keys::server::create(&Db::from(pool.clone()), org_id, admin, &origin, "Bench")
         .await
         .map_err(|e| e.to_string())?
         .key;
@@ -827,13 +837,15 @@ async fn outbox_throughput(pool: &PgPool, org_id: Uuid) -> Result<(), String> {
             ..Default::default()
         };
         let valid = validate::invite(&form, chrono_tz::Tz::UTC).map_err(|e| e.to_string())?;
-        create_invite(pool, &inviter, &valid, "http://127.0.0.1:3000").await.map_err(|e| e.to_string())?;
+        create_invite(&Db::from(pool.clone()), &inviter, &valid, "http://127.0.0.1:3000")
+            .await
+            .map_err(|e| e.to_string())?;
     }
     let queueing = queued.elapsed();
 
     let delivery = Delivery::from_config(Some(&format!("smtp://127.0.0.1:{smtp}")), "Roster <roster@example.com>")?;
     let started = Instant::now();
-    let sent = deliver_due(pool, &delivery).await.map_err(|e| e.to_string())?;
+    let sent = deliver_due(&Db::from(pool.clone()), &delivery).await.map_err(|e| e.to_string())?;
     let elapsed = started.elapsed();
     let received: serde_json::Value =
         reqwest::get(&api).await.map_err(|e| e.to_string())?.json().await.map_err(|e| e.to_string())?;

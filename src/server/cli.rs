@@ -69,7 +69,7 @@ pub async fn org(config: Config, args: &[String]) -> Result<(), String> {
 }
 
 /// `roster org create`: reads the flags and the password, then creates.
-async fn create(pool: &sqlx::PgPool, config: &Config, args: &[String]) -> Result<(), String> {
+async fn create(pool: &crate::server::db::Db, config: &Config, args: &[String]) -> Result<(), String> {
     use crate::features::auth::server::password::PasswordHasher;
     use crate::features::auth::types::Password;
 
@@ -117,7 +117,7 @@ pub struct OperatorOrganization {
 /// the problems come back as one message per line, named by flag. Returns
 /// the organization's and the Superuser's ids.
 pub async fn create_organization(
-    pool: &sqlx::PgPool,
+    pool: &crate::server::db::Db,
     hasher: &crate::features::auth::server::password::PasswordHasher,
     seats: crate::server::config::DefaultSeats,
     input: &OperatorOrganization,

@@ -5,9 +5,10 @@
 //! Counted as things happen (the `metrics` facade, a no-op until the
 //! exporter is installed): requests by route, method and status with their
 //! latency, sign-ins and lockouts, mails sent and failed, the wait for a
-//! hashing thread. Read when scraped: the hashing line's depth, the outbox's
-//! depth and oldest mail, the connection pool's size and idle connections
-//! (sqlx does not expose how many tasks wait for a connection).
+//! hashing thread, the wait for a database connection. Read when scraped:
+//! the hashing line's depth, the outbox's depth and oldest mail, the
+//! connection pool's size, idle connections and waiters (`db::Db` counts
+//! them: sqlx does not say).
 
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
@@ -26,6 +27,7 @@ pub const SIGN_INS: &str = "roster_sign_ins_total";
 pub const LOCKOUTS: &str = "roster_lockouts_total";
 pub const MAILS: &str = "roster_mails_total";
 pub const HASH_WAIT_SECONDS: &str = "roster_password_hash_wait_seconds";
+pub const POOL_ACQUIRE_SECONDS: &str = "roster_db_pool_acquire_seconds";
 
 /// Buckets for the latency histograms, in seconds: from a cached page to a
 /// request the timeout ends.
@@ -78,7 +80,8 @@ async fn render(State((handle, state)): State<(PrometheusHandle, AppState)>) -> 
     let pool = &state.pool;
     metrics::gauge!("roster_db_pool_connections").set(f64::from(pool.size()));
     metrics::gauge!("roster_db_pool_idle_connections").set(pool.num_idle() as f64);
-    metrics::gauge!("roster_db_pool_max_connections").set(f64::from(pool.options().get_max_connections()));
+    metrics::gauge!("roster_db_pool_max_connections").set(f64::from(pool.max_connections()));
+    metrics::gauge!("roster_db_pool_waiters").set(pool.waiters() as f64);
     // Mail waiting to go (queued or retrying), and how long the oldest has.
     let outbox = sqlx::query_as::<_, (i64, Option<f64>)>(
         "SELECT count(*), extract(epoch FROM now() - min(created_at))::float8 FROM outbox \

@@ -20,7 +20,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use sqlx::PgPool;
+use crate::server::db::Db;
 
 use super::client_addr::rate_limit_key;
 use crate::error::AppError;
@@ -43,7 +43,7 @@ impl Quota {
 }
 
 pub struct RateLimits {
-    pool: PgPool,
+    pool: Db,
     /// Opening and using activation links, asking for a new one.
     links: Quota,
     /// Sign-in and sign-up attempts.
@@ -63,7 +63,7 @@ const CHECK_SQL: &str = "INSERT INTO rate_limits AS r (scope, key, tat) \
 
 impl RateLimits {
     pub fn new(
-        pool: PgPool,
+        pool: Db,
         token_requests_per_minute: u32,
         password_requests_per_minute: u32,
         api_requests_per_minute: u32,
@@ -115,7 +115,7 @@ impl RateLimits {
 
 /// Forgets keys whose arrival time has passed (housekeeping): a missing row
 /// means a full quota, which is what such a row says.
-pub async fn forget_idle(pool: &PgPool) -> Result<u64, sqlx::Error> {
+pub async fn forget_idle(pool: &Db) -> Result<u64, sqlx::Error> {
     Ok(sqlx::query("DELETE FROM rate_limits WHERE tat < clock_timestamp()").execute(pool).await?.rows_affected())
 }
 

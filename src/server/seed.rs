@@ -3,7 +3,7 @@
 
 use std::time::Instant;
 
-use sqlx::PgPool;
+use crate::server::db::Db;
 use uuid::Uuid;
 
 use super::config::{Config, DefaultSeats};
@@ -137,7 +137,7 @@ pub struct Seeded {
 /// Creates an organization whose Superuser is `admin_email` (password
 /// `admin_password`) with `users` more users.
 pub async fn seed_organization(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &crate::features::auth::server::password::PasswordHasher,
     users: i64,
     admin_email: &str,

@@ -3,9 +3,9 @@
 
 use std::sync::Arc;
 
+use crate::server::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use sqlx::PgPool;
 
 use super::clock::Clock;
 use super::config::Config;
@@ -15,7 +15,7 @@ use crate::features::auth::server::session_store::Sessions;
 
 #[derive(Clone)]
 pub struct AppState {
-    pub pool: PgPool,
+    pub pool: Db,
     pub config: Arc<Config>,
     pub leptos_options: LeptosOptions,
     pub sessions: Sessions,
@@ -34,7 +34,8 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state on an existing pool: applies the migrations and prepares the password hasher.
-    pub async fn new(pool: PgPool, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
+    pub async fn new(pool: impl Into<Db>, config: Config, leptos_options: LeptosOptions) -> Result<Self, String> {
+        let pool = pool.into();
         super::db::migrate(&pool).await.map_err(|e| format!("migrations failed: {e}"))?;
         let clock = Clock::default();
         let sessions = Sessions::new(pool.clone(), clock.clone());

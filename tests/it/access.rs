@@ -4,10 +4,10 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 #[db_test]
-async fn disabling_ends_every_session_at_once_keeps_the_seat_and_enabling_lets_them_sign_in_anew(pool: PgPool) {
+async fn disabling_ends_every_session_at_once_keeps_the_seat_and_enabling_lets_them_sign_in_anew(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -73,7 +73,7 @@ async fn disabling_ends_every_session_at_once_keeps_the_seat_and_enabling_lets_t
 }
 
 #[db_test]
-async fn oneself_the_last_superuser_and_users_who_are_not_active_cannot_be_disabled(pool: PgPool) {
+async fn oneself_the_last_superuser_and_users_who_are_not_active_cannot_be_disabled(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -114,7 +114,7 @@ async fn oneself_the_last_superuser_and_users_who_are_not_active_cannot_be_disab
 }
 
 #[db_test]
-async fn only_a_superuser_of_the_same_organization_may_disable_or_enable(pool: PgPool) {
+async fn only_a_superuser_of_the_same_organization_may_disable_or_enable(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -135,7 +135,7 @@ async fn only_a_superuser_of_the_same_organization_may_disable_or_enable(pool: P
 }
 
 #[db_test]
-async fn the_panel_lists_the_invites_a_user_sent_that_would_lose_their_owner(pool: PgPool) {
+async fn the_panel_lists_the_invites_a_user_sent_that_would_lose_their_owner(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

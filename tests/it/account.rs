@@ -3,10 +3,10 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 #[db_test]
-async fn every_user_edits_their_own_name_and_time_zone_and_bad_input_changes_nothing(pool: PgPool) {
+async fn every_user_edits_their_own_name_and_time_zone_and_bad_input_changes_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -69,7 +69,7 @@ async fn every_user_edits_their_own_name_and_time_zone_and_bad_input_changes_not
 }
 
 #[db_test]
-async fn changing_the_password_needs_the_current_one_ends_the_other_sessions_and_mails_a_notice(pool: PgPool) {
+async fn changing_the_password_needs_the_current_one_ends_the_other_sessions_and_mails_a_notice(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

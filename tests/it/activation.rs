@@ -9,7 +9,7 @@ use roster::features::invites::server::activate::{Activation, ActivationLink, ac
 use roster::features::invites::server::create::{Inviter, create_invite};
 use roster::features::invites::server::validate;
 use roster::features::invites::types::InviteForm;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 const NEW_PASSWORD: &str = "Tulip-Quarry-Vessel-42";
 
@@ -59,7 +59,7 @@ async fn status_of(app: &TestApp, email: &str) -> (String, bool) {
 }
 
 #[db_test]
-async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPool) {
+async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -96,7 +96,7 @@ async fn opening_a_link_changes_nothing_and_activating_signs_in_once(pool: PgPoo
 }
 
 #[db_test]
-async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) {
+async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
 
@@ -134,7 +134,7 @@ async fn expired_replaced_cancelled_and_unknown_links_are_refused(pool: PgPool) 
 }
 
 #[db_test]
-async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
+async fn weak_or_mismatched_passwords_change_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -154,7 +154,7 @@ async fn weak_or_mismatched_passwords_change_nothing(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool: PgPool) {
+async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
     let (grace, alan) = (unique_email("grace"), unique_email("alan"));
@@ -171,7 +171,7 @@ async fn a_link_activates_only_its_own_user_and_only_once_under_concurrency(pool
 }
 
 #[db_test]
-async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: PgPool) {
+async fn the_activation_endpoints_show_the_link_and_sign_the_user_in(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
     let email = unique_email("grace");

@@ -3,12 +3,12 @@
 //! "Sign out" / "Sign out everywhere" taking effect at the next request,
 //! audited. (Who may call each function: `enforcement.rs`.)
 
+use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::PgPool;
 
 const FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";
 const CHROME: &str =
@@ -38,7 +38,7 @@ async fn last_seen(app: &TestApp, email: &str) -> Vec<String> {
 }
 
 #[db_test]
-async fn active_sessions_show_who_from_where_and_go_quiet_after_five_minutes(pool: PgPool) {
+async fn active_sessions_show_who_from_where_and_go_quiet_after_five_minutes(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -84,7 +84,7 @@ async fn active_sessions_show_who_from_where_and_go_quiet_after_five_minutes(poo
 }
 
 #[db_test]
-async fn sign_out_ends_one_session_and_everywhere_ends_them_all_audited(pool: PgPool) {
+async fn sign_out_ends_one_session_and_everywhere_ends_them_all_audited(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -8,8 +8,8 @@ use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::access::types::AccessPermission;
 use roster::server::config::Config;
+use roster::server::db::Db;
 use serde_json::{Value, json};
-use sqlx::PgPool;
 
 async fn api(app: &TestApp, key: Option<&str>, path: &str, query: &[(&str, &str)]) -> (StatusCode, Value) {
     let mut request = reqwest::Client::new().get(app.url(path)).query(query);
@@ -32,7 +32,7 @@ async fn new_key(admin: &Browser, name: &str) -> String {
 }
 
 #[db_test]
-async fn a_key_checks_permissions_with_the_explanation_and_lists_their_holders(pool: PgPool) {
+async fn a_key_checks_permissions_with_the_explanation_and_lists_their_holders(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -97,7 +97,7 @@ async fn a_key_checks_permissions_with_the_explanation_and_lists_their_holders(p
 }
 
 #[db_test]
-async fn the_holders_list_and_the_check_agree_on_every_user_and_permission(pool: PgPool) {
+async fn the_holders_list_and_the_check_agree_on_every_user_and_permission(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -149,7 +149,7 @@ async fn the_holders_list_and_the_check_agree_on_every_user_and_permission(pool:
 }
 
 #[db_test]
-async fn keys_see_only_their_organization_and_bad_requests_are_named(pool: PgPool) {
+async fn keys_see_only_their_organization_and_bad_requests_are_named(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let key = new_key(&admin, "Invoicing").await;
@@ -207,7 +207,7 @@ async fn keys_see_only_their_organization_and_bad_requests_are_named(pool: PgPoo
 }
 
 #[db_test]
-async fn without_javascript_a_new_key_is_shown_once_on_the_page(pool: PgPool) {
+async fn without_javascript_a_new_key_is_shown_once_on_the_page(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let response = admin.post_form("create_api_key", &[("name", "Alerting")]).await;
@@ -227,7 +227,7 @@ async fn without_javascript_a_new_key_is_shown_once_on_the_page(pool: PgPool) {
 }
 
 #[db_test]
-async fn each_key_is_rate_limited_on_its_own(pool: PgPool) {
+async fn each_key_is_rate_limited_on_its_own(pool: Db) {
     let config = Config { api_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -242,7 +242,7 @@ async fn each_key_is_rate_limited_on_its_own(pool: PgPool) {
 }
 
 #[db_test]
-async fn each_denial_of_the_key_functions(pool: PgPool) {
+async fn each_denial_of_the_key_functions(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -4,8 +4,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 /// (action, actor name, subject name, details) of an organization's entries, oldest first.
@@ -40,7 +40,7 @@ fn browser_with_agent(app: &TestApp) -> Browser {
 }
 
 #[db_test]
-async fn sign_up_sessions_and_every_invite_step_are_audited_with_who_what_and_where(pool: PgPool) {
+async fn sign_up_sessions_and_every_invite_step_are_audited_with_who_what_and_where(pool: Db) {
     let app = spawn_app(pool).await;
     let ada = browser_with_agent(&app);
     let email = unique_email("ada");
@@ -121,7 +121,7 @@ async fn sign_up_sessions_and_every_invite_step_are_audited_with_who_what_and_wh
 }
 
 #[db_test]
-async fn an_entry_exists_only_with_its_change_and_can_never_be_changed(pool: PgPool) {
+async fn an_entry_exists_only_with_its_change_and_can_never_be_changed(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -140,7 +140,7 @@ async fn an_entry_exists_only_with_its_change_and_can_never_be_changed(pool: PgP
 }
 
 #[db_test]
-async fn the_audit_log_is_the_superusers_and_shows_only_their_organization(pool: PgPool) {
+async fn the_audit_log_is_the_superusers_and_shows_only_their_organization(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -174,7 +174,7 @@ async fn the_audit_log_is_the_superusers_and_shows_only_their_organization(pool:
 }
 
 #[db_test]
-async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool: PgPool) {
+async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -246,7 +246,7 @@ async fn the_audit_page_pages_newest_first_filters_and_refuses_bad_filters(pool:
 }
 
 #[db_test]
-async fn entries_past_the_retention_are_removed_in_small_batches_and_the_page_says_when(pool: PgPool) {
+async fn entries_past_the_retention_are_removed_in_small_batches_and_the_page_says_when(pool: Db) {
     use roster::features::audit::server::{PRUNE_BATCH, prune};
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;

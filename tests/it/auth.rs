@@ -4,11 +4,11 @@
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::server::config::Config;
-use sqlx::PgPool;
+use roster::server::db::Db;
 use uuid::Uuid;
 
 #[db_test]
-async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: PgPool) {
+async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_and_a_signed_in_superuser(pool: Db) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
     let email = unique_email("ada");
@@ -69,7 +69,7 @@ async fn sign_up_confirms_the_address_then_creates_the_organization_its_seats_an
 
 /// Each case: the field that is wrong, how, and the message the user sees.
 #[db_test]
-async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) {
+async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let long = "x".repeat(101);
     let long_org = "x".repeat(121);
@@ -135,7 +135,7 @@ async fn bad_sign_up_input_gets_a_field_error_and_creates_nothing(pool: PgPool) 
 /// answer is byte for byte the same (but for `Date` and the request id)
 /// whether or not the address has an account; its owner gets a notice.
 #[db_test]
-async fn sign_up_answers_the_same_whether_or_not_the_address_has_an_account(pool: PgPool) {
+async fn sign_up_answers_the_same_whether_or_not_the_address_has_an_account(pool: Db) {
     let app = spawn_app(pool).await;
     let email = unique_email("ada");
     async fn answer(app: &TestApp, email: &str) -> (StatusCode, Vec<(String, String)>, String) {
@@ -179,7 +179,7 @@ async fn sign_up_answers_the_same_whether_or_not_the_address_has_an_account(pool
 }
 
 #[db_test]
-async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(pool: PgPool) {
+async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(pool: Db) {
     let app = spawn_app(pool).await;
     let email = unique_email("ada");
     let link_state = |token: String| {
@@ -240,7 +240,7 @@ async fn a_pending_sign_up_reserves_nothing_expires_and_is_replaced_by_the_next(
 }
 
 #[db_test]
-async fn an_address_gets_at_most_five_sign_up_mails_a_day_and_the_answer_never_changes(pool: PgPool) {
+async fn an_address_gets_at_most_five_sign_up_mails_a_day_and_the_answer_never_changes(pool: Db) {
     let app = spawn_app(pool).await;
     let email = unique_email("target");
     for attempt in 0..8 {
@@ -252,7 +252,7 @@ async fn an_address_gets_at_most_five_sign_up_mails_a_day_and_the_answer_never_c
 }
 
 #[db_test]
-async fn a_request_body_over_64_kib_is_refused_and_creates_nothing(pool: PgPool) {
+async fn a_request_body_over_64_kib_is_refused_and_creates_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let huge = "x".repeat(65 * 1024);
     let response = app
@@ -274,7 +274,7 @@ async fn a_request_body_over_64_kib_is_refused_and_creates_nothing(pool: PgPool)
 }
 
 #[db_test]
-async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
+async fn malformed_requests_get_a_4xx_never_a_5xx(pool: Db) {
     let app = spawn_app(pool).await;
     let browser = app.browser();
     // Missing arguments.
@@ -304,7 +304,7 @@ async fn malformed_requests_get_a_4xx_never_a_5xx(pool: PgPool) {
 }
 
 #[db_test]
-async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPool) {
+async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
 
@@ -323,7 +323,7 @@ async fn sign_in_accepts_the_right_password_and_refuses_others_alike(pool: PgPoo
 }
 
 #[db_test]
-async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
+async fn a_sign_in_never_waits_for_the_organizations_seats(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&email).await;
@@ -354,7 +354,7 @@ async fn a_sign_in_never_waits_for_the_organizations_seats(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_session_in_use_outlives_the_idle_time_and_an_unused_one_ends(pool: PgPool) {
+async fn a_session_in_use_outlives_the_idle_time_and_an_unused_one_ends(pool: Db) {
     use std::time::Duration;
     let mut config = Config::for_database("postgres://unused");
     config.session_idle = Duration::from_secs(4);
@@ -372,7 +372,7 @@ async fn a_session_in_use_outlives_the_idle_time_and_an_unused_one_ends(pool: Pg
 }
 
 #[db_test]
-async fn sign_in_rotates_the_session_id(pool: PgPool) {
+async fn sign_in_rotates_the_session_id(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let browser = app.browser();
@@ -386,7 +386,7 @@ async fn sign_in_rotates_the_session_id(pool: PgPool) {
 }
 
 #[db_test]
-async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
+async fn sign_out_deletes_the_session_everywhere(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let browser = app.browser();
@@ -403,7 +403,7 @@ async fn sign_out_deletes_the_session_everywhere(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(pool: PgPool) {
+async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     assert_eq!(browser.whoami().await.as_deref(), Some(email.as_str()));
@@ -414,7 +414,7 @@ async fn a_session_deleted_in_the_database_is_signed_out_on_its_next_request(poo
 }
 
 #[db_test]
-async fn bumping_the_session_epoch_signs_the_user_out(pool: PgPool) {
+async fn bumping_the_session_epoch_signs_the_user_out(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     sqlx::query("UPDATE users SET session_epoch = session_epoch + 1 WHERE email = $1")
@@ -426,7 +426,7 @@ async fn bumping_the_session_epoch_signs_the_user_out(pool: PgPool) {
 }
 
 #[db_test]
-async fn two_app_instances_on_one_database_share_sessions(pool: PgPool) {
+async fn two_app_instances_on_one_database_share_sessions(pool: Db) {
     let first = spawn_app(pool.clone()).await;
     let second = spawn_app(pool).await;
     let (_, email) = first.signed_up("Acme").await;
@@ -439,7 +439,7 @@ async fn two_app_instances_on_one_database_share_sessions(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgPool) {
+async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: Db) {
     use argon2::password_hash::{SaltString, rand_core::OsRng};
     use argon2::{Algorithm, Argon2, Params, PasswordHasher, Version};
     let app = spawn_app(pool).await;
@@ -466,7 +466,7 @@ async fn a_hash_with_weaker_parameters_is_upgraded_at_the_next_sign_in(pool: PgP
 }
 
 #[db_test]
-async fn cross_site_state_changes_are_refused(pool: PgPool) {
+async fn cross_site_state_changes_are_refused(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, email) = app.signed_up("Acme").await;
     let form = [
@@ -521,7 +521,7 @@ async fn cross_site_state_changes_are_refused(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_form_post_without_javascript_redirects_with_the_error(pool: PgPool) {
+async fn a_form_post_without_javascript_redirects_with_the_error(pool: Db) {
     let app = spawn_app(pool).await;
     let response = app
         .browser()
@@ -539,7 +539,7 @@ async fn a_form_post_without_javascript_redirects_with_the_error(pool: PgPool) {
 }
 
 #[db_test]
-async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
+async fn sign_in_only_redirects_within_the_site(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     let response = app
@@ -555,7 +555,7 @@ async fn sign_in_only_redirects_within_the_site(pool: PgPool) {
 }
 
 #[db_test]
-async fn sign_in_never_redirects_to_a_path_a_browser_reads_as_another_host(pool: PgPool) {
+async fn sign_in_never_redirects_to_a_path_a_browser_reads_as_another_host(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, email) = app.signed_up("Acme").await;
     // A tab survives in a Location header; the browser drops it and goes to
@@ -568,7 +568,7 @@ async fn sign_in_never_redirects_to_a_path_a_browser_reads_as_another_host(pool:
 }
 
 #[db_test]
-async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: PgPool) {
+async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: Db) {
     let config = Config { password_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     // The confirmation's password is the first attempt.
@@ -591,7 +591,7 @@ async fn password_attempts_are_rate_limited_per_client_before_any_hashing(pool: 
 }
 
 #[db_test]
-async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
+async fn a_new_session_never_takes_over_an_existing_id(pool: Db) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::{Id, Record};
     let app = spawn_app(pool).await;
@@ -614,7 +614,7 @@ async fn a_new_session_never_takes_over_an_existing_id(pool: PgPool) {
 /// request (a role or status change applies at once), is never written back
 /// into the stored session, and the user's sessions go when the user does.
 #[db_test]
-async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(pool: PgPool) {
+async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(pool: Db) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::{Id, Record};
     let app = spawn_app(pool).await;
@@ -666,7 +666,7 @@ async fn the_users_row_comes_fresh_with_each_session_load_and_is_never_stored(po
 /// A request that renews a session while another signs it out must not bring
 /// it back: saving updates a session, it never creates one.
 #[db_test]
-async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool: PgPool) {
+async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool: Db) {
     use tower_sessions::SessionStore;
     use tower_sessions::session::Id;
     let app = spawn_app(pool).await;
@@ -686,7 +686,7 @@ async fn saving_a_session_that_was_signed_out_meanwhile_does_not_revive_it(pool:
 /// one argon2 verification (the dummy hash for an unknown email), and gets
 /// the same answer.
 #[db_test]
-async fn every_sign_in_path_runs_exactly_one_password_verification_and_answers_alike(pool: PgPool) {
+async fn every_sign_in_path_runs_exactly_one_password_verification_and_answers_alike(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -6,15 +6,15 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 
 fn names(list: &Value) -> Vec<String> {
     list.as_array().unwrap().iter().map(|d| d["name"].as_str().unwrap().to_owned()).collect()
 }
 
 #[db_test]
-async fn dashboard_permissions_decide_what_a_user_sees_and_opens(pool: PgPool) {
+async fn dashboard_permissions_decide_what_a_user_sees_and_opens(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -110,7 +110,7 @@ async fn dashboard_permissions_decide_what_a_user_sees_and_opens(pool: PgPool) {
 }
 
 #[db_test]
-async fn bad_dashboard_input_is_named_and_changes_nothing(pool: PgPool) {
+async fn bad_dashboard_input_is_named_and_changes_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -148,7 +148,7 @@ async fn bad_dashboard_input_is_named_and_changes_nothing(pool: PgPool) {
 }
 
 #[db_test]
-async fn an_invite_carries_dashboard_permissions_a_superuser_chose(pool: PgPool) {
+async fn an_invite_carries_dashboard_permissions_a_superuser_chose(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -4,10 +4,10 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 #[db_test]
-async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_user_and_frees_the_seat(pool: PgPool) {
+async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_user_and_frees_the_seat(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -62,9 +62,7 @@ async fn deleting_asks_for_the_admins_password_then_removes_everything_of_the_us
 }
 
 #[db_test]
-async fn nobody_deletes_themself_or_the_last_superuser_and_only_superusers_of_the_organization_may_delete(
-    pool: PgPool,
-) {
+async fn nobody_deletes_themself_or_the_last_superuser_and_only_superusers_of_the_organization_may_delete(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

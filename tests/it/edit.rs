@@ -4,7 +4,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 fn form<'a>(version: &'a str, role: &'a str, department: &'a str) -> Vec<(&'static str, &'a str)> {
     vec![
@@ -28,7 +28,7 @@ async fn version_of(app: &TestApp, email: &str) -> String {
 }
 
 #[db_test]
-async fn save_changes_the_profile_and_role_and_a_stale_form_changes_nothing(pool: PgPool) {
+async fn save_changes_the_profile_and_role_and_a_stale_form_changes_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -88,7 +88,7 @@ async fn save_changes_the_profile_and_role_and_a_stale_form_changes_nothing(pool
 }
 
 #[db_test]
-async fn roles_stay_within_quotas_nobody_changes_their_own_and_only_superusers_of_the_organization_edit(pool: PgPool) {
+async fn roles_stay_within_quotas_nobody_changes_their_own_and_only_superusers_of_the_organization_edit(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -5,7 +5,7 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 async fn version_of(app: &TestApp, email: &str) -> String {
     let v: i64 = sqlx::query_scalar("SELECT version FROM users WHERE lower(email) = lower($1)")
@@ -56,7 +56,7 @@ async fn mail_to(app: &TestApp, recipient: &str, kind: &str) -> (String, String)
 }
 
 #[db_test]
-async fn a_new_address_takes_effect_only_when_its_owner_confirms_it(pool: PgPool) {
+async fn a_new_address_takes_effect_only_when_its_owner_confirms_it(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -120,7 +120,7 @@ async fn a_new_address_takes_effect_only_when_its_owner_confirms_it(pool: PgPool
 }
 
 #[db_test]
-async fn taken_addresses_invitations_and_dead_links_are_refused(pool: PgPool) {
+async fn taken_addresses_invitations_and_dead_links_are_refused(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

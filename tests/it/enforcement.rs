@@ -4,12 +4,12 @@
 //! about a user: not found), and as a user who holds it. A server function
 //! added without a line here fails `the_table_lists_every_registered_endpoint`.
 
+use roster::server::db::Db;
 use std::collections::BTreeSet;
 
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::users::types::Role;
-use sqlx::PgPool;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Needs {
@@ -212,7 +212,7 @@ async fn signed_in(app: &TestApp, email: &str) -> Browser {
 }
 
 #[db_test]
-async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: PgPool) {
+async fn every_endpoint_denies_whom_it_must_and_lets_in_whom_it_should(pool: Db) {
     let app = spawn_app(pool).await;
     let (superuser, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

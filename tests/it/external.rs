@@ -4,14 +4,14 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 fn emails(body: &serde_json::Value) -> Vec<String> {
     body["rows"].as_array().unwrap().iter().map(|r| r["email"].as_str().unwrap().to_owned()).collect()
 }
 
 #[db_test]
-async fn an_invite_makes_an_employee_or_an_external_user_and_each_has_its_list(pool: PgPool) {
+async fn an_invite_makes_an_employee_or_an_external_user_and_each_has_its_list(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
 
@@ -83,7 +83,7 @@ async fn an_invite_makes_an_employee_or_an_external_user_and_each_has_its_list(p
 }
 
 #[db_test]
-async fn an_external_user_never_serves_the_user_menu_or_becomes_the_superuser(pool: PgPool) {
+async fn an_external_user_never_serves_the_user_menu_or_becomes_the_superuser(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;

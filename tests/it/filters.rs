@@ -10,8 +10,9 @@
 use crate::common::*;
 use chrono::{DateTime, TimeZone, Utc};
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 #[derive(FromRow, Clone, Debug)]
@@ -66,7 +67,7 @@ async fn seed(app: &TestApp, org_id: Uuid, group: Uuid) {
     .unwrap();
 }
 
-async fn everyone(pool: &PgPool, org_id: Uuid, group: Uuid) -> Vec<Person> {
+async fn everyone(pool: &Db, org_id: Uuid, group: Uuid) -> Vec<Person> {
     sqlx::query_as(
         "SELECT u.id, u.email, u.kind::text AS kind, u.role::text AS role, u.status::text AS status, u.department, \
                 u.created_at, u.last_sign_in_at, \
@@ -135,7 +136,7 @@ fn cases() -> Vec<Case> {
 }
 
 #[db_test]
-async fn every_filter_and_their_combinations_list_exactly_the_matching_users(pool: PgPool) {
+async fn every_filter_and_their_combinations_list_exactly_the_matching_users(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     sqlx::query("UPDATE users SET time_zone = 'UTC' WHERE email = $1")
@@ -200,7 +201,7 @@ async fn every_filter_and_their_combinations_list_exactly_the_matching_users(poo
 }
 
 #[db_test]
-async fn bad_dates_are_named_and_a_large_view_says_more_than_ten_thousand(pool: PgPool) {
+async fn bad_dates_are_named_and_a_large_view_says_more_than_ten_thousand(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

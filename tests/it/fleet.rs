@@ -4,6 +4,7 @@
 //! Real binaries (`common::instance`), a real mail server
 //! (`common::mail_catcher`), traffic on 127.0.0.1 only, every loop bounded.
 
+use roster::server::db::Db;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -13,14 +14,13 @@ use crate::common::mail_catcher::MailCatcher;
 use crate::common::*;
 use reqwest::StatusCode;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 const SENT: &str = r#"roster_mails_total{result="sent"}"#;
 
 /// Queues `n` plain mails for the organization (what invites and notices
 /// put in the outbox), waking the workers as a commit does.
-async fn queue_mails(pool: &PgPool, org_id: Uuid, n: i64) {
+async fn queue_mails(pool: &Db, org_id: Uuid, n: i64) {
     sqlx::query(
         "INSERT INTO outbox (org_id, kind, recipient, subject, body_text, body_html) \
          SELECT $1, 'notice', format('reader%s@example.com', i), format('Notice %s', i), 'Hello', '<p>Hello</p>' \
@@ -34,7 +34,7 @@ async fn queue_mails(pool: &PgPool, org_id: Uuid, n: i64) {
 }
 
 /// Waits (at most `within`) until the outbox has nothing left to send.
-async fn wait_until_sent(pool: &PgPool, n: i64, within: Duration) {
+async fn wait_until_sent(pool: &Db, n: i64, within: Duration) {
     let started = Instant::now();
     loop {
         let sent: i64 =
@@ -57,7 +57,7 @@ fn arrivals(mails: &[Value]) -> BTreeMap<String, usize> {
 }
 
 #[db_test]
-async fn two_instances_share_sessions_sign_outs_and_the_outbox(pool: PgPool) {
+async fn two_instances_share_sessions_sign_outs_and_the_outbox(pool: Db) {
     let catcher = MailCatcher::start().await;
     let url = url_of(&pool).await;
     let smtp = format!("smtp://127.0.0.1:{}", catcher.smtp);
@@ -101,7 +101,7 @@ async fn two_instances_share_sessions_sign_outs_and_the_outbox(pool: PgPool) {
 }
 
 #[db_test]
-async fn an_instance_killed_mid_delivery_loses_no_mail_and_repeats_at_most_its_batch(pool: PgPool) {
+async fn an_instance_killed_mid_delivery_loses_no_mail_and_repeats_at_most_its_batch(pool: Db) {
     let catcher = MailCatcher::start().await;
     let seed = spawn_app(pool.clone()).await;
     let (_, admin_email) = seed.signed_up("Acme").await;
@@ -198,10 +198,10 @@ struct Outcome {
 }
 
 #[db_test]
-async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubled(_unused: PgPool) {
+async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubled(_unused: Db) {
     let cluster = Cluster::start();
     let roster = Instance::start(&cluster.url(), &[("DEV_MAILBOX", "true")]).await;
-    let pool = sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&cluster.url()).await.unwrap();
+    let pool = Db::from(sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&cluster.url()).await.unwrap());
     let seed = spawn_app(pool.clone()).await;
     let (_, admin_email) = seed.signed_up("Acme").await;
     let org_id = seed.org_id_of(&admin_email).await;
@@ -318,7 +318,7 @@ async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubl
 /// and every request that reached Roster is answered in full; none is cut
 /// off. Afterwards the door is closed (connections refused).
 #[db_test]
-async fn sigterm_under_load_answers_every_accepted_request(pool: PgPool) {
+async fn sigterm_under_load_answers_every_accepted_request(pool: Db) {
     let seed = spawn_app(pool.clone()).await;
     let (_, admin_email) = seed.signed_up("Acme").await;
     let mut roster =

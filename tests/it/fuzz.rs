@@ -6,6 +6,7 @@
 //! requests, on loopback) and seeded, so a failure can be replayed with
 //! `ROSTER_FUZZ_SEED`.
 
+use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
@@ -13,7 +14,6 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
 use roster::server::config::Config;
-use sqlx::PgPool;
 
 /// Field names the server functions take (argument names and the nested
 /// forms' keys); unknown ones are as interesting as known ones.
@@ -117,7 +117,7 @@ impl Probe {
 }
 
 #[db_test]
-async fn malformed_requests_to_every_function_and_page_never_get_a_5xx_or_hang(pool: PgPool) {
+async fn malformed_requests_to_every_function_and_page_never_get_a_5xx_or_hang(pool: Db) {
     // Generous limits: this is about malformed input, not rate limiting.
     let config = Config {
         password_requests_per_minute: 10_000,

@@ -6,8 +6,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn new_group(admin: &Browser, name: &str) -> String {
@@ -31,7 +31,7 @@ async fn audit_count(app: &TestApp, action: &str) -> i64 {
 }
 
 #[db_test]
-async fn groups_are_named_once_per_organization_and_listed_with_their_member_counts(pool: PgPool) {
+async fn groups_are_named_once_per_organization_and_listed_with_their_member_counts(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;
@@ -107,7 +107,7 @@ async fn groups_are_named_once_per_organization_and_listed_with_their_member_cou
 }
 
 #[db_test]
-async fn the_group_page_lists_its_members_like_user_management_and_adds_and_removes_them(pool: PgPool) {
+async fn the_group_page_lists_its_members_like_user_management_and_adds_and_removes_them(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;
@@ -190,7 +190,7 @@ async fn the_group_page_lists_its_members_like_user_management_and_adds_and_remo
 }
 
 #[db_test]
-async fn the_invite_and_the_edit_form_put_a_user_in_their_groups(pool: PgPool) {
+async fn the_invite_and_the_edit_form_put_a_user_in_their_groups(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;

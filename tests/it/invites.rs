@@ -5,12 +5,12 @@ use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
+use roster::server::db::Db;
 use roster::server::token;
 use serde_json::Value;
-use sqlx::PgPool;
 
 #[db_test]
-async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: PgPool) {
+async fn an_invite_creates_the_user_its_link_and_its_email_in_one_go(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -64,7 +64,7 @@ fn hex(bytes: &[u8]) -> String {
 }
 
 #[db_test]
-async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: PgPool) {
+async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -106,7 +106,7 @@ async fn only_a_superuser_may_invite_or_see_the_dialogs_choices(pool: PgPool) {
 }
 
 #[db_test]
-async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
+async fn bad_invites_get_field_errors_and_create_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -150,7 +150,7 @@ async fn bad_invites_get_field_errors_and_create_nothing(pool: PgPool) {
 }
 
 #[db_test]
-async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: PgPool) {
+async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -190,7 +190,7 @@ async fn twenty_concurrent_invites_for_the_last_seat_create_exactly_one(pool: Pg
 }
 
 #[db_test]
-async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
+async fn the_operator_tool_sets_quotas_but_never_below_use(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -202,7 +202,7 @@ async fn the_operator_tool_sets_quotas_but_never_below_use(pool: PgPool) {
 }
 
 #[db_test]
-async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: PgPool) {
+async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: Db) {
     use roster::features::orgs::server::set_invite_ttl;
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
@@ -227,7 +227,7 @@ async fn the_operator_tool_sets_how_long_activation_links_stay_valid(pool: PgPoo
 }
 
 #[db_test]
-async fn inviting_addresses_that_have_accounts_is_audited_and_soon_paused(pool: PgPool) {
+async fn inviting_addresses_that_have_accounts_is_audited_and_soon_paused(pool: Db) {
     use roster::features::invites::server::create::INVITE_REFUSALS_PER_HOUR;
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;

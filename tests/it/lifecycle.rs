@@ -10,8 +10,8 @@ use roster::features::mail::worker::{Delivery, deliver_due};
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
 use roster::server::config::Config;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 /// Invites `email` as `role` through the endpoint; returns the user's id.
@@ -50,7 +50,7 @@ async fn expire_links_of(app: &TestApp, id: Uuid) {
 }
 
 #[db_test]
-async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: PgPool) {
+async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -94,7 +94,7 @@ async fn resend_issues_a_new_link_kills_the_old_one_and_resets_the_expiry(pool: 
 }
 
 #[db_test]
-async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(pool: PgPool) {
+async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -156,7 +156,7 @@ async fn cancel_frees_the_seat_and_kills_the_link_and_a_resend_brings_it_back(po
 }
 
 #[db_test]
-async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: PgPool) {
+async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -174,7 +174,7 @@ async fn an_active_user_has_no_invite_to_resend_or_cancel(pool: PgPool) {
 }
 
 #[db_test]
-async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_details(pool: PgPool) {
+async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_details(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -209,7 +209,7 @@ async fn only_a_superuser_of_the_same_organization_may_resend_cancel_or_see_deta
 }
 
 #[db_test]
-async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) {
+async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");
@@ -260,7 +260,7 @@ async fn an_expired_link_asks_for_a_new_one_which_is_rate_limited(pool: PgPool) 
 }
 
 #[db_test]
-async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
+async fn link_endpoints_are_rate_limited_per_client(pool: Db) {
     let config = Config { token_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     let visitor = app.browser();
@@ -280,7 +280,7 @@ async fn link_endpoints_are_rate_limited_per_client(pool: PgPool) {
 /// Two instances on one database are one installation: a client gets the
 /// configured quota across both, not once from each, and it refills.
 #[db_test]
-async fn rate_limits_hold_across_instances_and_refill(pool: PgPool) {
+async fn rate_limits_hold_across_instances_and_refill(pool: Db) {
     let config = || Config { token_requests_per_minute: 3, ..Config::for_database("postgres://unused") };
     let first = spawn_app_with(pool.clone(), config()).await;
     let second = spawn_app_with(pool.clone(), config()).await;
@@ -305,7 +305,7 @@ async fn rate_limits_hold_across_instances_and_refill(pool: PgPool) {
 }
 
 #[db_test]
-async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: PgPool) {
+async fn the_list_and_the_details_show_expiry_and_each_mails_delivery(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");

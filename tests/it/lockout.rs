@@ -6,7 +6,7 @@
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::server::config::Config;
-use sqlx::PgPool;
+use roster::server::db::Db;
 use uuid::Uuid;
 
 const WRONG: &str = "Wrong-Password-1!";
@@ -40,7 +40,7 @@ async fn audit_count(app: &TestApp, user: Uuid, action: &str) -> i64 {
 }
 
 #[db_test]
-async fn five_failures_lock_for_fifteen_minutes_the_owner_is_mailed_and_the_lock_ends_by_itself(pool: PgPool) {
+async fn five_failures_lock_for_fifteen_minutes_the_owner_is_mailed_and_the_lock_ends_by_itself(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -109,7 +109,7 @@ async fn five_failures_lock_for_fifteen_minutes_the_owner_is_mailed_and_the_lock
 }
 
 #[db_test]
-async fn failures_outside_the_window_start_a_new_count(pool: PgPool) {
+async fn failures_outside_the_window_start_a_new_count(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -131,7 +131,7 @@ async fn failures_outside_the_window_start_a_new_count(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_lock_until_unlocked_waits_for_an_admin_who_unlocks_it(pool: PgPool) {
+async fn a_lock_until_unlocked_waits_for_an_admin_who_unlocks_it(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -175,7 +175,7 @@ async fn a_lock_until_unlocked_waits_for_an_admin_who_unlocks_it(pool: PgPool) {
 /// 50 wrong guesses at once (the per-client limit raised so that it does
 /// not hide a race): exactly the threshold is counted, one lock, one mail.
 #[db_test]
-async fn fifty_parallel_guesses_cannot_slip_past_the_threshold(pool: PgPool) {
+async fn fifty_parallel_guesses_cannot_slip_past_the_threshold(pool: Db) {
     let config = Config { password_requests_per_minute: 10_000, ..Config::for_database("postgres://unused") };
     let app = &spawn_app_with(pool, config).await;
     let (_, admin_email) = app.signed_up("Acme").await;
@@ -202,7 +202,7 @@ async fn fifty_parallel_guesses_cannot_slip_past_the_threshold(pool: PgPool) {
 }
 
 #[db_test]
-async fn only_a_superuser_of_the_same_organization_may_unlock(pool: PgPool) {
+async fn only_a_superuser_of_the_same_organization_may_unlock(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -4,11 +4,11 @@
 //! test's own single-threaded runtime (`common/db.rs`), so the capture sees
 //! every line the server logs for it, and no other test's.
 
+use roster::server::db::Db;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use crate::common::*;
-use sqlx::PgPool;
 use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Clone, Default)]
@@ -44,7 +44,7 @@ impl Capture {
 }
 
 #[db_test]
-async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
+async fn passwords_and_session_ids_never_appear_in_the_logs(pool: Db) {
     // Everything the server logs, at the most verbose level. The test's own
     // HTTP client (reqwest's cookie jar) is not the server: off.
     let (capture, _capturing) = Capture::start("trace,cookie_store=off,reqwest=off");
@@ -70,7 +70,7 @@ async fn passwords_and_session_ids_never_appear_in_the_logs(pool: PgPool) {
 /// the server; the page's reads must still reach the database once each
 /// (`respond_read`). Counted from sqlx's own log of every statement.
 #[db_test]
-async fn a_server_rendered_page_runs_each_read_once(pool: PgPool) {
+async fn a_server_rendered_page_runs_each_read_once(pool: Db) {
     let (capture, _capturing) = Capture::start("sqlx::query=debug");
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;

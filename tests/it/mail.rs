@@ -1,6 +1,7 @@
 //! The outbox against a real SMTP server: maildev, started by each test on
 //! ports of its own (see `common::mail_catcher`).
 
+use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::mail_catcher::MailCatcher;
@@ -12,7 +13,6 @@ use roster::features::mail::worker::{Delivery, claim, deliver_due, recover_aband
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
 use serde_json::Value;
-use sqlx::PgPool;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
@@ -55,7 +55,7 @@ fn recipients(mails: &[Value]) -> Vec<String> {
 }
 
 #[db_test]
-async fn two_workers_deliver_every_mail_exactly_once(pool: PgPool) {
+async fn two_workers_deliver_every_mail_exactly_once(pool: Db) {
     let app = spawn_app(pool).await;
     let catcher = MailCatcher::start().await;
     let mut emails = invite_many(&app, 120).await;
@@ -73,7 +73,7 @@ async fn two_workers_deliver_every_mail_exactly_once(pool: PgPool) {
 }
 
 #[db_test]
-async fn mail_queued_while_smtp_is_down_arrives_exactly_once_when_it_is_back(pool: PgPool) {
+async fn mail_queued_while_smtp_is_down_arrives_exactly_once_when_it_is_back(pool: Db) {
     let app = spawn_app(pool).await;
     let mut catcher = MailCatcher::start().await;
     let delivery = catcher.delivery();
@@ -99,7 +99,7 @@ async fn mail_queued_while_smtp_is_down_arrives_exactly_once_when_it_is_back(poo
 }
 
 #[db_test]
-async fn without_smtp_mail_goes_to_the_development_mailbox(pool: PgPool) {
+async fn without_smtp_mail_goes_to_the_development_mailbox(pool: Db) {
     let app = spawn_app(pool).await;
     invite_many(&app, 3).await;
     assert_eq!(deliver_due(&app.pool, &Delivery::DevMailbox).await.unwrap(), 3);
@@ -108,7 +108,7 @@ async fn without_smtp_mail_goes_to_the_development_mailbox(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool: PgPool) {
+async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool: Db) {
     let app = spawn_app(pool).await;
     invite_many(&app, 1).await;
     let nowhere =
@@ -125,7 +125,7 @@ async fn a_mail_that_keeps_failing_is_marked_failed_after_the_last_attempt(pool:
 }
 
 #[db_test]
-async fn the_development_mailbox_is_closed_unless_asked_for_and_without_smtp(pool: PgPool) {
+async fn the_development_mailbox_is_closed_unless_asked_for_and_without_smtp(pool: Db) {
     use roster::server::config::Config;
     let closed = spawn_app(pool.clone()).await;
     let (status, _) = closed.browser().call_json("dev_mailbox", &[]).await;
@@ -225,7 +225,7 @@ impl SlowSmtp {
 }
 
 #[db_test]
-async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: PgPool) {
+async fn a_slow_mail_server_never_stalls_resend_or_cancel(pool: Db) {
     let app = spawn_app(pool).await;
     let emails = invite_many(&app, 3).await;
     let admin = app.browser();
@@ -267,7 +267,7 @@ async fn admin_email(app: &TestApp) -> String {
 }
 
 #[db_test]
-async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others_off(pool: PgPool) {
+async fn a_mail_withdrawn_after_its_claim_is_never_sent_and_a_lease_keeps_others_off(pool: Db) {
     let app = spawn_app(pool).await;
     let emails = invite_many(&app, 2).await;
     let admin = app.browser();

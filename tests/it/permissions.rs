@@ -7,8 +7,8 @@ use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::access::types::default_role_permissions;
 use roster::features::users::types::Role;
+use roster::server::db::Db;
 use serde_json::{Value, json};
-use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn signed_in(app: &TestApp, email: &str) -> Browser {
@@ -32,7 +32,7 @@ fn line<'a>(access: &'a Value, key: &str) -> &'a Value {
 }
 
 #[db_test]
-async fn role_defaults_are_seeded_and_a_change_is_audited_and_in_force_at_the_next_request(pool: PgPool) {
+async fn role_defaults_are_seeded_and_a_change_is_audited_and_in_force_at_the_next_request(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -84,7 +84,7 @@ async fn role_defaults_are_seeded_and_a_change_is_audited_and_in_force_at_the_ne
 }
 
 #[db_test]
-async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool: PgPool) {
+async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -187,7 +187,7 @@ async fn per_user_grants_and_denials_override_the_role_and_say_who_set_them(pool
 }
 
 #[db_test]
-async fn the_user_menu_opens_user_management_for_basic_and_operator_users_only(pool: PgPool) {
+async fn the_user_menu_opens_user_management_for_basic_and_operator_users_only(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -251,7 +251,7 @@ async fn the_user_menu_opens_user_management_for_basic_and_operator_users_only(p
 }
 
 #[db_test]
-async fn each_denial_of_the_access_functions(pool: PgPool) {
+async fn each_denial_of_the_access_functions(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -272,7 +272,7 @@ async fn each_denial_of_the_access_functions(pool: PgPool) {
 }
 
 #[db_test]
-async fn the_matrix_shows_a_page_of_users_and_a_cell_change_saves_at_once(pool: PgPool) {
+async fn the_matrix_shows_a_page_of_users_and_a_cell_change_saves_at_once(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

@@ -4,13 +4,13 @@
 //! square JPEG that is all that is stored and served, to whom may see it;
 //! each change audited, each denial tested.
 
+use roster::server::db::Db;
 use std::io::Cursor;
 
 use crate::common::*;
 use image::{ImageFormat, RgbImage};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
-use sqlx::PgPool;
 
 fn picture(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));
@@ -36,7 +36,7 @@ fn location(response: &reqwest::Response) -> String {
 }
 
 #[db_test]
-async fn a_photo_is_checked_re_encoded_stored_and_served_to_whom_may_see_it(pool: PgPool) {
+async fn a_photo_is_checked_re_encoded_stored_and_served_to_whom_may_see_it(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;

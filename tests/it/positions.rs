@@ -6,8 +6,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 async fn create(admin: &Browser, name: &str, parent: Option<&str>) -> String {
@@ -25,7 +25,7 @@ async fn parent_of(app: &TestApp, id: &str) -> Option<String> {
 }
 
 #[db_test]
-async fn the_chart_is_a_tree_that_moves_never_turn_into_a_cycle(pool: PgPool) {
+async fn the_chart_is_a_tree_that_moves_never_turn_into_a_cycle(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, _) = app.signed_up("Acme").await;
     let ceo = create(&ada, "CEO", None).await;
@@ -130,7 +130,7 @@ async fn the_chart_is_a_tree_that_moves_never_turn_into_a_cycle(pool: PgPool) {
 }
 
 #[db_test]
-async fn holders_the_displayed_position_deleting_and_the_subtree_filter(pool: PgPool) {
+async fn holders_the_displayed_position_deleting_and_the_subtree_filter(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;
@@ -207,7 +207,7 @@ async fn holders_the_displayed_position_deleting_and_the_subtree_filter(pool: Pg
 }
 
 #[db_test]
-async fn the_invite_and_the_edit_form_give_and_take_positions(pool: PgPool) {
+async fn the_invite_and_the_edit_form_give_and_take_positions(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, _) = app.signed_up("Acme").await;
     let ceo = create(&ada, "CEO", None).await;

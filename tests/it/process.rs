@@ -9,13 +9,13 @@ use std::time::{Duration, Instant};
 use crate::common::instance::{Instance, url_of};
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 #[db_test]
-async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(pool: PgPool) {
+async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(pool: Db) {
     let mut roster =
         Instance::start(&url_of(&pool).await, &[("LOG_FORMAT", "json"), ("SHUTDOWN_GRACE_SECONDS", "35")]).await;
     let (port, metrics_port, base) = (roster.port, roster.metrics_port, roster.base.clone());
@@ -55,6 +55,8 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
         "roster_password_hash_queue_depth 0",
         "roster_db_pool_connections ",
         "roster_db_pool_max_connections 20",
+        "roster_db_pool_waiters 0",
+        "roster_db_pool_acquire_seconds_count ",
     ] {
         assert!(has(gauge), "{gauge}: {metrics}");
     }
@@ -116,7 +118,7 @@ async fn the_binary_logs_json_with_request_ids_and_stops_gracefully_on_sigterm(p
 }
 
 #[db_test]
-async fn readiness_fails_when_migrations_are_missing_or_the_database_is_gone(pool: PgPool) {
+async fn readiness_fails_when_migrations_are_missing_or_the_database_is_gone(pool: Db) {
     let app = spawn_app(pool).await;
     let client = reqwest::Client::new();
     let ready = || async { client.get(app.url("/readyz")).send().await.unwrap() };
@@ -152,7 +154,7 @@ async fn readiness_fails_when_migrations_are_missing_or_the_database_is_gone(poo
 /// newer one has already migrated: it starts and is ready, rather than
 /// refusing the migrations it does not know.
 #[db_test]
-async fn an_older_instance_starts_on_a_newer_schema(pool: PgPool) {
+async fn an_older_instance_starts_on_a_newer_schema(pool: Db) {
     sqlx::query(
         "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
          VALUES (99990101000000, 'from a newer release', true, '\\x00'::bytea, 0)",
@@ -163,4 +165,40 @@ async fn an_older_instance_starts_on_a_newer_schema(pool: PgPool) {
     let app = spawn_app(pool).await;
     let response = reqwest::get(app.url("/readyz")).await.unwrap();
     assert_eq!((response.status(), response.text().await.unwrap()), (StatusCode::OK, "ready".to_owned()));
+}
+
+/// `/metrics` reports how many tasks wait for a database connection
+/// (`roster_db_pool_waiters`, above): sqlx does not count them, `Db` does,
+/// for queries, transactions and bare connections alike. A waiter whose
+/// request ends, or whose wait runs out, stops counting.
+#[db_test]
+async fn the_pool_counts_the_tasks_waiting_for_a_connection(pool: Db) {
+    let mut config = roster::server::config::Config::for_database(url_of(&pool).await);
+    config.db_max_connections = 1;
+    config.db_acquire_timeout = Duration::from_secs(1);
+    let db = roster::server::db::connect(&config).await.unwrap();
+    let held = db.acquire().await.unwrap();
+    assert_eq!(db.waiters(), 0);
+
+    let (query_db, transaction_db) = (db.clone(), db.clone());
+    let query = tokio::spawn(async move { sqlx::query_scalar::<_, i32>("SELECT 1").fetch_one(&query_db).await });
+    let transaction = tokio::spawn(async move { transaction_db.begin().await?.commit().await });
+    let until = Instant::now() + Duration::from_secs(1);
+    while db.waiters() < 2 {
+        assert!(Instant::now() < until, "two tasks wait, {} counted", db.waiters());
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    drop(held);
+    assert_eq!(query.await.unwrap().unwrap(), 1);
+    transaction.await.unwrap().unwrap();
+    assert_eq!(db.waiters(), 0);
+
+    let held = db.acquire().await.unwrap();
+    let abandoned = db.clone();
+    assert!(tokio::time::timeout(Duration::from_millis(100), async move { abandoned.acquire().await }).await.is_err());
+    assert_eq!(db.waiters(), 0, "a request that ended still counts as waiting");
+    assert!(matches!(db.acquire().await, Err(sqlx::Error::PoolTimedOut)));
+    assert_eq!(db.waiters(), 0, "a wait that ran out still counts");
+    drop(held);
+    db.close().await;
 }

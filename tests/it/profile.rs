@@ -6,8 +6,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 
 async fn field_id(app: &TestApp, label: &str) -> String {
     sqlx::query_scalar("SELECT id::text FROM custom_fields WHERE label = $1")
@@ -18,7 +18,7 @@ async fn field_id(app: &TestApp, label: &str) -> String {
 }
 
 #[db_test]
-async fn fields_are_defined_checked_and_saved_with_the_invite_and_the_edit(pool: PgPool) {
+async fn fields_are_defined_checked_and_saved_with_the_invite_and_the_edit(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, _) = app.signed_up("Acme").await;
     for form in [

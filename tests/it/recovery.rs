@@ -3,11 +3,11 @@
 //! link (single use, one hour, replaced by the next) sets a password that
 //! ends every session and clears a lockout; and bad input changes nothing.
 
+use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 const NEW_PASSWORD: &str = "Quarry-Tulip-Vessel-93";
 
@@ -29,7 +29,7 @@ async fn recovery_mails(app: &TestApp, email: &str, expected: i64) -> i64 {
 }
 
 #[db_test]
-async fn forgot_password_answers_alike_and_its_link_sets_a_password_that_signs_out_everywhere(pool: PgPool) {
+async fn forgot_password_answers_alike_and_its_link_sets_a_password_that_signs_out_everywhere(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -140,7 +140,7 @@ async fn forgot_password_answers_alike_and_its_link_sets_a_password_that_signs_o
 }
 
 #[db_test]
-async fn at_most_three_recovery_mails_an_hour_and_none_for_accounts_that_cannot_sign_in(pool: PgPool) {
+async fn at_most_three_recovery_mails_an_hour_and_none_for_accounts_that_cannot_sign_in(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -170,7 +170,7 @@ async fn at_most_three_recovery_mails_an_hour_and_none_for_accounts_that_cannot_
 }
 
 #[db_test]
-async fn an_admin_sends_a_recovery_link_and_the_next_one_replaces_it(pool: PgPool) {
+async fn an_admin_sends_a_recovery_link_and_the_next_one_replaces_it(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -233,7 +233,7 @@ async fn an_admin_sends_a_recovery_link_and_the_next_one_replaces_it(pool: PgPoo
 }
 
 #[db_test]
-async fn the_lock_mail_link_takes_the_account_back(pool: PgPool) {
+async fn the_lock_mail_link_takes_the_account_back(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;

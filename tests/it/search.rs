@@ -10,12 +10,13 @@
 //! and how they split into pages is computed here, independently of the
 //! query strategies, indexes and cursors the server uses.
 
+use roster::server::db::Db;
 use std::cmp::Ordering;
 
 use crate::common::*;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 #[derive(FromRow, Clone)]
@@ -62,7 +63,7 @@ async fn seed(app: &TestApp, org_id: Uuid) {
     .unwrap();
 }
 
-async fn everyone(pool: &PgPool, org_id: Uuid) -> Vec<Person> {
+async fn everyone(pool: &Db, org_id: Uuid) -> Vec<Person> {
     sqlx::query_as(
         r#"SELECT id, email, status::text AS status, created_at,
                   roster_fold(first_name) AS first_fold, roster_fold(last_name) AS last_fold,
@@ -78,14 +79,14 @@ async fn everyone(pool: &PgPool, org_id: Uuid) -> Vec<Person> {
     .unwrap()
 }
 
-async fn fold(pool: &PgPool, text: &str) -> String {
+async fn fold(pool: &Db, text: &str) -> String {
     sqlx::query_scalar("SELECT roster_fold($1)").bind(text).fetch_one(pool).await.unwrap()
 }
 
 /// Which users a term finds: a user id that user; a term with a word of
 /// three letters or more, those whose folded "first last email" contains
 /// it; else those where each word begins the first name, last name or email.
-async fn matches(pool: &PgPool, people: &[Person], term: &str) -> Vec<Person> {
+async fn matches(pool: &Db, people: &[Person], term: &str) -> Vec<Person> {
     let term = term.trim();
     if let Ok(id) = Uuid::parse_str(term) {
         return people.iter().filter(|p| p.id == id).cloned().collect();
@@ -122,7 +123,7 @@ fn order(sort: &str, a: &Person, b: &Person) -> Ordering {
 }
 
 #[db_test]
-async fn every_search_filter_and_order_gives_exactly_the_brute_force_result(pool: PgPool) {
+async fn every_search_filter_and_order_gives_exactly_the_brute_force_result(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin).await;

@@ -4,7 +4,7 @@
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::server::config::Config;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 /// Every link in every mail to `email`.
 async fn links_mailed_to(app: &TestApp, email: &str) -> Vec<String> {
@@ -20,7 +20,7 @@ async fn links_mailed_to(app: &TestApp, email: &str) -> Vec<String> {
 }
 
 #[db_test]
-async fn links_in_mails_come_from_configuration_never_from_the_requests_host(pool: PgPool) {
+async fn links_in_mails_come_from_configuration_never_from_the_requests_host(pool: Db) {
     // Development (no PUBLIC_ORIGIN): the listen address.
     let app = spawn_app(pool.clone()).await;
     let (admin, _) = app.signed_up("Acme").await;
@@ -94,7 +94,7 @@ async fn link_request(app: &TestApp, forwarded_for: &str) -> StatusCode {
 }
 
 #[db_test]
-async fn a_client_cannot_choose_its_address_by_forging_x_forwarded_for(pool: PgPool) {
+async fn a_client_cannot_choose_its_address_by_forging_x_forwarded_for(pool: Db) {
     let config =
         Config { token_requests_per_minute: 2, trust_proxy_hops: 1, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
@@ -118,7 +118,7 @@ async fn a_client_cannot_choose_its_address_by_forging_x_forwarded_for(pool: PgP
 }
 
 #[db_test]
-async fn without_trusted_proxies_x_forwarded_for_is_ignored(pool: PgPool) {
+async fn without_trusted_proxies_x_forwarded_for_is_ignored(pool: Db) {
     let config = Config { token_requests_per_minute: 2, ..Config::for_database("postgres://unused") };
     let app = spawn_app_with(pool, config).await;
     for i in 0..2 {
@@ -132,7 +132,7 @@ fn header<'a>(response: &'a reqwest::Response, name: &str) -> &'a str {
 }
 
 #[db_test]
-async fn pages_carry_a_strict_content_security_policy_with_a_fresh_nonce(pool: PgPool) {
+async fn pages_carry_a_strict_content_security_policy_with_a_fresh_nonce(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let anonymous = app.browser();
@@ -176,7 +176,7 @@ async fn pages_carry_a_strict_content_security_policy_with_a_fresh_nonce(pool: P
 }
 
 #[db_test]
-async fn token_pages_send_no_referrer_and_https_installations_send_hsts(pool: PgPool) {
+async fn token_pages_send_no_referrer_and_https_installations_send_hsts(pool: Db) {
     let app = spawn_app(pool.clone()).await;
     let visitor = app.browser();
     let page = visitor.client.get(app.url("/activate/some-token")).send().await.unwrap();
@@ -195,7 +195,7 @@ async fn token_pages_send_no_referrer_and_https_installations_send_hsts(pool: Pg
 }
 
 #[db_test]
-async fn a_no_javascript_form_on_a_token_page_posts_with_a_null_origin_and_gets_its_error_back(pool: PgPool) {
+async fn a_no_javascript_form_on_a_token_page_posts_with_a_null_origin_and_gets_its_error_back(pool: Db) {
     let app = spawn_app(pool).await;
     // What Chromium sends for a form post from a `no-referrer` page.
     let response = app
@@ -222,7 +222,7 @@ async fn a_no_javascript_form_on_a_token_page_posts_with_a_null_origin_and_gets_
 }
 
 #[db_test]
-async fn a_full_password_line_answers_busy_at_once(pool: PgPool) {
+async fn a_full_password_line_answers_busy_at_once(pool: Db) {
     let mut config = Config { password_requests_per_minute: 1000, ..Config::for_database("postgres://unused") };
     // One slow hashing thread (~10x the usual work) and room for one waiting.
     config.argon2.concurrency = 1;
@@ -260,7 +260,7 @@ async fn a_full_password_line_answers_busy_at_once(pool: PgPool) {
 }
 
 #[db_test]
-async fn a_request_that_never_finishes_gets_a_503_not_a_hung_connection(pool: PgPool) {
+async fn a_request_that_never_finishes_gets_a_503_not_a_hung_connection(pool: Db) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let config =
         Config { request_timeout: std::time::Duration::from_secs(1), ..Config::for_database("postgres://unused") };

@@ -4,11 +4,11 @@
 
 use crate::common::*;
 use roster::features::auth::types::Password;
+use roster::server::db::Db;
 use roster::server::seed::{SEEDED_GROUPS, SEEDED_POSITIONS, seed_organization};
-use sqlx::PgPool;
 
 #[db_test]
-async fn a_seeded_organization_has_its_directory_and_keeps_the_rules(pool: PgPool) {
+async fn a_seeded_organization_has_its_directory_and_keeps_the_rules(pool: Db) {
     let app = spawn_app(pool).await;
     let seeded =
         seed_organization(&app.pool, &app.state.hasher, 500, "seed-admin@example.com", &Password::new(PASSWORD))

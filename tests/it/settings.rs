@@ -3,8 +3,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::json;
-use sqlx::PgPool;
 
 fn form<'a>(
     threshold: &'a str,
@@ -24,7 +24,7 @@ fn form<'a>(
 }
 
 #[db_test]
-async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited(pool: PgPool) {
+async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -82,7 +82,7 @@ async fn a_superuser_changes_the_lockout_and_retention_and_the_change_is_audited
 }
 
 #[db_test]
-async fn bad_settings_get_a_message_per_field_and_change_nothing(pool: PgPool) {
+async fn bad_settings_get_a_message_per_field_and_change_nothing(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let before = app.count("SELECT count(*) FROM audit_log").await;
@@ -108,7 +108,7 @@ async fn bad_settings_get_a_message_per_field_and_change_nothing(pool: PgPool) {
 }
 
 #[db_test]
-async fn only_a_superuser_reads_or_changes_their_own_organizations_settings(pool: PgPool) {
+async fn only_a_superuser_reads_or_changes_their_own_organizations_settings(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin_email).await;
@@ -139,7 +139,7 @@ async fn only_a_superuser_reads_or_changes_their_own_organizations_settings(pool
 /// chooses (activation, recovery, change), with its checklist on the page;
 /// the most common passwords are refused under either policy.
 #[db_test]
-async fn the_chosen_password_policy_applies_to_activation_and_common_passwords_are_refused(pool: PgPool) {
+async fn the_chosen_password_policy_applies_to_activation_and_common_passwords_are_refused(pool: Db) {
     let app = spawn_app(pool).await;
     let (admin, _) = app.signed_up("Acme").await;
     let email = unique_email("grace");

@@ -3,7 +3,7 @@
 use crate::common::{db_test, spawn_app_with_site};
 use reqwest::{Client, StatusCode, header};
 use roster::server::config::Config;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 /// A site folder like a release build made with `--precompress` leaves:
 /// each file with a Brotli and a gzip twin (their contents only need to
@@ -27,7 +27,7 @@ async fn get(client: &Client, url: &str, headers: &[(header::HeaderName, &str)])
 }
 
 #[db_test]
-async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: PgPool) {
+async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: Db) {
     let site = release_site();
     let app = spawn_app_with_site(pool, Config::for_database("postgres://unused"), site.to_str().unwrap()).await;
     // No automatic decompression: the test reads what goes over the wire.
@@ -73,7 +73,7 @@ async fn the_bundle_goes_out_precompressed_and_is_revalidated_with_a_304(pool: P
 /// browsers keep them for a year; the pages naming them are asked for again
 /// each time, and never kept by a shared cache.
 #[db_test]
-async fn hashed_bundle_names_are_kept_for_a_year_and_pages_are_revalidated(pool: PgPool) {
+async fn hashed_bundle_names_are_kept_for_a_year_and_pages_are_revalidated(pool: Db) {
     let site = release_site();
     let hashed = site.join("pkg/roster.Zm9vYmFyYmF6cXV4cXV1eA.wasm");
     std::fs::copy(site.join("pkg/roster.wasm"), &hashed).unwrap();
@@ -104,7 +104,7 @@ async fn hashed_bundle_names_are_kept_for_a_year_and_pages_are_revalidated(pool:
 /// accept it (Brotli first, else gzip), and as they are to those that do
 /// not.
 #[db_test]
-async fn pages_and_answers_are_compressed_for_browsers_that_accept_it(pool: PgPool) {
+async fn pages_and_answers_are_compressed_for_browsers_that_accept_it(pool: Db) {
     use std::io::Read;
     let app = crate::common::spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;
@@ -157,7 +157,7 @@ async fn pages_and_answers_are_compressed_for_browsers_that_accept_it(pool: PgPo
 /// browser hydrates from once (a layout that built its pages inside its own
 /// `Suspense` built them, and serialized their data, once per pass).
 #[db_test]
-async fn a_settings_page_carries_its_data_once(pool: PgPool) {
+async fn a_settings_page_carries_its_data_once(pool: Db) {
     let app = crate::common::spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin).await;
@@ -180,7 +180,7 @@ async fn a_settings_page_carries_its_data_once(pool: PgPool) {
 /// The time zones are one script, fetched once and kept, not 23 KB in every
 /// page: the page names it, and it adds the list the zone fields point at.
 #[db_test]
-async fn the_time_zones_are_one_cached_script_not_part_of_every_page(pool: PgPool) {
+async fn the_time_zones_are_one_cached_script_not_part_of_every_page(pool: Db) {
     let app = crate::common::spawn_app(pool).await;
     let client = Client::new();
     let page = get(&client, &app.url("/sign-up"), &[]).await.text().await.unwrap();

@@ -8,14 +8,14 @@ use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
-use sqlx::PgPool;
+use roster::server::db::Db;
 
 async fn role_of(app: &TestApp, email: &str) -> String {
     sqlx::query_scalar("SELECT role::text FROM users WHERE email = $1").bind(email).fetch_one(&app.pool).await.unwrap()
 }
 
 #[db_test]
-async fn the_superuser_hands_over_and_becomes_an_operator_or_a_basic_user(pool: PgPool) {
+async fn the_superuser_hands_over_and_becomes_an_operator_or_a_basic_user(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;
@@ -61,7 +61,7 @@ async fn the_superuser_hands_over_and_becomes_an_operator_or_a_basic_user(pool: 
 }
 
 #[db_test]
-async fn an_inactive_target_changes_nothing_and_only_the_organizations_superuser_may_hand_over(pool: PgPool) {
+async fn an_inactive_target_changes_nothing_and_only_the_organizations_superuser_may_hand_over(pool: Db) {
     let app = spawn_app(pool).await;
     let (ada, ada_email) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&ada_email).await;

@@ -3,8 +3,8 @@
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 fn emails(page: &Value) -> Vec<String> {
@@ -40,7 +40,7 @@ async fn add_many(app: &TestApp, org_id: Uuid, n: i64) {
 }
 
 #[db_test]
-async fn the_table_needs_a_session(pool: PgPool) {
+async fn the_table_needs_a_session(pool: Db) {
     let app = spawn_app(pool).await;
     app.signed_up("Acme").await;
     let anonymous = app.browser();
@@ -54,7 +54,7 @@ async fn the_table_needs_a_session(pool: PgPool) {
 }
 
 #[db_test]
-async fn operators_and_basic_users_are_refused(pool: PgPool) {
+async fn operators_and_basic_users_are_refused(pool: Db) {
     let app = spawn_app(pool).await;
     let (_, admin) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin).await;
@@ -71,7 +71,7 @@ async fn operators_and_basic_users_are_refused(pool: PgPool) {
 }
 
 #[db_test]
-async fn each_organization_sees_only_its_own_users(pool: PgPool) {
+async fn each_organization_sees_only_its_own_users(pool: Db) {
     let app = spawn_app(pool).await;
     let (alpha, alpha_admin) = app.signed_up("Alpha").await;
     let (beta, beta_admin) = app.signed_up("Beta").await;
@@ -98,7 +98,7 @@ async fn each_organization_sees_only_its_own_users(pool: PgPool) {
 }
 
 #[db_test]
-async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool: PgPool) {
+async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     add_many(&app, app.org_id_of(&admin).await, 70).await;
@@ -163,7 +163,7 @@ async fn every_column_sorts_both_ways_and_keyset_pages_cover_every_row_once(pool
 }
 
 #[db_test]
-async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: PgPool) {
+async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     let org_id = app.org_id_of(&admin).await;
@@ -224,7 +224,7 @@ async fn search_matches_names_and_emails_case_insensitively_and_literally(pool: 
 }
 
 #[db_test]
-async fn a_search_with_a_control_character_is_refused_clearly_before_sql(pool: PgPool) {
+async fn a_search_with_a_control_character_is_refused_clearly_before_sql(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;
     // Short and long terms take different query strategies: both refused.
@@ -280,7 +280,7 @@ async fn walk(browser: &Browser, view: &[(&str, &str)], size: &str) -> Vec<Strin
 /// through the trigram index. Every way must give exactly the order and
 /// pages a plain query gives.
 #[db_test]
-async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(pool: PgPool) {
+async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(pool: Db) {
     use roster::features::users::server::list::{FEW_MATCHES, SEARCH_WINDOW};
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
@@ -378,7 +378,7 @@ async fn searches_page_the_same_whether_matches_are_near_or_far_down_the_order(p
 /// The emails of one strategy's page for `query`, as the server would
 /// read it (26 rows: the page and the one that says another follows).
 async fn strategy_page(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     query: &roster::features::users::types::UserListQuery,
     strategy: roster::features::users::server::list::Strategy,
@@ -396,7 +396,7 @@ async fn strategy_page(
 /// column added to the filters would silently bring back a read of the
 /// table per row walked, 270 ms for "son" at a million users).
 #[db_test]
-async fn a_name_search_walks_the_covering_index_alone_and_agrees_with_the_matches(pool: PgPool) {
+async fn a_name_search_walks_the_covering_index_alone_and_agrees_with_the_matches(pool: Db) {
     use roster::features::users::server::list::{ListFilters, Strategy, build_query, window_is_covered};
     use roster::features::users::types::UserListQuery;
     use sqlx::Row;
@@ -443,7 +443,7 @@ async fn a_name_search_walks_the_covering_index_alone_and_agrees_with_the_matche
 }
 
 #[db_test]
-async fn the_page_size_is_remembered(pool: PgPool) {
+async fn the_page_size_is_remembered(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     add_many(&app, app.org_id_of(&admin).await, 60).await;
@@ -458,7 +458,7 @@ async fn the_page_size_is_remembered(pool: PgPool) {
 }
 
 #[db_test]
-async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
+async fn times_are_shown_in_the_viewers_time_zone(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     sqlx::query("UPDATE users SET created_at = '2026-01-15 12:00:00+00', time_zone = 'Asia/Tokyo' WHERE email = $1")
@@ -472,7 +472,7 @@ async fn times_are_shown_in_the_viewers_time_zone(pool: PgPool) {
 }
 
 #[db_test]
-async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: PgPool) {
+async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: Db) {
     let app = spawn_app(pool).await;
     let response =
         app.browser().client.get(app.url("/settings/users?q=x")).header("accept", "text/html").send().await.unwrap();
@@ -487,7 +487,7 @@ async fn the_page_itself_redirects_strangers_and_renders_for_superusers(pool: Pg
 }
 
 #[db_test]
-async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
+async fn names_are_shown_as_text_never_as_markup(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, admin) = app.signed_up("Acme").await;
     app.add_user(app.org_id_of(&admin).await, "basic", "<img src=x onerror=alert(1)>", "<script>alert(2)</script>")
@@ -498,7 +498,7 @@ async fn names_are_shown_as_text_never_as_markup(pool: PgPool) {
 }
 
 #[db_test]
-async fn internal_errors_show_only_a_reference_that_matches_the_request_id(pool: PgPool) {
+async fn internal_errors_show_only_a_reference_that_matches_the_request_id(pool: Db) {
     let app = spawn_app(pool).await;
     let (browser, _) = app.signed_up("Acme").await;
     // Break the database under the app.

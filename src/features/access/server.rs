@@ -3,11 +3,12 @@
 //! its transaction, and takes effect on the user's next request (the guard
 //! reads access with the session, `guard::ACTOR_COLUMNS`).
 
+use crate::server::db::Db;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::types::{
@@ -95,7 +96,7 @@ async fn subject(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid, lock: boo
 /// A user's access, permission by permission, each with its sentence.
 /// `you`: written to the user themself ("You can …").
 pub async fn user_access(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     user_id: Uuid,
     viewer_zone: Tz,
@@ -173,7 +174,7 @@ pub fn parse_settings(form: &HashMap<String, String>) -> Result<Vec<(AccessPermi
 /// default is removed rather than stored, so the user follows the role
 /// again. Returns the user's name; nothing is written when nothing changed.
 pub async fn set_user_access(
-    pool: &PgPool,
+    pool: &Db,
     admin: &Admin,
     user_id: Uuid,
     settings: &[(AccessPermission, Setting)],
@@ -267,7 +268,7 @@ impl From<DefaultsRow> for RoleDefaults {
     }
 }
 
-pub async fn role_defaults(pool: &PgPool, org_id: Uuid) -> Result<RoleDefaults, AppError> {
+pub async fn role_defaults(pool: &Db, org_id: Uuid) -> Result<RoleDefaults, AppError> {
     let row: DefaultsRow =
         sqlx::query_as("SELECT basic_permissions, operator_permissions FROM organizations WHERE id = $1")
             .bind(org_id)
@@ -291,12 +292,7 @@ pub fn parse_role_form(v: &mut Validator, role: Role, form: &HashMap<String, Str
 
 /// Saves what Basic and Operator hold by default; audited as what each role
 /// gained and lost. Nothing changed: nothing written.
-pub async fn save_role_defaults(
-    pool: &PgPool,
-    org_id: Uuid,
-    origin: &Origin,
-    new: RoleDefaults,
-) -> Result<(), AppError> {
+pub async fn save_role_defaults(pool: &Db, org_id: Uuid, origin: &Origin, new: RoleDefaults) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let old: RoleDefaults = sqlx::query_as::<_, DefaultsRow>(
         "SELECT basic_permissions, operator_permissions FROM organizations WHERE id = $1 FOR UPDATE",
@@ -374,7 +370,7 @@ pub fn check_sql(by_email: bool) -> String {
 /// indexed query, then the same `decide` and `sentence` as every page.
 /// `None`: no such user in this organization.
 pub async fn check(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     zone: Tz,
     user: UserRef<'_>,
@@ -417,7 +413,7 @@ pub struct Holder {
 /// at a time after the cursor `(lower(email), id)`: the rule of `decide`,
 /// in SQL (a test holds the two together), walking the email sort index.
 pub async fn holders(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     permission: AccessPermission,
     after: Option<(String, Uuid)>,
@@ -468,7 +464,7 @@ struct MatrixSettingRow {
 
 /// The access matrix's rows for these users of the organization, in the
 /// order given: two indexed queries for a whole page.
-pub async fn matrix_rows(pool: &PgPool, org_id: Uuid, ids: &[Uuid], zone: Tz) -> Result<Vec<MatrixRow>, AppError> {
+pub async fn matrix_rows(pool: &Db, org_id: Uuid, ids: &[Uuid], zone: Tz) -> Result<Vec<MatrixRow>, AppError> {
     let users: Vec<MatrixUserRow> = sqlx::query_as(&format!(
         "SELECT u.id, u.first_name, u.last_name, u.email, u.role, u.status, {} FROM users u \
          WHERE u.org_id = $1 AND u.id = ANY($2)",

@@ -1,8 +1,9 @@
 //! Listing an organization's active sessions and ending them, audited.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -50,7 +51,7 @@ pub fn browser_of(user_agent: Option<&str>) -> String {
 /// The organization's sessions used within the last [`ACTIVE_MINUTES`],
 /// most recent first (at most 500: a page, not an export).
 pub async fn active_sessions(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     current_session: Option<&str>,
     now: DateTime<Utc>,
@@ -88,7 +89,7 @@ pub async fn active_sessions(
 
 /// Ends one session ("Sign out"): its next request lands on the sign-in
 /// page. Returns the name of whose it was. Another organization's: 404.
-pub async fn end_session(pool: &PgPool, org_id: Uuid, origin: &Origin, handle: Uuid) -> Result<String, AppError> {
+pub async fn end_session(pool: &Db, org_id: Uuid, origin: &Origin, handle: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let (user_id, name): (Uuid, String) = sqlx::query_as(
         "DELETE FROM sessions s USING users u \
@@ -109,7 +110,7 @@ pub async fn end_session(pool: &PgPool, org_id: Uuid, origin: &Origin, handle: U
 /// Ends every session of a user ("Sign out everywhere"). Returns their
 /// name and how many sessions ended. Another organization's user: 404.
 pub async fn end_user_sessions(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     user_id: Uuid,

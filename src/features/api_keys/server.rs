@@ -1,9 +1,10 @@
 //! Creating, listing and revoking API keys, and finding the key behind an
 //! `/api/v1` request. A key is 256 random bits; only its SHA-256 is stored.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::types::{ApiKey, CreatedApiKey, MAX_KEY_NAME_CHARS};
@@ -27,7 +28,7 @@ struct Row {
     revoked_at: Option<DateTime<Utc>>,
 }
 
-pub async fn list(pool: &PgPool, org_id: Uuid, zone: Tz) -> Result<Vec<ApiKey>, AppError> {
+pub async fn list(pool: &Db, org_id: Uuid, zone: Tz) -> Result<Vec<ApiKey>, AppError> {
     let rows: Vec<Row> = sqlx::query_as(
         "SELECT id, name, prefix, created_by_name, created_at, last_used_at, revoked_at FROM api_keys \
          WHERE org_id = $1 ORDER BY revoked_at IS NOT NULL, created_at DESC",
@@ -51,7 +52,7 @@ pub async fn list(pool: &PgPool, org_id: Uuid, zone: Tz) -> Result<Vec<ApiKey>, 
 
 /// A new key named `name`: returned once, with its secret; audited.
 pub async fn create(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     created_by: Uuid,
     origin: &Origin,
@@ -90,7 +91,7 @@ pub async fn create(
 
 /// Revokes a key of the organization at once (another organization's is
 /// not found); audited. Revoking a revoked key changes nothing.
-pub async fn revoke(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
+pub async fn revoke(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let (name, revoked): (String, bool) =
         sqlx::query_as("SELECT name, revoked_at IS NOT NULL FROM api_keys WHERE org_id = $1 AND id = $2 FOR UPDATE")
@@ -124,7 +125,7 @@ pub struct KeyHolder {
 /// The organization behind `key`, if it is a key that was not revoked.
 /// Notes when it was last used (at most once a minute, so a busy system
 /// does not write on every request).
-pub async fn authenticate(pool: &PgPool, key: &str) -> Result<Option<KeyHolder>, AppError> {
+pub async fn authenticate(pool: &Db, key: &str) -> Result<Option<KeyHolder>, AppError> {
     if !key.starts_with(KEY_PREFIX) {
         return Ok(None);
     }

@@ -2,11 +2,12 @@
 //! `record`, on the connection of the transaction that makes the change it
 //! records, so one cannot exist without the other.
 
+use crate::server::db::Db;
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool, Postgres, QueryBuilder};
+use sqlx::{FromRow, PgConnection, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -270,7 +271,7 @@ fn parse_cursor(value: &str) -> Result<Option<(DateTime<Utc>, i64)>, AppError> {
 /// One page of the organization's log, newest first, filtered as asked,
 /// with times in `viewer_zone`. Each filter uses its own index; the page is
 /// a keyset page (`(at, id) <` the cursor), never an OFFSET.
-pub async fn list(pool: &PgPool, org_id: Uuid, viewer_zone: Tz, query: &AuditQuery) -> Result<AuditPage, AppError> {
+pub async fn list(pool: &Db, org_id: Uuid, viewer_zone: Tz, query: &AuditQuery) -> Result<AuditPage, AppError> {
     let actor = parse_user(query.actor.trim(), "actor")?;
     let subject = parse_user(query.subject.trim(), "target")?;
     let from = day_start(query.from.trim(), viewer_zone, "From")?;
@@ -371,7 +372,7 @@ pub const PRUNE_BATCH: i64 = 1_000;
 /// Removes the entries older than their organization's retention, in small
 /// batches, and notes when it ran. Run by the server's housekeeping (any
 /// instance may). Returns how many entries went.
-pub async fn prune(pool: &PgPool) -> Result<u64, AppError> {
+pub async fn prune(pool: &Db) -> Result<u64, AppError> {
     let mut removed = 0u64;
     loop {
         let batch = sqlx::query(

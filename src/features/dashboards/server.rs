@@ -1,9 +1,10 @@
 //! The organization's dashboards and who may open which. Every change is
 //! audited in its transaction; every query filters on the organization.
 
+use crate::server::db::Db;
 use std::collections::HashMap;
 
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::types::{Dashboard, DashboardChoice, MAX_DASHBOARD_DESCRIPTION_CHARS, MAX_DASHBOARD_NAME_CHARS};
@@ -27,7 +28,7 @@ impl From<Row> for Dashboard {
     }
 }
 
-pub async fn list(pool: &PgPool, org_id: Uuid) -> Result<Vec<Dashboard>, AppError> {
+pub async fn list(pool: &Db, org_id: Uuid) -> Result<Vec<Dashboard>, AppError> {
     let rows: Vec<Row> =
         sqlx::query_as("SELECT id, name, description FROM dashboards WHERE org_id = $1 ORDER BY lower(name), id")
             .bind(org_id)
@@ -53,7 +54,7 @@ fn taken(error: sqlx::Error, name: &str) -> AppError {
 
 /// Creates a dashboard (`id` None) or renames and describes one.
 pub async fn save(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     id: Option<Uuid>,
@@ -108,7 +109,7 @@ pub async fn save(
 
 /// Deletes a dashboard; who could open it no longer can (their other
 /// dashboards stay).
-pub async fn delete(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
+pub async fn delete(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let name: String = sqlx::query_scalar("DELETE FROM dashboards WHERE org_id = $1 AND id = $2 RETURNING name")
         .bind(org_id)
@@ -127,7 +128,7 @@ pub async fn delete(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> R
 }
 
 /// A user's dashboard permissions and every dashboard to choose from.
-pub async fn choice(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<DashboardChoice, AppError> {
+pub async fn choice(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<DashboardChoice, AppError> {
     let access: String = sqlx::query_scalar("SELECT dashboard_access FROM users WHERE org_id = $1 AND id = $2")
         .bind(org_id)
         .bind(user_id)
@@ -159,7 +160,7 @@ pub fn parse_choice(
 
 /// Sets which dashboards a user may open; audited old → new.
 pub async fn set_choice(
-    pool: &PgPool,
+    pool: &Db,
     admin: &Admin,
     user_id: Uuid,
     access: DashboardAccess,
@@ -254,7 +255,7 @@ impl ViewerRow {
 }
 
 /// The user whose dashboard access is asked about, with their access.
-async fn viewer(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Option<ViewerRow>, AppError> {
+async fn viewer(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<Option<ViewerRow>, AppError> {
     Ok(sqlx::query_as(&format!(
         "SELECT u.first_name, u.role, u.status, u.dashboard_access, {} FROM users u WHERE u.org_id = $1 AND u.id = $2",
         access_profile_columns!()
@@ -266,7 +267,7 @@ async fn viewer(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Option<Vie
 }
 
 /// The dashboards chosen for a user ("selected").
-async fn chosen_ids(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<Uuid>, AppError> {
+async fn chosen_ids(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<Vec<Uuid>, AppError> {
     Ok(sqlx::query_scalar("SELECT dashboard_id FROM user_dashboards WHERE org_id = $1 AND user_id = $2")
         .bind(org_id)
         .bind(user_id)
@@ -277,7 +278,7 @@ async fn chosen_ids(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<Uu
 /// Whether a user may open a dashboard, and why. `None`: no such user or
 /// dashboard in the organization.
 pub async fn check(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     user_id: Uuid,
     dashboard_id: Uuid,
@@ -301,7 +302,7 @@ pub async fn check(
 
 /// The dashboards a user may open, by name: the same decision as `check`,
 /// with the user and their chosen dashboards read once.
-pub async fn visible(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<Dashboard>, AppError> {
+pub async fn visible(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<Vec<Dashboard>, AppError> {
     let user = viewer(pool, org_id, user_id).await?.ok_or(AppError::NotFound)?;
     let chosen = chosen_ids(pool, org_id, user_id).await?;
     Ok(list(pool, org_id).await?.into_iter().filter(|d| user.decide(chosen.contains(&d.id)).0).collect())

@@ -2,9 +2,10 @@
 //! every query filters on the organization (and the tables' foreign keys
 //! keep a membership inside one).
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool, QueryBuilder};
+use sqlx::{FromRow, PgConnection, QueryBuilder};
 use uuid::Uuid;
 
 use super::types::{
@@ -43,7 +44,7 @@ const COLUMNS: &str = "g.id, g.name, g.description, g.created_at, \
 
 /// A page of the organization's groups by name, those whose name contains
 /// `q`, after the cursor.
-pub async fn list(pool: &PgPool, org_id: Uuid, query: &GroupListQuery, zone: Tz) -> Result<GroupList, AppError> {
+pub async fn list(pool: &Db, org_id: Uuid, query: &GroupListQuery, zone: Tz) -> Result<GroupList, AppError> {
     let after = match query.after.trim() {
         "" => None,
         cursor => Some(Cursor::decode(cursor)?),
@@ -70,7 +71,7 @@ pub async fn list(pool: &PgPool, org_id: Uuid, query: &GroupListQuery, zone: Tz)
     Ok(GroupList { groups: rows.into_iter().map(|r| r.row.into_group(zone)).collect(), next })
 }
 
-pub async fn get(pool: &PgPool, org_id: Uuid, id: Uuid, zone: Tz) -> Result<Group, AppError> {
+pub async fn get(pool: &Db, org_id: Uuid, id: Uuid, zone: Tz) -> Result<Group, AppError> {
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM groups g WHERE g.org_id = $1 AND g.id = $2"))
         .bind(org_id)
         .bind(id)
@@ -81,7 +82,7 @@ pub async fn get(pool: &PgPool, org_id: Uuid, id: Uuid, zone: Tz) -> Result<Grou
 }
 
 /// Every group of the organization by name: what a form's "Groups" offers.
-pub async fn choices(pool: &PgPool, org_id: Uuid) -> Result<Vec<GroupRef>, AppError> {
+pub async fn choices(pool: &Db, org_id: Uuid) -> Result<Vec<GroupRef>, AppError> {
     let rows: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, name FROM groups WHERE org_id = $1 ORDER BY lower(name), id")
             .bind(org_id)
@@ -120,7 +121,7 @@ fn taken(error: sqlx::Error, name: &str) -> AppError {
 
 /// Creates a group (`id` None) or renames and describes one. Returns its id.
 pub async fn save(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     id: Option<Uuid>,
@@ -178,7 +179,7 @@ pub async fn save(
 
 /// Deletes a group and its memberships (never its users). Returns its name
 /// and how many members it had.
-pub async fn delete(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<(String, i64), AppError> {
+pub async fn delete(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<(String, i64), AppError> {
     let mut tx = pool.begin().await?;
     let members: i64 = sqlx::query_scalar("SELECT count(*) FROM group_members WHERE org_id = $1 AND group_id = $2")
         .bind(org_id)
@@ -223,7 +224,7 @@ async fn group_and_user(
 /// Adds a user to a group (nothing happens if they are in it already).
 /// Returns the user's name.
 pub async fn add_member(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     group_id: Uuid,
@@ -249,7 +250,7 @@ pub async fn add_member(
 /// Removes a user from a group (nothing happens if they are not in it).
 /// Returns the user's name.
 pub async fn remove_member(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     group_id: Uuid,
@@ -320,7 +321,7 @@ pub async fn set_user_groups(
 
 /// Users who match `term` (as the user table's search does) and are not in
 /// the group yet: the first few, by name.
-pub async fn candidates(pool: &PgPool, org_id: Uuid, group_id: Uuid, term: &str) -> Result<Vec<Candidate>, AppError> {
+pub async fn candidates(pool: &Db, org_id: Uuid, group_id: Uuid, term: &str) -> Result<Vec<Candidate>, AppError> {
     let query = UserListQuery { q: Some(term.to_owned()), ..Default::default() };
     let Some(search) = Search::of(&query) else { return Ok(Vec::new()) };
     if term.chars().any(char::is_control) {

@@ -18,14 +18,14 @@
 //! mail is sent at least once and never lost; it can go twice only if a
 //! worker died between the server's acceptance and recording it.
 
+use crate::server::db::Db;
 use std::time::Duration;
 
 use futures::StreamExt;
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::PoolConfig;
 use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
-use sqlx::postgres::PgListener;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -89,13 +89,13 @@ pub fn backoff(attempts: i32) -> Duration {
 
 /// Sends what is due, one claimed batch after another, until nothing is
 /// due. Returns how many mails were accepted.
-pub async fn deliver_due(pool: &PgPool, delivery: &Delivery) -> Result<usize, AppError> {
+pub async fn deliver_due(pool: &Db, delivery: &Delivery) -> Result<usize, AppError> {
     deliver_due_until(pool, delivery, &tokio::sync::watch::channel(false).1).await
 }
 
 /// [`deliver_due`], claiming no further batch once `stop` is true.
 async fn deliver_due_until(
-    pool: &PgPool,
+    pool: &Db,
     delivery: &Delivery,
     stop: &tokio::sync::watch::Receiver<bool>,
 ) -> Result<usize, AppError> {
@@ -113,7 +113,7 @@ async fn deliver_due_until(
 }
 
 /// Leases up to `limit` due mails to `worker`, committed at once.
-pub async fn claim(pool: &PgPool, worker: Uuid, limit: i64) -> Result<Vec<Claimed>, AppError> {
+pub async fn claim(pool: &Db, worker: Uuid, limit: i64) -> Result<Vec<Claimed>, AppError> {
     Ok(sqlx::query_as(
         "WITH due AS ( \
              SELECT id FROM outbox \
@@ -135,7 +135,7 @@ pub async fn claim(pool: &PgPool, worker: Uuid, limit: i64) -> Result<Vec<Claime
 /// goes and recorded as soon as the server answered. Returns how many were
 /// accepted.
 pub async fn send_claimed(
-    pool: &PgPool,
+    pool: &Db,
     delivery: &Delivery,
     worker: Uuid,
     batch: Vec<Claimed>,
@@ -155,7 +155,7 @@ pub async fn send_claimed(
 }
 
 /// Confirm, send, record. Ok(true) when the server accepted the mail.
-async fn deliver_one(pool: &PgPool, delivery: &Delivery, worker: Uuid, mail: Claimed) -> Result<bool, AppError> {
+async fn deliver_one(pool: &Db, delivery: &Delivery, worker: Uuid, mail: Claimed) -> Result<bool, AppError> {
     let attempts: Option<i32> = sqlx::query_scalar(
         "UPDATE outbox SET state = 'sending', attempts = attempts + 1, \
                 lease_until = now() + make_interval(secs => $3) \
@@ -225,7 +225,7 @@ async fn deliver_one(pool: &PgPool, delivery: &Delivery, worker: Uuid, mail: Cla
 /// Puts back in line the mails a worker was sending when it died (lease run
 /// out): whether the server got them is unknown, so they count as an attempt
 /// and go again.
-pub async fn recover_abandoned(pool: &PgPool) -> Result<u64, AppError> {
+pub async fn recover_abandoned(pool: &Db) -> Result<u64, AppError> {
     let recovered = sqlx::query(
         "UPDATE outbox SET \
              state = (CASE WHEN attempts >= $1 THEN 'failed' ELSE 'retrying' END)::mail_state, \
@@ -266,8 +266,8 @@ async fn send(delivery: &Delivery, mail: &Claimed) -> Result<(), String> {
 /// being sent is finished and recorded, no new one is claimed, and the
 /// worker returns. A mail claimed but never started (the process killed
 /// instead) is claimed again by any instance once its lease runs out.
-pub async fn run(pool: PgPool, delivery: Delivery, mut stop: tokio::sync::watch::Receiver<bool>) {
-    let mut listener = match PgListener::connect_with(&pool).await {
+pub async fn run(pool: Db, delivery: Delivery, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let mut listener = match pool.listener().await {
         Ok(mut listener) => match listener.listen("outbox").await {
             Ok(()) => Some(listener),
             Err(_) => None,

@@ -4,7 +4,8 @@
 //! or one with sub-positions (foreign keys), and positions for external
 //! users (a trigger). The checks here come first so people read why.
 
-use sqlx::{FromRow, PgConnection, PgPool};
+use crate::server::db::Db;
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::types::{HOLDERS_SHOWN, Holder, MAX_POSITION_NAME_CHARS, Position, PositionDetails, PositionRef};
@@ -12,7 +13,7 @@ use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 
 /// Every position of the organization, by name, with how many hold it.
-pub async fn chart(pool: &PgPool, org_id: Uuid) -> Result<Vec<Position>, AppError> {
+pub async fn chart(pool: &Db, org_id: Uuid) -> Result<Vec<Position>, AppError> {
     #[derive(FromRow)]
     struct Row {
         id: Uuid,
@@ -56,7 +57,7 @@ async fn path(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<Vec<Pos
     Ok(rows.into_iter().map(|(id, name)| PositionRef { id, name }).collect())
 }
 
-pub async fn details(pool: &PgPool, org_id: Uuid, id: Uuid) -> Result<PositionDetails, AppError> {
+pub async fn details(pool: &Db, org_id: Uuid, id: Uuid) -> Result<PositionDetails, AppError> {
     let mut conn = pool.acquire().await?;
     let mut path = path(&mut conn, org_id, id).await?;
     let me = path.pop().expect("a path ends with the position");
@@ -117,7 +118,7 @@ async fn name_of(conn: &mut PgConnection, org_id: Uuid, id: Uuid) -> Result<Stri
 
 /// Creates a position under `parent` (None: a top of the chart).
 pub async fn create(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     parent: Option<Uuid>,
@@ -143,7 +144,7 @@ pub async fn create(
     Ok(id)
 }
 
-pub async fn rename(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid, name: &str) -> Result<(), AppError> {
+pub async fn rename(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid, name: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let old = name_of(&mut tx, org_id, id).await?;
     let name = parse_name(name)?;
@@ -165,7 +166,7 @@ pub async fn rename(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid, name
 /// Moves a position (with everything below it) under `parent` (None: to
 /// the top). Under itself or below itself is refused, by the database too.
 pub async fn move_to(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     id: Uuid,
@@ -203,7 +204,7 @@ fn cycle() -> AppError {
 }
 
 /// Deletes a position nobody holds and with no sub-positions.
-pub async fn delete(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
+pub async fn delete(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let name = name_of(&mut tx, org_id, id).await?;
     let (children, holders): (i64, i64) = sqlx::query_as(
@@ -261,7 +262,7 @@ async fn employee_name(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid, fie
 /// Gives a user a position (nothing happens if they hold it); it becomes
 /// their displayed position if they had none. Returns the user's name.
 pub async fn add_holder(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     position: Uuid,
@@ -311,7 +312,7 @@ async fn hold(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid, position: Uu
 /// Takes a position from a user (their displayed position falls back to
 /// another one they hold). Returns the user's name.
 pub async fn remove_holder(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     position: Uuid,
@@ -455,7 +456,7 @@ pub async fn set_user_positions(
 
 /// The position and every position below it: what "position, including its
 /// whole subtree" filters by. Not found: another organization's.
-pub async fn subtree(pool: &PgPool, org_id: Uuid, id: Uuid) -> Result<Vec<Uuid>, AppError> {
+pub async fn subtree(pool: &Db, org_id: Uuid, id: Uuid) -> Result<Vec<Uuid>, AppError> {
     let ids: Vec<Uuid> = sqlx::query_scalar(
         "WITH RECURSIVE down AS ( \
              SELECT p.id, 0 AS depth FROM positions p WHERE p.org_id = $1 AND p.id = $2 \
@@ -476,7 +477,7 @@ pub async fn subtree(pool: &PgPool, org_id: Uuid, id: Uuid) -> Result<Vec<Uuid>,
 
 /// Employees matching `term` who do not hold the position yet (the chart's
 /// "Add holder").
-pub async fn candidates(pool: &PgPool, org_id: Uuid, position: Uuid, term: &str) -> Result<Vec<Holder>, AppError> {
+pub async fn candidates(pool: &Db, org_id: Uuid, position: Uuid, term: &str) -> Result<Vec<Holder>, AppError> {
     use crate::features::users::server::list::Search;
     use crate::features::users::types::UserListQuery;
     let query = UserListQuery { q: Some(term.to_owned()), ..Default::default() };

@@ -3,9 +3,10 @@
 //! transaction (which audit them with the rest). Field definitions are the
 //! organization's, each change audited.
 
+use crate::server::db::Db;
 use std::collections::HashMap;
 
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::types::{
@@ -39,7 +40,7 @@ pub async fn fields(conn: &mut PgConnection, org_id: Uuid) -> Result<Vec<CustomF
 
 /// Defines a field; a choice takes its options one per line.
 pub async fn create_field(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     origin: &Origin,
     label: &str,
@@ -99,7 +100,7 @@ pub async fn create_field(
 }
 
 /// Deletes a field and every user's value of it. Returns its label.
-pub async fn delete_field(pool: &PgPool, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
+pub async fn delete_field(pool: &Db, org_id: Uuid, origin: &Origin, id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let values: i64 = sqlx::query_scalar("SELECT count(*) FROM user_field_values WHERE org_id = $1 AND field_id = $2")
         .bind(org_id)

@@ -1,7 +1,8 @@
 //! Reading and saving the Security settings; a save is audited with what
 //! changed, old → new, in its transaction.
 
-use sqlx::{FromRow, PgPool};
+use crate::server::db::Db;
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::types::{
@@ -37,7 +38,7 @@ impl From<Row> for SecuritySettings {
 const COLUMNS: &str =
     "lockout_threshold, lockout_window_minutes, lockout_minutes, password_policy, email_editable, audit_retention_days";
 
-pub async fn load(pool: &PgPool, org_id: Uuid) -> Result<SecuritySettings, AppError> {
+pub async fn load(pool: &Db, org_id: Uuid) -> Result<SecuritySettings, AppError> {
     let row: Row = sqlx::query_as(&format!("SELECT {COLUMNS} FROM organizations WHERE id = $1"))
         .bind(org_id)
         .fetch_one(pool)
@@ -88,7 +89,7 @@ pub fn parse(form: &SecurityForm) -> Result<SecuritySettings, AppError> {
 
 /// Saves the settings and audits what changed (nothing changed: nothing
 /// written).
-pub async fn save(pool: &PgPool, org_id: Uuid, origin: &Origin, form: &SecurityForm) -> Result<(), AppError> {
+pub async fn save(pool: &Db, org_id: Uuid, origin: &Origin, form: &SecurityForm) -> Result<(), AppError> {
     let new = parse(form)?;
     let mut tx = pool.begin().await?;
     let old: SecuritySettings =

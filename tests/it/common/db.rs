@@ -17,9 +17,10 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use roster::server::db::Db;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
-use sqlx::{Connection, Executor, PgConnection, PgPool};
+use sqlx::{Connection, Executor, PgConnection};
 
 use roster::server::config::Config;
 use roster::server::db::{MIGRATOR, pool_options};
@@ -42,7 +43,7 @@ const POOL_CLOSE_LIMIT: Duration = Duration::from_secs(5);
 /// Runs `test` (named `name`) on a fresh database, as `#[db_test]` expands.
 pub fn run<F, Fut>(name: &'static str, test: F)
 where
-    F: FnOnce(PgPool) -> Fut,
+    F: FnOnce(Db) -> Fut,
     Fut: Future<Output = ()>,
 {
     // One thread, as under `#[sqlx::test]`: the app's server tasks, the
@@ -58,7 +59,7 @@ where
             .unwrap_or_else(|e| panic!("{name}: cannot connect to its database {database}: {e}"));
 
         let limit = time_limit();
-        if tokio::time::timeout(limit, test(pool.clone())).await.is_err() {
+        if tokio::time::timeout(limit, test(Db::from(pool.clone()))).await.is_err() {
             panic!(
                 "{name} did not finish within {} s (ROSTER_TEST_TIMEOUT_SECS); its database {database} is kept",
                 limit.as_secs()

@@ -2,12 +2,12 @@
 //! on a port of its own, against a database the test names, its output in
 //! a log file under `target/instances/` (kept for a look after a failure).
 
+use roster::server::db::Db;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
 use reqwest::StatusCode;
-use sqlx::PgPool;
 
 use super::{Browser, free_port};
 
@@ -22,7 +22,7 @@ pub struct Instance {
 }
 
 /// `DATABASE_URL` (the test cluster) with the test's own database.
-pub async fn url_of(pool: &PgPool) -> String {
+pub async fn url_of(pool: &Db) -> String {
     let database: String = sqlx::query_scalar("SELECT current_database()").fetch_one(pool).await.unwrap();
     let base = std::env::var("DATABASE_URL").unwrap();
     let (address, params) = base.split_once('?').unwrap_or((&base, ""));

@@ -9,6 +9,7 @@ pub mod mail_catcher;
 
 pub use roster_test_macros::db_test;
 
+use roster::server::db::Db;
 use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
@@ -18,33 +19,32 @@ use roster::server::cli::{OperatorOrganization, create_organization};
 use roster::server::config::Config;
 use roster::server::{AppState, app};
 use serde_json::Value;
-use sqlx::PgPool;
 use uuid::Uuid;
 
 pub const PASSWORD: &str = "Correct-Horse-42";
 
 pub struct TestApp {
     pub addr: SocketAddr,
-    pub pool: PgPool,
+    pub pool: Db,
     pub state: AppState,
 }
 
-pub async fn spawn_app(pool: PgPool) -> TestApp {
+pub async fn spawn_app(pool: Db) -> TestApp {
     spawn_app_with(pool, Config::for_database("postgres://unused")).await
 }
 
-pub async fn spawn_app_with(pool: PgPool, config: Config) -> TestApp {
+pub async fn spawn_app_with(pool: Db, config: Config) -> TestApp {
     spawn_app_with_site(pool, config, "target/site").await
 }
 
 /// The app serving its static files from `site_root` (a folder the test
 /// builds, since the real bundle is only built after the Rust tests).
-pub async fn spawn_app_with_site(pool: PgPool, config: Config, site_root: &str) -> TestApp {
+pub async fn spawn_app_with_site(pool: Db, config: Config, site_root: &str) -> TestApp {
     spawn_app_with_options(pool, config, |options| options.site_root = site_root.into()).await
 }
 
 /// The app with its Leptos options as `adjust` leaves them.
-pub async fn spawn_app_with_options(pool: PgPool, config: Config, adjust: impl FnOnce(&mut LeptosOptions)) -> TestApp {
+pub async fn spawn_app_with_options(pool: Db, config: Config, adjust: impl FnOnce(&mut LeptosOptions)) -> TestApp {
     // Listening first, so the configured address (where links in mails
     // point without PUBLIC_ORIGIN) is the one the app really serves.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -192,12 +192,12 @@ impl TestApp {
 
 /// The activation token in the newest mail to `email`, as its recipient
 /// reads it from the link.
-pub async fn latest_activation_token(pool: &PgPool, email: &str) -> String {
+pub async fn latest_activation_token(pool: &Db, email: &str) -> String {
     latest_link_token(pool, email, "/activate/").await
 }
 
 /// The token of the link containing `path` in the newest mail to `email`.
-pub async fn latest_link_token(pool: &PgPool, email: &str, path: &str) -> String {
+pub async fn latest_link_token(pool: &Db, email: &str, path: &str) -> String {
     let text: String =
         sqlx::query_scalar("SELECT body_text FROM outbox WHERE recipient = $1 ORDER BY created_at DESC LIMIT 1")
             .bind(email)

@@ -1,6 +1,6 @@
 //! `#[db_test]`, the attribute every integration test wears.
 //!
-//! It turns `async fn name(pool: PgPool) { … }` into a plain `#[test]` that
+//! It turns `async fn name(pool: Db) { … }` into a plain `#[test]` that
 //! hands the body to `crate::common::db::run`, which gives the test a fresh
 //! database copied from a migrated template, a time limit, and drops the
 //! database afterwards. A macro rather than a helper call in each test so
@@ -18,12 +18,12 @@ pub fn db_test(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     let mut test = parse_macro_input!(item as ItemFn);
     if test.sig.asyncness.is_none() {
-        return Error::new(test.sig.fn_token.span(), "#[db_test] goes on an `async fn name(pool: PgPool)`")
+        return Error::new(test.sig.fn_token.span(), "#[db_test] goes on an `async fn name(pool: Db)`")
             .to_compile_error()
             .into();
     }
     if test.sig.inputs.len() != 1 {
-        return Error::new(test.sig.inputs.span(), "a #[db_test] takes exactly one argument, its `PgPool`")
+        return Error::new(test.sig.inputs.span(), "a #[db_test] takes exactly one argument, its `Db`")
             .to_compile_error()
             .into();
     }

@@ -1,9 +1,10 @@
 //! The one way a server function learns who is calling and whether they may
 //! do what they ask: `Actor::require(Permission::…)`.
 
+use crate::server::db::Db;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::session::{self, SessionAuth};
@@ -168,7 +169,7 @@ impl Actor {
         Ok(actor)
     }
 
-    pub async fn load(pool: &PgPool, auth: SessionAuth) -> Result<Option<Actor>, AppError> {
+    pub async fn load(pool: &Db, auth: SessionAuth) -> Result<Option<Actor>, AppError> {
         let row: Option<ActorRow> = sqlx::query_as(&format!(
             "SELECT {ACTOR_COLUMNS} FROM users u JOIN organizations o ON o.id = u.org_id \
              WHERE u.id = $1 AND u.org_id = $2"

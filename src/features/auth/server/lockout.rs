@@ -9,9 +9,10 @@
 //! extend the lock). A right password checks the lock under the same row
 //! lock before it signs in.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::recovery;
@@ -41,12 +42,7 @@ pub struct Failure<'a> {
 /// Counts a wrong password on an active account, locks it at the
 /// threshold (auditing the lock and mailing its owner a recovery link),
 /// and audits the failure, in one transaction.
-pub async fn count_failure(
-    pool: &PgPool,
-    failure: Failure<'_>,
-    origin: &Origin,
-    base_url: &str,
-) -> Result<(), AppError> {
+pub async fn count_failure(pool: &Db, failure: Failure<'_>, origin: &Origin, base_url: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     // A new window starts with the first failure, or after an expired lock.
     let restart = "(u.first_failed_at IS NULL OR u.locked_at IS NOT NULL \

@@ -1,7 +1,8 @@
 //! What every signed-in user changes on their own account (`/account`):
 //! their name and time zone, and their password.
 
-use sqlx::{FromRow, PgPool};
+use crate::server::db::Db;
+use sqlx::FromRow;
 
 use super::guard::Actor;
 use super::new_password;
@@ -23,7 +24,7 @@ struct Current {
 /// Saves the user's names, time zone and mobile phone (every time Roster shows them is
 /// then in that zone). The audit entry says which fields changed, old → new.
 pub async fn update_profile(
-    pool: &PgPool,
+    pool: &Db,
     actor: &Actor,
     origin: &Origin,
     first_name: &str,
@@ -85,7 +86,7 @@ pub async fn update_profile(
 /// Proves the signed-in user is at the keyboard: their own password, or a
 /// field error on `field` (a password change, a deletion).
 pub async fn confirm_own_password(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     org_id: uuid::Uuid,
     user_id: uuid::Uuid,
@@ -106,7 +107,7 @@ pub async fn confirm_own_password(
 /// request's session anew with the returned epoch), they are mailed a
 /// notice, and the change is audited, all in one transaction.
 pub async fn change_password(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     actor: &Actor,
     origin: &Origin,

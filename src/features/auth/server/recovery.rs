@@ -3,9 +3,10 @@
 //! its page sets a new password, ends every session of the user and
 //! clears an automatic lockout.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::new_password;
@@ -77,7 +78,7 @@ pub async fn send_link(
 
 /// "Recover password" on a user's profile: mails them a recovery link.
 /// Only an active user can use one.
-pub async fn send_by_admin(pool: &PgPool, admin: &Admin, user_id: Uuid, base_url: &str) -> Result<String, AppError> {
+pub async fn send_by_admin(pool: &Db, admin: &Admin, user_id: Uuid, base_url: &str) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let user = holder(&mut tx, admin.org_id, user_id).await?.ok_or(AppError::NotFound)?;
     crate::features::auth::server::guard::may_act_on(admin.role, user.role)?;
@@ -97,7 +98,7 @@ pub async fn send_by_admin(pool: &PgPool, admin: &Admin, user_id: Uuid, base_url
 /// "Forgot password?": mails a recovery link if `email` belongs to an
 /// active account that has not had `REQUESTS_PER_HOUR` already. The caller
 /// answers before this runs, so the answer and its timing say nothing.
-pub async fn request(pool: &PgPool, email: &str, base_url: &str, origin: &Origin) -> Result<(), AppError> {
+pub async fn request(pool: &Db, email: &str, base_url: &str, origin: &Origin) -> Result<(), AppError> {
     let email = email.trim();
     if email.is_empty() || email.chars().count() > 254 {
         return Ok(());
@@ -183,7 +184,7 @@ fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> RecoveryLink {
 
 /// What a recovery link leads to, without changing anything (mail
 /// scanners open links).
-pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<RecoveryLink, AppError> {
+pub async fn inspect(pool: &Db, link_token: &str) -> Result<RecoveryLink, AppError> {
     if link_token.len() > 100 {
         return Ok(RecoveryLink::invalid(RecoveryLinkState::Unknown));
     }
@@ -206,7 +207,7 @@ fn refusal(state: RecoveryLinkState) -> AppError {
 /// on the sign-in page.
 #[tracing::instrument(skip_all)]
 pub async fn recover(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     link_token: &str,
     password: &Password,

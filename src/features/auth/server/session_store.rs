@@ -8,10 +8,11 @@
 //! a signed-in request costs one round trip to learn who is calling instead
 //! of two. That snapshot is read fresh with every load and never stored.
 
+use crate::server::db::Db;
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
-use sqlx::{FromRow, PgPool, Postgres, Row};
+use sqlx::{FromRow, Postgres, Row};
 use tower_sessions::session::{Id, Record};
 use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 
@@ -21,7 +22,7 @@ use crate::server::clock::Clock;
 
 #[derive(Clone, Debug)]
 pub struct Sessions {
-    pool: PgPool,
+    pool: Db,
     /// Expiry is judged by this clock (tests move it). tower-sessions
     /// computes a record's expiry from the system clock, so the store shifts
     /// it by the clock's offset on the way in.
@@ -29,7 +30,7 @@ pub struct Sessions {
 }
 
 impl Sessions {
-    pub fn new(pool: PgPool, clock: Clock) -> Self {
+    pub fn new(pool: Db, clock: Clock) -> Self {
         Self { pool, clock }
     }
 }

@@ -1,6 +1,7 @@
 //! Signing in with email and password.
 
-use sqlx::{FromRow, PgPool};
+use crate::server::db::Db;
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::lockout;
@@ -29,7 +30,7 @@ struct Candidate {
 /// mail's recovery link.
 #[tracing::instrument(skip_all)]
 pub async fn sign_in(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     email: &str,
     password: &Password,

@@ -11,9 +11,10 @@
 //!    Superuser in one transaction. Whoever controls the mailbox chooses the
 //!    password: nobody can pre-register someone else's address.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::new_password;
@@ -52,7 +53,7 @@ pub struct SignUpRequest {
 /// owner's notice. Ok(()) either way: the caller's answer must not depend
 /// on which (the response, and its timing, are the same).
 #[tracing::instrument(skip_all)]
-pub async fn request(pool: &PgPool, link_origin: &str, input: SignUpRequest) -> Result<(), AppError> {
+pub async fn request(pool: &Db, link_origin: &str, input: SignUpRequest) -> Result<(), AppError> {
     let mut v = Validator::new();
     let organization =
         validate::required_text(&mut v, "organization", "Organization name", &input.organization, MAX_ORG_NAME_CHARS);
@@ -202,7 +203,7 @@ fn state_of(row: Option<&PendingRow>, now: DateTime<Utc>) -> SignUpLink {
 
 /// What a confirmation link leads to, without changing anything (mail
 /// scanners open links).
-pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<SignUpLink, AppError> {
+pub async fn inspect(pool: &Db, link_token: &str) -> Result<SignUpLink, AppError> {
     if link_token.len() > 100 {
         return Ok(SignUpLink::invalid(SignUpLinkState::Unknown));
     }
@@ -226,7 +227,7 @@ fn refusal(state: SignUpLinkState) -> AppError {
 /// and its Superuser and marks the sign-up confirmed, in one transaction.
 #[tracing::instrument(skip_all)]
 pub async fn confirm(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     seats: DefaultSeats,
     link_token: &str,
@@ -281,7 +282,7 @@ pub async fn confirm(
 
 /// Deletes sign-ups made more than `KEEP_DAYS` ago (their mails go with
 /// them). Run from the server's periodic housekeeping.
-pub async fn delete_old(pool: &PgPool) -> Result<u64, AppError> {
+pub async fn delete_old(pool: &Db) -> Result<u64, AppError> {
     Ok(sqlx::query("DELETE FROM sign_ups WHERE created_at < now() - make_interval(days => $1)")
         .bind(KEEP_DAYS)
         .execute(pool)

@@ -3,9 +3,10 @@
 //! form is submitted. Opening a link changes nothing, so mail scanners that
 //! prefetch it do not burn it.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::link::expiry_text;
@@ -80,7 +81,7 @@ pub(super) fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> ActivationL
 }
 
 /// What the link leads to, without changing anything.
-pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<ActivationLink, AppError> {
+pub async fn inspect(pool: &Db, link_token: &str) -> Result<ActivationLink, AppError> {
     if link_token.len() > 100 {
         return Ok(ActivationLink::Unknown);
     }
@@ -134,7 +135,7 @@ pub(super) fn refusal(state: &ActivationLink) -> AppError {
 /// the session to start, so the user is signed in at once.
 #[tracing::instrument(skip_all)]
 pub async fn activate(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     link_token: &str,
     input: Activation,

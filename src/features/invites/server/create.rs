@@ -2,8 +2,8 @@
 //! in one transaction. The seat quota is enforced by the database (see the
 //! `seats` table), so concurrent invites for the last seat create exactly one.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::link::{LinkReason, Recipient, issue};
@@ -54,7 +54,7 @@ pub struct CreatedInvite {
 
 #[tracing::instrument(skip_all, fields(org_id = %inviter.org_id))]
 pub async fn create_invite(
-    pool: &PgPool,
+    pool: &Db,
     inviter: &Inviter,
     invite: &ValidInvite,
     base_url: &str,

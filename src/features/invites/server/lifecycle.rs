@@ -3,9 +3,10 @@
 //! Each is one transaction that locks the user's row first, so two admins
 //! clicking at once cannot issue two working links or cancel half an invite.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::activate::{ActivationLink, lock_link, refusal};
@@ -59,7 +60,7 @@ fn not_pending(target: &Target) -> AppError {
 /// expiry starts over. A cancelled invite becomes Invited again, which
 /// takes a seat of its role (refused when none is free).
 #[tracing::instrument(skip_all, fields(org_id = %admin.org_id, %user_id))]
-pub async fn resend(pool: &PgPool, admin: &Inviter, user_id: Uuid, base_url: &str) -> Result<(), AppError> {
+pub async fn resend(pool: &Db, admin: &Inviter, user_id: Uuid, base_url: &str) -> Result<(), AppError> {
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, admin.org_id, user_id).await?;
     match target.status {
@@ -115,7 +116,7 @@ pub async fn resend(pool: &PgPool, admin: &Inviter, user_id: Uuid, base_url: &st
 /// Cancel: the link stops working, unsent mail is withdrawn, the status
 /// becomes Invite canceled and the seat is freed (by the seats trigger).
 #[tracing::instrument(skip_all, fields(org_id = %admin.org_id, %user_id))]
-pub async fn cancel(pool: &PgPool, admin: &Inviter, user_id: Uuid) -> Result<(), AppError> {
+pub async fn cancel(pool: &Db, admin: &Inviter, user_id: Uuid) -> Result<(), AppError> {
     let org_id = admin.org_id;
     let mut tx = pool.begin().await?;
     let target = lock_user(&mut tx, org_id, user_id).await?;
@@ -150,7 +151,7 @@ pub struct NewLink {
 /// `SELF_SERVICE_LINKS_PER_DAY` such links a day.
 #[tracing::instrument(skip_all)]
 pub async fn request_new_link(
-    pool: &PgPool,
+    pool: &Db,
     link_token: &str,
     base_url: &str,
     origin: &Origin,

@@ -1,6 +1,7 @@
 //! Organizations and seats (ssr only).
 
-use sqlx::{PgConnection, PgPool};
+use crate::server::db::Db;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -82,7 +83,7 @@ pub async fn create_with_superuser(
 
 /// The seat counters, largest role first, read from the maintained counts
 /// (one indexed row per role, whatever the number of users).
-pub async fn seat_usage(pool: &PgPool, org_id: Uuid) -> Result<Vec<SeatUsage>, AppError> {
+pub async fn seat_usage(pool: &Db, org_id: Uuid) -> Result<Vec<SeatUsage>, AppError> {
     let mut seats: Vec<(Role, i32, i32)> =
         sqlx::query_as("SELECT role, used, quota FROM seats WHERE org_id = $1").bind(org_id).fetch_all(pool).await?;
     seats.sort_by_key(|(role, _, _)| std::cmp::Reverse(*role as u8));
@@ -98,7 +99,7 @@ pub fn is_quota_exceeded(error: &sqlx::Error) -> bool {
 /// command (`roster org set-quota`), never the organization's own Superuser.
 /// A quota below the seats in use is refused rather than leaving the
 /// organization over its plan.
-pub async fn set_quota(pool: &PgPool, org_id: Uuid, role: Role, quota: i32) -> Result<SeatUsage, String> {
+pub async fn set_quota(pool: &Db, org_id: Uuid, role: Role, quota: i32) -> Result<SeatUsage, String> {
     if quota < 0 {
         return Err("the number of seats cannot be negative".into());
     }
@@ -123,7 +124,7 @@ pub async fn set_quota(pool: &PgPool, org_id: Uuid, role: Role, quota: i32) -> R
 /// How long the organization's activation links stay valid (IoT Pro: 24
 /// hours by default). The installation's operator sets it (`roster org
 /// set-invite-ttl`); links already sent keep their expiry.
-pub async fn set_invite_ttl(pool: &PgPool, org_id: Uuid, hours: i32) -> Result<i32, String> {
+pub async fn set_invite_ttl(pool: &Db, org_id: Uuid, hours: i32) -> Result<i32, String> {
     if !(MIN_INVITE_TTL_HOURS..=MAX_INVITE_TTL_HOURS).contains(&hours) {
         return Err(format!(
             "an activation link must stay valid between {MIN_INVITE_TTL_HOURS} and {MAX_INVITE_TTL_HOURS} hours"
@@ -143,7 +144,7 @@ pub async fn set_invite_ttl(pool: &PgPool, org_id: Uuid, hours: i32) -> Result<i
 pub const MIN_INVITE_TTL_HOURS: i32 = 1;
 pub const MAX_INVITE_TTL_HOURS: i32 = 720;
 
-async fn current_use(pool: &PgPool, org_id: Uuid, role: Role) -> i32 {
+async fn current_use(pool: &Db, org_id: Uuid, role: Role) -> i32 {
     sqlx::query_scalar("SELECT used FROM seats WHERE org_id = $1 AND role = $2")
         .bind(org_id)
         .bind(role)
@@ -153,7 +154,7 @@ async fn current_use(pool: &PgPool, org_id: Uuid, role: Role) -> i32 {
 }
 
 /// Every organization with its seats, for `roster org list`.
-pub async fn list_organizations(pool: &PgPool) -> Result<Vec<(Uuid, String, Vec<SeatUsage>)>, sqlx::Error> {
+pub async fn list_organizations(pool: &Db) -> Result<Vec<(Uuid, String, Vec<SeatUsage>)>, sqlx::Error> {
     let orgs: Vec<(Uuid, String)> =
         sqlx::query_as("SELECT id, name FROM organizations ORDER BY created_at").fetch_all(pool).await?;
     let mut out = Vec::with_capacity(orgs.len());

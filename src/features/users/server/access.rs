@@ -3,7 +3,8 @@
 //! that takes it away (the button today; deletion, imports and APIs later),
 //! so ending the user's sessions cannot be forgotten on one of them.
 
-use sqlx::{FromRow, PgConnection, PgPool};
+use crate::server::db::Db;
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -124,7 +125,7 @@ impl Admin {
 
 /// "Disable Access": disables the user and records it, in one transaction.
 /// Nobody can disable themself.
-pub async fn disable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
+pub async fn disable_access(pool: &Db, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     if user_id == admin.user_id {
         return Err(AppError::bad_request("You cannot disable your own access."));
     }
@@ -140,7 +141,7 @@ pub async fn disable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resu
 
 /// "Enable Access": a disabled user may sign in again (with a new session:
 /// the ones from before stay ended).
-pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
+pub async fn enable_access(pool: &Db, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let target = admin.target(&mut tx, user_id).await?;
     let name = target.name();
@@ -160,7 +161,7 @@ pub async fn enable_access(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Resul
 
 /// "Account is locked" → Unlock: ends an automatic lockout before its time
 /// (or the one that waits for an admin) and starts the count afresh.
-pub async fn unlock(pool: &PgPool, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
+pub async fn unlock(pool: &Db, admin: &Admin, user_id: Uuid) -> Result<String, AppError> {
     use crate::features::auth::server::lockout;
     let mut tx = pool.begin().await?;
     let target = admin.target(&mut tx, user_id).await?;
@@ -191,7 +192,7 @@ async fn name_of(conn: &mut PgConnection, org_id: Uuid, user_id: Uuid) -> Result
 /// The invites a user sent that still wait for their invitee: what
 /// disabling them would leave without an owner (ELMA365 warns about a
 /// user's unfinished work before locking). Names and emails, oldest first.
-pub async fn pending_invites_sent(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Vec<String>, AppError> {
+pub async fn pending_invites_sent(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<Vec<String>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT first_name || ' ' || last_name || ' (' || email || ')' FROM users \
          WHERE org_id = $1 AND invited_by = $2 AND status = 'invited' ORDER BY created_at LIMIT 50",

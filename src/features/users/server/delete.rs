@@ -2,7 +2,7 @@
 //! own password; the user, their sessions, links and mail go, their seat is
 //! freed, and the audit log keeps the names it recorded.
 
-use sqlx::PgPool;
+use crate::server::db::Db;
 use uuid::Uuid;
 
 use super::access::{Admin, disable, keep_a_superuser, lock_target};
@@ -17,7 +17,7 @@ use crate::features::users::types::UserStatus;
 /// Returns the deleted user's name. Nobody deletes themself, and the
 /// organization's last Superuser is never deleted.
 pub async fn delete_user(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     admin: &Admin,
     password: &Password,

@@ -1,9 +1,10 @@
 //! One user's details for the details panel: the table row (same status
 //! and delivery columns as the list), the profile and the invite mails.
 
+use crate::server::db::Db;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::list::{DELIVERY_COLUMNS, DELIVERY_JOINS, Row, format_time};
@@ -38,7 +39,7 @@ struct MailRow {
 /// How many of a user's invite mails the panel lists.
 const MAIL_HISTORY: i64 = 10;
 
-pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
+pub async fn user_details(pool: &Db, org_id: Uuid, user_id: Uuid, zone: Tz) -> Result<UserDetails, AppError> {
     let details: DetailsRow = sqlx::query_as(&format!(
         "SELECT u.id, u.role, u.kind, u.first_name, u.last_name, u.email, u.activated_at, u.last_sign_in_at, u.created_at, u.version, \
                 '' AS sort_key, {DELIVERY_COLUMNS}, u.time_zone, u.department, u.mobile_phone, u.work_phone, \
@@ -101,7 +102,7 @@ pub async fn user_details(pool: &PgPool, org_id: Uuid, user_id: Uuid, zone: Tz) 
 
 /// The user's latest mails carrying links of `purpose`, newest first.
 async fn mail_history(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     user_id: Uuid,
     purpose: LinkPurpose,

@@ -4,8 +4,9 @@
 //! carries the version it was opened with, and a save over a newer one
 //! changes nothing and says what is there now.
 
+use crate::server::db::Db;
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool};
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use super::access::Admin;
@@ -34,7 +35,7 @@ struct Current {
 /// Saves the form; a new email address is asked for (see `email_change`)
 /// in the same transaction. `base_url` is for its confirmation link.
 pub async fn edit_user(
-    pool: &PgPool,
+    pool: &Db,
     admin: &Admin,
     user_id: Uuid,
     form: &EditForm,

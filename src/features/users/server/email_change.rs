@@ -6,9 +6,10 @@
 //! for changing a registered email). Until then the profile shows it as
 //! pending.
 
+use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgConnection, PgPool};
+use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::access::Admin;
@@ -120,7 +121,7 @@ async fn queue_notice(
 }
 
 /// The address waiting for its owner's confirmation, if any.
-pub async fn pending(pool: &PgPool, org_id: Uuid, user_id: Uuid) -> Result<Option<String>, AppError> {
+pub async fn pending(pool: &Db, org_id: Uuid, user_id: Uuid) -> Result<Option<String>, AppError> {
     Ok(sqlx::query_scalar(
         "SELECT new_email FROM invites WHERE org_id = $1 AND user_id = $2 AND purpose = 'email_change' \
          AND used_at IS NULL AND revoked_at IS NULL AND expires_at > now() ORDER BY created_at DESC LIMIT 1",
@@ -169,7 +170,7 @@ fn state_of(row: Option<&LinkRow>, now: DateTime<Utc>) -> EmailChangeLink {
 }
 
 /// What the link leads to, without changing anything.
-pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<EmailChangeLink, AppError> {
+pub async fn inspect(pool: &Db, link_token: &str) -> Result<EmailChangeLink, AppError> {
     if link_token.len() > 100 {
         return Ok(state_of(None, Utc::now()));
     }
@@ -179,7 +180,7 @@ pub async fn inspect(pool: &PgPool, link_token: &str) -> Result<EmailChangeLink,
 
 /// Confirms the new address: it becomes the login, the link is used up,
 /// the old address is told, all in one transaction. Returns the address.
-pub async fn confirm(pool: &PgPool, link_token: &str, origin: &Origin) -> Result<String, AppError> {
+pub async fn confirm(pool: &Db, link_token: &str, origin: &Origin) -> Result<String, AppError> {
     if link_token.len() > 100 {
         return Err(AppError::bad_request("This link is not valid."));
     }

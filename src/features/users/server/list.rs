@@ -2,11 +2,12 @@
 //! filtered by a search term, paged with a keyset cursor (never OFFSET, so
 //! page 4,000 costs what page 1 costs).
 
+use crate::server::db::Db;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
-use sqlx::{FromRow, PgPool, Postgres, QueryBuilder};
+use sqlx::{FromRow, Postgres, QueryBuilder};
 use uuid::Uuid;
 
 use crate::error::AppError;
@@ -364,7 +365,7 @@ pub struct ListFilters {
 pub const EXACT_WITHIN_FILTERS: i64 = 10_000;
 
 impl ListFilters {
-    pub async fn resolve(pool: &PgPool, org_id: Uuid, query: &UserListQuery, zone: Tz) -> Result<Self, AppError> {
+    pub async fn resolve(pool: &Db, org_id: Uuid, query: &UserListQuery, zone: Tz) -> Result<Self, AppError> {
         let bounds = DateBounds::of(query, zone)?;
         let positions = match query.position {
             Some(position) => Some(crate::features::positions::server::subtree(pool, org_id, position).await.map_err(
@@ -508,7 +509,7 @@ pub use crate::features::users::types::COUNT_LIMIT;
 /// How many users a filtered view holds, up to one more than
 /// [`COUNT_LIMIT`].
 pub async fn count_matches(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     query: &UserListQuery,
     filters: &ListFilters,
@@ -647,7 +648,7 @@ pub enum Found {
 /// the order asked for or its reverse when paging backwards (the `bool`),
 /// and what the steps learned of the number of matches.
 pub async fn fetch_rows_counted(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     query: &UserListQuery,
     size: u16,
@@ -725,7 +726,7 @@ pub fn format_time(at: DateTime<Utc>, tz: Tz) -> Timestamp {
 }
 
 pub async fn list_users(
-    pool: &PgPool,
+    pool: &Db,
     org_id: Uuid,
     query: &UserListQuery,
     size: u16,
@@ -808,7 +809,7 @@ impl Row {
 }
 
 /// Remembers the page size the user picked, when it changed.
-pub async fn remember_page_size(pool: &PgPool, org_id: Uuid, user_id: Uuid, size: u16) -> Result<(), AppError> {
+pub async fn remember_page_size(pool: &Db, org_id: Uuid, user_id: Uuid, size: u16) -> Result<(), AppError> {
     sqlx::query("UPDATE users SET page_size = $3 WHERE org_id = $1 AND id = $2 AND page_size <> $3")
         .bind(org_id)
         .bind(user_id)

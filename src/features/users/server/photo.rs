@@ -11,11 +11,11 @@
 
 use std::io::Cursor;
 
+use crate::server::db::Db;
 use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use image::{ImageFormat, ImageReader, Limits};
-use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::access::Admin;
@@ -77,7 +77,7 @@ pub fn process(bytes: &[u8]) -> Result<Vec<u8>, AppError> {
 }
 
 /// Stores a user's new photo (or removes it, `None`), audited.
-pub async fn save(pool: &PgPool, admin: &Admin, user_id: Uuid, photo: Option<Vec<u8>>) -> Result<String, AppError> {
+pub async fn save(pool: &Db, admin: &Admin, user_id: Uuid, photo: Option<Vec<u8>>) -> Result<String, AppError> {
     let mut tx = pool.begin().await?;
     let name: String =
         sqlx::query_scalar("SELECT first_name || ' ' || last_name FROM users WHERE org_id = $1 AND id = $2 FOR UPDATE")

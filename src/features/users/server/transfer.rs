@@ -4,7 +4,8 @@
 //! Operator seat is free (counting the one the new Superuser leaves), else a
 //! Basic user, else nothing changes and the message says which seat to free.
 
-use sqlx::{PgConnection, PgPool};
+use crate::server::db::Db;
+use sqlx::PgConnection;
 use uuid::Uuid;
 
 use super::access::{Admin, lock_target};
@@ -19,7 +20,7 @@ use crate::features::users::types::{Role, UserKind, UserStatus};
 /// Hands the Superuser role from `admin` to `to`, in one transaction.
 /// Returns the new Superuser's name and the role the old one now has.
 pub async fn transfer_superuser(
-    pool: &PgPool,
+    pool: &Db,
     hasher: &PasswordHasher,
     admin: &Admin,
     password: &Password,
