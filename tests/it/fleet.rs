@@ -1,6 +1,7 @@
 //! Several `roster` processes on one database, as an installation behind a
 //! load balancer runs them, and the faults such an installation meets: an
-//! instance killed mid-delivery, PostgreSQL stopped and started again.
+//! instance killed mid-delivery, the mail server or PostgreSQL stopped and
+//! started again.
 //! Real binaries (`common::instance`), a real mail server
 //! (`common::mail_catcher`), traffic on 127.0.0.1 only, every loop bounded.
 
@@ -141,6 +142,54 @@ async fn an_instance_killed_mid_delivery_loses_no_mail_and_repeats_at_most_its_b
         in_flight,
         "exactly the mails in flight were tried again"
     );
+}
+
+/// The mail server down while an admin invites 100 people through the
+/// binary: every invitation is accepted and waits in the outbox (its error
+/// kept), and once the server is back each arrives exactly once.
+#[db_test]
+async fn smtp_down_during_100_invites_each_arrives_exactly_once_when_it_is_back(pool: Db) {
+    let mut catcher = MailCatcher::start().await;
+    catcher.stop();
+    let smtp = format!("smtp://127.0.0.1:{}", catcher.smtp);
+    let roster =
+        Instance::start(&url_of(&pool).await, &[("SMTP_URL", smtp.as_str()), ("PUBLIC_ORIGIN", "http://roster.test")])
+            .await;
+    let seed = spawn_app(pool.clone()).await;
+    let (_, admin_email) = seed.signed_up("Acme").await;
+    let org_id = seed.org_id_of(&admin_email).await;
+    roster::features::orgs::server::set_quota(&pool, org_id, roster::features::users::types::Role::Basic, 100)
+        .await
+        .unwrap();
+    let admin = roster.browser();
+    assert_eq!(admin.sign_in(&admin_email, PASSWORD).await.0, StatusCode::OK);
+
+    let mut invited = BTreeSet::new();
+    for i in 0..100 {
+        let email = format!("invitee.{i}@example.com");
+        let answer = admin.call("invite_user", &invite_form(&email, "basic")).await;
+        assert_eq!(answer.status(), StatusCode::OK, "invite {i} refused while SMTP is down");
+        invited.insert(email);
+    }
+    // The worker tried each one, failed, and keeps it for a retry.
+    let started = Instant::now();
+    while seed.count("SELECT count(*) FROM outbox WHERE state = 'retrying' AND last_error IS NOT NULL").await < 100 {
+        assert!(started.elapsed() < Duration::from_secs(20), "the invitations were not all tried");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(seed.count("SELECT count(*) FROM outbox WHERE state = 'sent'").await, 0);
+
+    // Back: the retry's wait (5 s after a first failure) is moved here
+    // rather than waited for, and the workers woken as a new mail does.
+    catcher.restart().await;
+    sqlx::query("UPDATE outbox SET next_attempt_at = now() WHERE state = 'retrying'").execute(&pool).await.unwrap();
+    sqlx::query("SELECT pg_notify('outbox', '')").execute(&pool).await.unwrap();
+    wait_until_sent(&pool, 100, Duration::from_secs(30)).await;
+    let arrived = arrivals(&catcher.mails().await);
+    assert_eq!(arrived.keys().cloned().collect::<BTreeSet<_>>(), invited, "every invitation arrived");
+    assert!(arrived.values().all(|n| *n == 1), "none twice: {arrived:?}");
+    assert_eq!(roster.metric(SENT).await, 100.0);
+    assert_eq!(seed.count("SELECT count(*) FROM outbox WHERE attempts < 2").await, 0, "each was retried");
 }
 
 /// A PostgreSQL cluster of the test's own (`scripts/pg.sh`), which it can
