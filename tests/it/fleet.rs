@@ -57,6 +57,20 @@ fn arrivals(mails: &[Value]) -> BTreeMap<String, usize> {
     count
 }
 
+/// An organization seeded in-process whose Superuser may invite `seats`
+/// basic users, signed in on `roster`; and the organization's id.
+async fn inviting_admin(pool: &Db, roster: &Instance, seats: i32) -> (TestApp, Browser, Uuid) {
+    let seed = spawn_app(pool.clone()).await;
+    let (_, admin_email) = seed.signed_up("Acme").await;
+    let org_id = seed.org_id_of(&admin_email).await;
+    roster::features::orgs::server::set_quota(pool, org_id, roster::features::users::types::Role::Basic, seats)
+        .await
+        .unwrap();
+    let admin = roster.browser();
+    assert_eq!(admin.sign_in(&admin_email, PASSWORD).await.0, StatusCode::OK);
+    (seed, admin, org_id)
+}
+
 #[db_test]
 async fn two_instances_share_sessions_sign_outs_and_the_outbox(pool: Db) {
     let catcher = MailCatcher::start().await;
@@ -155,14 +169,7 @@ async fn smtp_down_during_100_invites_each_arrives_exactly_once_when_it_is_back(
     let roster =
         Instance::start(&url_of(&pool).await, &[("SMTP_URL", smtp.as_str()), ("PUBLIC_ORIGIN", "http://roster.test")])
             .await;
-    let seed = spawn_app(pool.clone()).await;
-    let (_, admin_email) = seed.signed_up("Acme").await;
-    let org_id = seed.org_id_of(&admin_email).await;
-    roster::features::orgs::server::set_quota(&pool, org_id, roster::features::users::types::Role::Basic, 100)
-        .await
-        .unwrap();
-    let admin = roster.browser();
-    assert_eq!(admin.sign_in(&admin_email, PASSWORD).await.0, StatusCode::OK);
+    let (seed, admin, _) = inviting_admin(&pool, &roster, 100).await;
 
     let mut invited = BTreeSet::new();
     for i in 0..100 {
@@ -251,14 +258,7 @@ async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubl
     let cluster = Cluster::start();
     let roster = Instance::start(&cluster.url(), &[("DEV_MAILBOX", "true")]).await;
     let pool = Db::from(sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&cluster.url()).await.unwrap());
-    let seed = spawn_app(pool.clone()).await;
-    let (_, admin_email) = seed.signed_up("Acme").await;
-    let org_id = seed.org_id_of(&admin_email).await;
-    roster::features::orgs::server::set_quota(&pool, org_id, roster::features::users::types::Role::Basic, 10_000)
-        .await
-        .unwrap();
-    let admin = roster.browser();
-    assert_eq!(admin.sign_in(&admin_email, PASSWORD).await.0, StatusCode::OK);
+    let (seed, admin, org_id) = inviting_admin(&pool, &roster, 10_000).await;
     let admin = Arc::new(admin);
 
     // Four clients invite, list and load the page until told to stop; each
