@@ -8,7 +8,9 @@ use futures::future::BoxFuture;
 use futures::stream::BoxStream;
 use sqlx::Connection as _;
 use sqlx::pool::PoolConnection;
-use sqlx::postgres::{PgConnection, PgPool, PgPoolOptions, PgQueryResult, PgRow, PgStatement, PgTypeInfo, Postgres};
+use sqlx::postgres::{
+    PgConnectOptions, PgConnection, PgPool, PgPoolOptions, PgQueryResult, PgRow, PgStatement, PgTypeInfo, Postgres,
+};
 use sqlx::{Describe, Either, Execute, Executor, Transaction};
 
 use super::config::Config;
@@ -64,8 +66,16 @@ pub fn is_unavailable(error: &sqlx::Error) -> bool {
     }
 }
 
+/// The server's pool on `DATABASE_URL`. Its connections are named "roster"
+/// in `pg_stat_activity` unless the URL names them (`?application_name=`),
+/// so an operator can tell them from others.
 pub async fn connect(config: &Config) -> Result<Db, sqlx::Error> {
-    Ok(Db::new(pool_options(config).connect(&config.database_url).await?))
+    let options: PgConnectOptions = config.database_url.parse()?;
+    let options = match options.get_application_name() {
+        Some(_) => options,
+        None => options.application_name("roster"),
+    };
+    Ok(Db::new(pool_options(config).connect_with(options).await?))
 }
 
 /// Applies pending migrations. sqlx takes an advisory lock, so several app

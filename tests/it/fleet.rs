@@ -133,7 +133,18 @@ async fn an_instance_killed_mid_delivery_loses_no_mail_and_repeats_at_most_its_b
         assert!(started.elapsed() < Duration::from_secs(20), "delivery did not start");
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+    let roster_connections = "SELECT count(*) FROM pg_stat_activity \
+                              WHERE datname = current_database() AND application_name = 'roster'";
+    assert!(seed.count(roster_connections).await > 0, "the server's connections are named in pg_stat_activity");
     roster.kill().await;
+    // PostgreSQL still runs what the dead process had sent before it died
+    // (a confirmation may still turn a mail to 'sending'): count once its
+    // connections are gone.
+    let killed_at = Instant::now();
+    while seed.count(roster_connections).await > 0 {
+        assert!(killed_at.elapsed() < Duration::from_secs(10), "the killed instance's connections stay");
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     let in_flight = seed.count("SELECT count(*) FROM outbox WHERE state = 'sending'").await;
     let sent = seed.count("SELECT count(*) FROM outbox WHERE state = 'sent'").await;
     assert!(sent < 400, "killed mid-delivery ({sent} sent)");
