@@ -37,6 +37,6 @@ export default defineConfig({
   },
   projects: [
     { name: 'js', use: { javaScriptEnabled: true } },
-    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /screenshots|dialogs/ },
+    { name: 'no-js', use: { javaScriptEnabled: false }, testIgnore: /screenshots|dialogs|hydration/ },
   ],
 });

@@ -53,12 +53,26 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// The page's own part of the title the server rendered ("Sign in" of
+/// "Sign in · Roster"), kept until the page's `<Title>` takes over. Without
+/// it, leptos_meta empties the title while a lazy page's code loads before
+/// hydrating, and the tab shows no name for that moment.
+fn page_title_so_far() -> String {
+    #[cfg(feature = "hydrate")]
+    {
+        let title = document().title();
+        title.strip_suffix(" · Roster").unwrap_or_default().to_owned()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    String::new()
+}
+
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Title formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        <Title text=page_title_so_far() formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />
