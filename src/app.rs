@@ -53,6 +53,9 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
+/// What every page's title ends with: "User Management · Roster".
+const TITLE_SUFFIX: &str = " · Roster";
+
 /// The page's own part of the title the server rendered ("Sign in" of
 /// "Sign in · Roster"), kept until the page's `<Title>` takes over. Without
 /// it, leptos_meta empties the title while a lazy page's code loads before
@@ -61,7 +64,7 @@ fn page_title_so_far() -> String {
     #[cfg(feature = "hydrate")]
     {
         let title = document().title();
-        title.strip_suffix(" · Roster").unwrap_or_default().to_owned()
+        title.strip_suffix(TITLE_SUFFIX).unwrap_or_default().to_owned()
     }
     #[cfg(not(feature = "hydrate"))]
     String::new()
@@ -72,7 +75,7 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
 
     view! {
-        <Title text=page_title_so_far() formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page} · Roster") } />
+        <Title text=page_title_so_far() formatter=|page: String| if page.is_empty() { "Roster".to_owned() } else { format!("{page}{TITLE_SUFFIX}") } />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("/") view=HomePage ssr=SsrMode::Async />

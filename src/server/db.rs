@@ -159,10 +159,6 @@ impl Db {
     pub async fn close(&self) {
         self.pool.close().await
     }
-
-    pub fn is_closed(&self) -> bool {
-        self.pool.is_closed()
-    }
 }
 
 impl From<PgPool> for Db {

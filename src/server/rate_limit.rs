@@ -20,10 +20,9 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
-use crate::server::db::Db;
-
 use super::client_addr::rate_limit_key;
 use crate::error::AppError;
+use crate::server::db::Db;
 
 /// One limit: `per_minute` requests a minute, all of them at once at most.
 #[derive(Clone, Copy, Debug)]

@@ -3,12 +3,12 @@
 
 use std::time::Instant;
 
-use crate::server::db::Db;
 use uuid::Uuid;
 
 use super::config::{Config, DefaultSeats};
 use crate::features::auth::types::Password;
 use crate::features::orgs::server::create_organization;
+use crate::server::db::Db;
 
 const FIRST_NAMES: &[&str] = &[
     "Ada",

@@ -3,7 +3,6 @@
 
 use std::sync::Arc;
 
-use crate::server::db::Db;
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 
@@ -12,6 +11,7 @@ use super::config::Config;
 use super::rate_limit::RateLimits;
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::server::session_store::Sessions;
+use crate::server::db::Db;
 
 #[derive(Clone)]
 pub struct AppState {

@@ -3,11 +3,11 @@
 //! "Sign out" / "Sign out everywhere" taking effect at the next request,
 //! audited. (Who may call each function: `enforcement.rs`.)
 
-use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
 
 const FIREFOX: &str = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:121.0) Gecko/20100101 Firefox/121.0";

@@ -4,12 +4,12 @@
 //! about a user: not found), and as a user who holds it. A server function
 //! added without a line here fails `the_table_lists_every_registered_endpoint`.
 
-use roster::server::db::Db;
 use std::collections::BTreeSet;
 
 use crate::common::*;
 use reqwest::StatusCode;
 use roster::features::users::types::Role;
+use roster::server::db::Db;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Needs {

@@ -5,7 +5,6 @@
 //! Real binaries (`common::instance`), a real mail server
 //! (`common::mail_catcher`), traffic on 127.0.0.1 only, every loop bounded.
 
-use roster::server::db::Db;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -14,6 +13,7 @@ use crate::common::instance::{Instance, url_of};
 use crate::common::mail_catcher::MailCatcher;
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use serde_json::Value;
 use uuid::Uuid;
 
@@ -269,7 +269,7 @@ async fn a_database_outage_is_answered_503_quickly_and_no_write_is_lost_or_doubl
     let cluster = Cluster::start();
     let roster = Instance::start(&cluster.url(), &[("DEV_MAILBOX", "true")]).await;
     let pool = Db::from(sqlx::postgres::PgPoolOptions::new().max_connections(2).connect(&cluster.url()).await.unwrap());
-    let (seed, admin, org_id) = inviting_admin(&pool, &roster, 10_000).await;
+    let (_seed, admin, org_id) = inviting_admin(&pool, &roster, 10_000).await;
     let admin = Arc::new(admin);
 
     // Four clients invite, list and load the page until told to stop; each

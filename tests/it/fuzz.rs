@@ -6,7 +6,6 @@
 //! requests, on loopback) and seeded, so a failure can be replayed with
 //! `ROSTER_FUZZ_SEED`.
 
-use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
@@ -14,6 +13,7 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use reqwest::Method;
 use roster::server::config::Config;
+use roster::server::db::Db;
 
 /// Field names the server functions take (argument names and the nested
 /// forms' keys); unknown ones are as interesting as known ones.

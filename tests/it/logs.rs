@@ -4,11 +4,11 @@
 //! test's own single-threaded runtime (`common/db.rs`), so the capture sees
 //! every line the server logs for it, and no other test's.
 
-use roster::server::db::Db;
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use crate::common::*;
+use roster::server::db::Db;
 use tracing_subscriber::util::SubscriberInitExt;
 
 #[derive(Clone, Default)]

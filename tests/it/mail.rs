@@ -1,7 +1,6 @@
 //! The outbox against a real SMTP server: maildev, started by each test on
 //! ports of its own (see `common::mail_catcher`).
 
-use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::mail_catcher::MailCatcher;
@@ -12,6 +11,7 @@ use roster::features::invites::types::InviteForm;
 use roster::features::mail::worker::{Delivery, claim, deliver_due, recover_abandoned, send_claimed};
 use roster::features::orgs::server::set_quota;
 use roster::features::users::types::Role;
+use roster::server::db::Db;
 use serde_json::Value;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};

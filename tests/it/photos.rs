@@ -4,13 +4,13 @@
 //! square JPEG that is all that is stored and served, to whom may see it;
 //! each change audited, each denial tested.
 
-use roster::server::db::Db;
 use std::io::Cursor;
 
 use crate::common::*;
 use image::{ImageFormat, RgbImage};
 use reqwest::StatusCode;
 use reqwest::multipart::{Form, Part};
+use roster::server::db::Db;
 
 fn picture(width: u32, height: u32, format: ImageFormat) -> Vec<u8> {
     let image = RgbImage::from_fn(width, height, |x, y| image::Rgb([(x % 256) as u8, (y % 256) as u8, 120]));

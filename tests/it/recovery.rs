@@ -3,11 +3,11 @@
 //! link (single use, one hour, replaced by the next) sets a password that
 //! ends every session and clears a lockout; and bad input changes nothing.
 
-use roster::server::db::Db;
 use std::time::Duration;
 
 use crate::common::*;
 use reqwest::StatusCode;
+use roster::server::db::Db;
 
 const NEW_PASSWORD: &str = "Quarry-Tulip-Vessel-93";
 

@@ -10,12 +10,12 @@
 //! and how they split into pages is computed here, independently of the
 //! query strategies, indexes and cursors the server uses.
 
-use roster::server::db::Db;
 use std::cmp::Ordering;
 
 use crate::common::*;
 use chrono::{DateTime, Utc};
 use reqwest::StatusCode;
+use roster::server::db::Db;
 use sqlx::FromRow;
 use uuid::Uuid;
 

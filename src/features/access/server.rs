@@ -3,7 +3,6 @@
 //! its transaction, and takes effect on the user's next request (the guard
 //! reads access with the session, `guard::ACTOR_COLUMNS`).
 
-use crate::server::db::Db;
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
@@ -19,6 +18,7 @@ use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::access::Admin;
 use crate::features::users::types::{Role, UserStatus};
+use crate::server::db::Db;
 
 /// The columns that make a user's `AccessProfile` (with `u` a row of
 /// `users`): their role's defaults and their own grants and denials. A

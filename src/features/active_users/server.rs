@@ -1,6 +1,5 @@
 //! Listing an organization's active sessions and ending them, audited.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::FromRow;
@@ -10,6 +9,7 @@ use crate::error::AppError;
 use crate::features::active_users::types::{ACTIVE_MINUTES, ActiveSession, minutes_ago};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::list::format_time;
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Row {

@@ -1,7 +1,6 @@
 //! Creating, listing and revoking API keys, and finding the key behind an
 //! `/api/v1` request. A key is 256 random bits; only its SHA-256 is stored.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::FromRow;
@@ -11,6 +10,7 @@ use super::types::{ApiKey, CreatedApiKey, MAX_KEY_NAME_CHARS};
 use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::list::format_time;
+use crate::server::db::Db;
 use crate::server::token;
 
 /// What every key starts with, so a leaked one is recognisable (secret

@@ -2,7 +2,6 @@
 //! `record`, on the connection of the transaction that makes the change it
 //! records, so one cannot exist without the other.
 
-use crate::server::db::Db;
 use std::net::IpAddr;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
@@ -14,6 +13,7 @@ use crate::error::AppError;
 use crate::features::audit::types::{AUDIT_PAGE_SIZE, AuditPage, AuditQuery, AuditRow, action_label};
 use crate::features::auth::server::guard::Actor;
 use crate::features::users::server::list::format_time;
+use crate::server::db::Db;
 use crate::server::respond::RequestContext;
 
 /// What happened: each variant is a key of `AUDIT_ACTIONS`.

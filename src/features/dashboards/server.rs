@@ -1,7 +1,6 @@
 //! The organization's dashboards and who may open which. Every change is
 //! audited in its transaction; every query filters on the organization.
 
-use crate::server::db::Db;
 use std::collections::HashMap;
 
 use sqlx::FromRow;
@@ -14,6 +13,7 @@ use crate::features::access::types::{DashboardAccess, DashboardReason, dashboard
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::access::Admin;
 use crate::features::users::types::{Role, UserStatus};
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Row {

@@ -2,7 +2,6 @@
 //! every query filters on the organization (and the tables' foreign keys
 //! keep a membership inside one).
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection, QueryBuilder};
@@ -16,6 +15,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::users::server::list::{Cursor, Search, format_time, like_pattern};
 use crate::features::users::types::UserListQuery;
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Row {

@@ -18,7 +18,6 @@
 //! mail is sent at least once and never lost; it can go twice only if a
 //! worker died between the server's acceptance and recording it.
 
-use crate::server::db::Db;
 use std::time::Duration;
 
 use futures::StreamExt;
@@ -29,6 +28,7 @@ use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::error::AppError;
+use crate::server::db::Db;
 
 pub const MAX_ATTEMPTS: i32 = 8;
 /// How long one SMTP conversation may take.

@@ -4,13 +4,13 @@
 //! or one with sub-positions (foreign keys), and positions for external
 //! users (a trigger). The checks here come first so people read why.
 
-use crate::server::db::Db;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
 use super::types::{HOLDERS_SHOWN, Holder, MAX_POSITION_NAME_CHARS, Position, PositionDetails, PositionRef};
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::server::db::Db;
 
 /// Every position of the organization, by name, with how many hold it.
 pub async fn chart(pool: &Db, org_id: Uuid) -> Result<Vec<Position>, AppError> {

@@ -3,7 +3,6 @@
 //! transaction (which audit them with the rest). Field definitions are the
 //! organization's, each change audited.
 
-use crate::server::db::Db;
 use std::collections::HashMap;
 
 use sqlx::{FromRow, PgConnection};
@@ -14,6 +13,7 @@ use super::types::{
 };
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct FieldRow {

@@ -1,7 +1,6 @@
 //! Reading and saving the Security settings; a save is audited with what
 //! changed, old → new, in its transaction.
 
-use crate::server::db::Db;
 use sqlx::FromRow;
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use super::types::{
 use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::PasswordPolicy;
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Row {

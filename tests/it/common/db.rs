@@ -17,12 +17,12 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
-use roster::server::db::Db;
 use sha2::{Digest, Sha256};
 use sqlx::postgres::PgConnectOptions;
 use sqlx::{Connection, Executor, PgConnection};
 
 use roster::server::config::Config;
+use roster::server::db::Db;
 use roster::server::db::{MIGRATOR, pool_options};
 
 const TEMPLATE_PREFIX: &str = "roster_template_";

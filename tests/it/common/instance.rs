@@ -2,7 +2,6 @@
 //! on a port of its own, against a database the test names, its output in
 //! a log file under `target/instances/` (kept for a look after a failure).
 
-use roster::server::db::Db;
 use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -10,6 +9,7 @@ use std::time::{Duration, Instant};
 use reqwest::StatusCode;
 
 use super::{Browser, free_port};
+use roster::server::db::Db;
 
 pub struct Instance {
     pub port: u16,

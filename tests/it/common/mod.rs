@@ -9,7 +9,6 @@ pub mod mail_catcher;
 
 pub use roster_test_macros::db_test;
 
-use roster::server::db::Db;
 use std::net::SocketAddr;
 
 use leptos::config::LeptosOptions;
@@ -17,6 +16,7 @@ use reqwest::{Client, Response, StatusCode, header};
 use roster::features::auth::types::Password;
 use roster::server::cli::{OperatorOrganization, create_organization};
 use roster::server::config::Config;
+use roster::server::db::Db;
 use roster::server::{AppState, app};
 use serde_json::Value;
 use uuid::Uuid;

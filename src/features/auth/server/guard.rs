@@ -1,7 +1,6 @@
 //! The one way a server function learns who is calling and whether they may
 //! do what they ask: `Actor::require(Permission::…)`.
 
-use crate::server::db::Db;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use sqlx::FromRow;
@@ -13,6 +12,7 @@ use crate::features::access::server::{ProfileColumns, access_profile_columns};
 use crate::features::access::types::{AccessPermission, AccessProfile};
 use crate::features::auth::types::{CurrentUser, PasswordPolicy};
 use crate::features::users::types::{Role, UserStatus};
+use crate::server::db::Db;
 use crate::server::respond::RequestContext;
 
 /// What a server function may ask permission for: each maps to one

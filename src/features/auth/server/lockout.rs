@@ -9,7 +9,6 @@
 //! extend the lock). A right password checks the lock under the same row
 //! lock before it signs in.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection};
@@ -20,6 +19,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::invites::server::link::{LinkReason, expiry_text};
 use crate::features::mail::templates::RecoveryOccasion;
+use crate::server::db::Db;
 
 /// SQL: the lock on users `u` is in effect now.
 pub const LOCKED_NOW: &str = "(u.locked_at IS NOT NULL AND (u.locked_until IS NULL OR u.locked_until > now()))";

@@ -1,7 +1,6 @@
 //! What every signed-in user changes on their own account (`/account`):
 //! their name and time zone, and their password.
 
-use crate::server::db::Db;
 use sqlx::FromRow;
 
 use super::guard::Actor;
@@ -12,6 +11,7 @@ use crate::error::{AppError, Validator};
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::Password;
 use crate::features::users::server::validate;
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Current {

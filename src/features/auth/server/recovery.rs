@@ -3,7 +3,6 @@
 //! its page sets a new password, ends every session of the user and
 //! clears an automatic lockout.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection};
@@ -20,6 +19,7 @@ use crate::features::invites::server::link::{
 use crate::features::mail::templates::{RecoveryMail, RecoveryOccasion};
 use crate::features::users::server::access::Admin;
 use crate::features::users::types::{Role, UserStatus};
+use crate::server::db::Db;
 use crate::server::token;
 
 /// At most this many recovery mails a user can ask for in an hour; more

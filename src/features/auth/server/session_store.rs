@@ -8,7 +8,6 @@
 //! a signed-in request costs one round trip to learn who is calling instead
 //! of two. That snapshot is read fresh with every load and never stored.
 
-use crate::server::db::Db;
 use async_trait::async_trait;
 use sqlx::postgres::{PgArguments, PgRow};
 use sqlx::query::Query;
@@ -19,6 +18,7 @@ use tower_sessions::session_store::{self, ExpiredDeletion, SessionStore};
 use super::guard::{ACTOR_COLUMNS, ACTOR_SNAPSHOT_KEY, ActorRow};
 use super::session::{AUTH_KEY, SEEN_KEY, SessionAuth};
 use crate::server::clock::Clock;
+use crate::server::db::Db;
 
 #[derive(Clone, Debug)]
 pub struct Sessions {

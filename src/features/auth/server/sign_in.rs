@@ -1,6 +1,5 @@
 //! Signing in with email and password.
 
-use crate::server::db::Db;
 use sqlx::FromRow;
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::types::Password;
 use crate::features::users::types::UserStatus;
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Candidate {

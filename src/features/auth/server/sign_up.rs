@@ -11,7 +11,6 @@
 //!    Superuser in one transaction. Whoever controls the mailbox chooses the
 //!    password: nobody can pre-register someone else's address.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection};
@@ -29,6 +28,7 @@ use crate::features::mail::templates::{SignUpConfirmMail, SignUpNoticeMail};
 use crate::features::orgs::server::{NewOrganization, create_with_superuser};
 use crate::features::users::server::validate;
 use crate::server::config::DefaultSeats;
+use crate::server::db::Db;
 use crate::server::token;
 
 /// How long a confirmation link works.

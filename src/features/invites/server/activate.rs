@@ -3,7 +3,6 @@
 //! form is submitted. Opening a link changes nothing, so mail scanners that
 //! prefetch it do not burn it.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::FromRow;
@@ -18,6 +17,7 @@ use crate::features::auth::server::session::SessionAuth;
 use crate::features::auth::types::{Password, PasswordPolicy};
 use crate::features::users::server::validate;
 use crate::features::users::types::UserStatus;
+use crate::server::db::Db;
 use crate::server::token;
 
 /// What an activation link leads to is the shared `ActivationLink`: the

@@ -2,7 +2,6 @@
 //! in one transaction. The seat quota is enforced by the database (see the
 //! `seats` table), so concurrent invites for the last seat create exactly one.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
@@ -12,6 +11,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, count_recent, record};
 use crate::features::auth::server::guard::Actor;
 use crate::features::orgs::server::{is_email_taken, is_quota_exceeded};
+use crate::server::db::Db;
 
 /// ELMA365's rule: an address that already has a Roster account (logins
 /// are unique across the installation) cannot be invited.

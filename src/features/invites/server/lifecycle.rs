@@ -3,7 +3,6 @@
 //! Each is one transaction that locks the user's row first, so two admins
 //! clicking at once cannot issue two working links or cancel half an invite.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection};
@@ -16,6 +15,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::types::{Role, UserStatus};
+use crate::server::db::Db;
 
 /// How many fresh links an invited person may request for themselves in a
 /// day. Each request also kills the link it came from, so this is a cap on

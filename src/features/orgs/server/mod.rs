@@ -1,6 +1,5 @@
 //! Organizations and seats (ssr only).
 
-use crate::server::db::Db;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -8,6 +7,7 @@ use crate::error::AppError;
 use crate::features::orgs::types::SeatUsage;
 use crate::features::users::types::Role;
 use crate::server::config::DefaultSeats;
+use crate::server::db::Db;
 
 /// Creates an organization with its seat quotas; returns its id.
 pub async fn create_organization(

@@ -3,7 +3,6 @@
 //! that takes it away (the button today; deletion, imports and APIs later),
 //! so ending the user's sessions cannot be forgotten on one of them.
 
-use crate::server::db::Db;
 use sqlx::{FromRow, PgConnection};
 use uuid::Uuid;
 
@@ -11,6 +10,7 @@ use crate::error::AppError;
 use crate::features::audit::server::{Action, Entry, Origin, record};
 use crate::features::auth::server::guard::may_act_on;
 use crate::features::users::types::{Role, UserKind, UserStatus};
+use crate::server::db::Db;
 
 /// The user an admin acts on.
 #[derive(FromRow)]

@@ -2,7 +2,6 @@
 //! own password; the user, their sessions, links and mail go, their seat is
 //! freed, and the audit log keeps the names it recorded.
 
-use crate::server::db::Db;
 use uuid::Uuid;
 
 use super::access::{Admin, disable, keep_a_superuser, lock_target};
@@ -12,6 +11,7 @@ use crate::features::auth::server::own_account::confirm_own_password;
 use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::types::Password;
 use crate::features::users::types::UserStatus;
+use crate::server::db::Db;
 
 /// Deletes `user_id` once `password` proves the admin is at the keyboard.
 /// Returns the deleted user's name. Nobody deletes themself, and the

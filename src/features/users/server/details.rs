@@ -1,7 +1,6 @@
 //! One user's details for the details panel: the table row (same status
 //! and delivery columns as the list), the profile and the invite mails.
 
-use crate::server::db::Db;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use sqlx::FromRow;
@@ -11,6 +10,7 @@ use super::list::{DELIVERY_COLUMNS, DELIVERY_JOINS, Row, format_time};
 use crate::error::AppError;
 use crate::features::invites::server::link::LinkPurpose;
 use crate::features::users::types::{MailState, MailStatus, UserDetails};
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct DetailsRow {

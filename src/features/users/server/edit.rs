@@ -4,7 +4,6 @@
 //! carries the version it was opened with, and a save over a newer one
 //! changes nothing and says what is there now.
 
-use crate::server::db::Db;
 use chrono_tz::Tz;
 use sqlx::FromRow;
 use uuid::Uuid;
@@ -18,6 +17,7 @@ use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::server::email_change::{self, Owner};
 use crate::features::users::server::validate;
 use crate::features::users::types::{EditForm, Role, UserStatus};
+use crate::server::db::Db;
 
 #[derive(FromRow)]
 struct Current {

@@ -6,7 +6,6 @@
 //! for changing a registered email). Until then the profile shows it as
 //! pending.
 
-use crate::server::db::Db;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 use sqlx::{FromRow, PgConnection};
@@ -22,6 +21,7 @@ use crate::features::mail::outbox::{OutgoingMail, enqueue};
 use crate::features::mail::templates::{EmailChangeConfirmMail, EmailChangeNoticeMail};
 use crate::features::orgs::server::is_email_taken;
 use crate::features::users::types::{EmailChangeLink, EmailChangeState, UserStatus};
+use crate::server::db::Db;
 use crate::server::token;
 
 const TAKEN: &str = "Another Roster account already uses this address.";

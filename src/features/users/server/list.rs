@@ -2,7 +2,6 @@
 //! filtered by a search term, paged with a keyset cursor (never OFFSET, so
 //! page 4,000 costs what page 1 costs).
 
-use crate::server::db::Db;
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use chrono::{DateTime, Utc};
@@ -17,6 +16,7 @@ use crate::features::users::types::{
     SortDirection, StatusFilter, Timestamp, UserKind, UserListQuery, UserPage, UserRow, UserStatus,
     matches_word_starts,
 };
+use crate::server::db::Db;
 
 /// The SQL expression a column sorts by and its type. Each has a matching
 /// `(org_id, expr, id)` index in the migrations; keep them in step.

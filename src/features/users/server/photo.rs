@@ -11,7 +11,6 @@
 
 use std::io::Cursor;
 
-use crate::server::db::Db;
 use axum::extract::{FromRequest, Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,6 +23,7 @@ use crate::features::audit::server::{Action, Entry, record};
 use crate::features::auth::server::guard::{Actor, Permission};
 use crate::features::users::types::UserListQuery;
 use crate::server::AppState;
+use crate::server::db::Db;
 use crate::server::respond::RequestContext;
 
 /// The largest photo accepted, in bytes.

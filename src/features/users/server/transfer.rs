@@ -4,7 +4,6 @@
 //! Operator seat is free (counting the one the new Superuser leaves), else a
 //! Basic user, else nothing changes and the message says which seat to free.
 
-use crate::server::db::Db;
 use sqlx::PgConnection;
 use uuid::Uuid;
 
@@ -16,6 +15,7 @@ use crate::features::auth::server::password::PasswordHasher;
 use crate::features::auth::types::Password;
 use crate::features::orgs::server::is_quota_exceeded;
 use crate::features::users::types::{Role, UserKind, UserStatus};
+use crate::server::db::Db;
 
 /// Hands the Superuser role from `admin` to `to`, in one transaction.
 /// Returns the new Superuser's name and the role the old one now has.
